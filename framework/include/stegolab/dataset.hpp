@@ -1,0 +1,33 @@
+// ImageSource: where training and evaluation images come from.
+#pragma once
+
+#include <cstdint>
+
+#include <torch/types.h>
+
+#include "stegolab/export.hpp"
+#include "stegolab/plugin.hpp"
+
+namespace stegolab {
+
+// A fixed, indexable set of square images. The host splits the indices into
+// train / validation / test and pairs covers with secrets; a source only
+// produces pixels. No OpenCV (or other library) types cross this interface.
+class STEGOLAB_VISIBLE ImageSource {
+ public:
+  virtual ~ImageSource();
+  virtual int64_t size() const = 0;        // number of images
+  virtual int64_t image_size() const = 0;  // pixels per side
+  virtual int64_t channels() const { return 3; }
+  // The images at `indices` (int64, CPU) as uint8 [N, H, W, C] on `device`.
+  // `augment` asks for the source's random augmentations (training only);
+  // they are deterministic given the seed in BuildContext and the call order.
+  virtual torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) = 0;
+};
+
+template <>
+struct KindOf<ImageSource> {
+  static constexpr const char* name = "dataset";
+};
+
+}  // namespace stegolab

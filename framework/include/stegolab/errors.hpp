@@ -1,0 +1,33 @@
+// Exception types a plugin may throw and the host reports to the user.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "stegolab/export.hpp"
+
+namespace stegolab {
+
+// Base of every stegolab error: the CLI prints what() on one line and exits
+// non-zero, so the message must carry all the context a user needs.
+class STEGOLAB_VISIBLE Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+  ~Error() override;
+};
+
+// A plugin parameter is unknown, missing, ill-typed or out of range.
+class STEGOLAB_VISIBLE ParamError : public Error {
+ public:
+  using Error::Error;
+  ~ParamError() override;
+};
+
+// A plugin was asked to do something it cannot (bad input shape, ...).
+class STEGOLAB_VISIBLE PluginError : public Error {
+ public:
+  using Error::Error;
+  ~PluginError() override;
+};
+
+}  // namespace stegolab

@@ -1,0 +1,53 @@
+// Loss: the training objective, as named terms the host logs separately.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "stegolab/export.hpp"
+#include "stegolab/plugin.hpp"
+
+namespace stegolab {
+
+struct TrainingProgress {
+  int64_t epoch = 0;      // 0-based
+  int64_t epochs = 1;     // planned for the trial
+  double fraction = 0.0;  // of the whole trial's training, in [0, 1]
+};
+
+// All images NCHW float in [-1, 1].
+struct LossInput {
+  torch::Tensor cover;
+  torch::Tensor secret;
+  torch::Tensor stego;      // the model's output, before perturb()
+  torch::Tensor recovered;  // extracted from perturb(stego)
+  torch::Tensor lost;       // Embedding::lost
+  TrainingProgress progress;
+};
+
+struct LossValue {
+  torch::Tensor total;  // scalar, differentiable
+  // Weighted terms as 0-dim tensors (detached is fine); they stay on the
+  // device, the host syncs them rarely. Terms with weight 0 are left out.
+  std::vector<std::pair<std::string, torch::Tensor>> terms;
+};
+
+class STEGOLAB_VISIBLE Loss {
+ public:
+  virtual ~Loss();
+  virtual LossValue compute(const LossInput& input) = 0;
+  // The channel between embedding and extraction during training (e.g. 8-bit
+  // quantisation and noise with a curriculum). The default is the identity.
+  virtual torch::Tensor perturb(const torch::Tensor& stego, const TrainingProgress& progress);
+};
+
+template <>
+struct KindOf<Loss> {
+  static constexpr const char* name = "loss";
+};
+
+}  // namespace stegolab

@@ -1,0 +1,85 @@
+// Transform: a multi-level 2-D wavelet transform in front of the model.
+//
+// A plugin implements one analysis level and its synthesis on even-sized
+// input; this base class does the rest once for every transform: padding of
+// odd sizes, recursion on the LL band, packing of all levels into one tensor,
+// and the band layout. It keeps no state between calls: everything the
+// inverse needs travels in WaveletBands.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "stegolab/export.hpp"
+#include "stegolab/plugin.hpp"
+
+namespace stegolab {
+
+// The coefficients of a whole batch, all levels packed into one tensor
+// [N, C * 4^levels, ceil(H / 2^levels), ceil(W / 2^levels)] (see band_layout),
+// plus the input size, so the inverse crops exactly what forward padded.
+struct WaveletBands {
+  torch::Tensor coefficients;
+  int64_t height = 0;
+  int64_t width = 0;
+};
+
+// Where one band lives in WaveletBands::coefficients. Bands of finer levels
+// are folded into channels by pixel_unshuffle (a permutation, so exactly
+// invertible); `channel_count` is C * 4^(levels - level) for them.
+struct BandSlice {
+  std::string name;  // "LL", "LH", "HL", "HH": first letter along the width, second along the height
+  int level = 1;     // 1 is the finest
+  int64_t channel_begin = 0;
+  int64_t channel_count = 0;
+};
+
+class STEGOLAB_VISIBLE Transform {
+ public:
+  virtual ~Transform();
+
+  // images: NCHW, any batch, any channel count, any height and width >= 1.
+  // Float transforms accept any range; integer transforms map integer-valued
+  // input to integer-valued coefficients (compute in fp32 whatever the input
+  // dtype or autocast state: exactness is never traded for speed).
+  WaveletBands forward(const torch::Tensor& images) const;
+  torch::Tensor inverse(const WaveletBands& bands) const;
+
+  // The layout of forward()'s channels for `channels` input channels:
+  // LL of the coarsest level first, then LH, HL, HH from coarsest to finest.
+  std::vector<BandSlice> band_layout(int64_t channels) const;
+  // Channel count and spatial size of forward()'s output.
+  int64_t coefficient_channels(int64_t channels) const;
+  int64_t coefficient_size(int64_t pixels) const;
+
+  int levels() const { return levels_; }
+  virtual bool is_integer() const = 0;
+  virtual std::string name() const = 0;
+
+ protected:
+  explicit Transform(int levels);
+
+  // One level on an NCHW tensor with even H and W. Returns
+  // [N, 4C, H/2, W/2] ordered band-major: LL | LH | HL | HH, C channels each.
+  virtual torch::Tensor analyze(const torch::Tensor& images) const = 0;
+  // Exact inverse of analyze().
+  virtual torch::Tensor synthesize(const torch::Tensor& bands) const = 0;
+
+ private:
+  int levels_;
+};
+
+template <>
+struct KindOf<Transform> {
+  static constexpr const char* name = "transform";
+};
+
+// Rounding for integer lifting inside training: forward floor(x), backward
+// the identity (straight-through estimator), so gradients see the
+// un-rounded lifting step.
+STEGOLAB_VISIBLE torch::Tensor straight_through_floor(const torch::Tensor& x);
+
+}  // namespace stegolab
