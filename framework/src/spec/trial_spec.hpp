@@ -1,0 +1,67 @@
+// TrialSpec: everything one trial runs with, fully resolved (sweep values
+// applied, plugin defaults filled in). The spec module produces it from the
+// experiment file; the trainer consumes it; the store records `resolved`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "stegolab/strategy.hpp"
+
+namespace stegolab {
+
+// A component chosen by plugin name, with its (resolved) parameters.
+struct ComponentSpec {
+  std::string plugin;
+  nlohmann::json params = nlohmann::json::object();
+};
+
+struct DataSplit {
+  double train = 0.8;  // fractions of the source's images; the rest after val goes to test
+  double val = 0.1;
+  double test = 0.1;
+};
+
+struct TrainSettings {
+  int64_t epochs = 10;
+  int64_t batch_size = 8;           // micro-batch size; 0 in the file means "auto" (see batch_size_auto)
+  bool batch_size_auto = false;     // "auto": the largest batch that fits (batch-size finder)
+  int64_t steps_per_epoch = 0;      // 0: one full pass over the training split
+  OptimizerSettings optimizer;
+  ScheduleSettings schedule;
+  uint64_t seed = 0;                // the experiment's base seed; trials derive theirs from it
+  std::string device = "auto";      // "auto" | "cpu" | "cuda"
+  int64_t threads = 0;              // 0: all hardware threads
+  bool deterministic = false;
+  std::string best_metric = "rec_psnr";  // validation metric that selects the "best" checkpoint
+  int64_t max_nonfinite_steps = 3;  // divergence guard: consecutive skipped steps before a restore
+  int64_t max_restores = 3;         // restores before the trial is marked failed
+  double restore_lr_factor = 0.5;   // learning rate multiplier after each restore
+};
+
+struct EvalSettings {
+  int64_t every = 1;             // validate every N epochs (and always after the last)
+  int64_t batch_size = 16;
+  bool quantize_stego = true;    // quantise the stego to 8 bits before extraction (a saved PNG)
+};
+
+struct TrialSpec {
+  std::string experiment;        // the experiment's name
+  std::string key;               // stable key from the sweep point + repeat
+  nlohmann::json sweep_point = nlohmann::json::object();  // {"transform.plugin": "haar_dwt", ...}
+  int64_t repeat = 0;
+  uint64_t seed = 0;             // this trial's seed (from the base seed and the repeat)
+  ComponentSpec data;
+  DataSplit split;
+  ComponentSpec transform;
+  ComponentSpec model;
+  ComponentSpec loss;
+  ComponentSpec strategy;
+  TrainSettings train;
+  EvalSettings eval;
+  nlohmann::json resolved;       // the whole trial as JSON, exactly what was run
+};
+
+}  // namespace stegolab
