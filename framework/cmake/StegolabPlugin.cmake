@@ -15,6 +15,9 @@ function(stegolab_add_plugin name)
     VISIBILITY_INLINES_HIDDEN ON
     CXX_STANDARD 17
     CXX_STANDARD_REQUIRED ON)
+  if(TARGET stegolab_plugin_pch)
+    target_precompile_headers(${name} REUSE_FROM stegolab_plugin_pch)
+  endif()
   if(STEGOLAB_PLUGIN_OUTPUT_DIR)
     set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${STEGOLAB_PLUGIN_OUTPUT_DIR})
   endif()

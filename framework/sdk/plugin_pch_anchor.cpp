@@ -1,0 +1,1 @@
+// Compiled only to give the shared plugin precompiled header a home.
