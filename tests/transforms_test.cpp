@@ -1,10 +1,16 @@
 // The wavelet transforms (plugins/transforms/wavelets) and the Transform base
 // class (framework/sdk/transform.cpp), built through the plugin registry.
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -539,6 +545,51 @@ TEST(Transforms, BadShapesGiveErrorsNamingTheTransform) {
   const WaveletBands bands = transform->forward(torch::zeros({1, 3, 8, 8}));
   EXPECT_THROW(transform->inverse({bands.coefficients, 16, 8}), PluginError);
   EXPECT_THROW(transform->inverse({bands.coefficients.narrow(1, 0, 47), 8, 8}), PluginError);
+}
+
+// Runs the `stegolab` binary; returns its exit code and output (stdout + stderr).
+std::pair<int, std::string> run_stegolab(const std::string& arguments) {
+  const std::string command = std::string(STEGOLAB_TEST_BINARY) + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  EXPECT_NE(pipe, nullptr) << command;
+  if (!pipe) return {-1, ""};
+  std::string output;
+  std::array<char, 512> buffer{};
+  while (fgets(buffer.data(), buffer.size(), pipe)) output += buffer.data();
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+TEST(Transforms, BenchCommandReportsEveryTransformAndTheBandwidth) {
+  const auto [code, output] = run_stegolab(
+      "bench transforms --sizes 16,20 --batches 2 --repeats 1 --threads 1 --bandwidth-mib 8");
+  ASSERT_EQ(code, 0) << output;
+  EXPECT_NE(output.find("GB/s"), std::string::npos) << output;
+  // One row per transform and size: name, size, batch, ms/batch, MP/s, % of bound.
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::vector<std::string> row;
+    for (std::string word; words >> word;) row.push_back(word);
+    if (row.size() == 6) rows.push_back(row);
+  }
+  for (const auto& name : kAll) {
+    for (const char* size : {"16", "20"}) {
+      const auto found = std::find_if(rows.begin(), rows.end(), [&](const auto& row) {
+        return row[0] == name && row[1] == size && row[2] == "2";
+      });
+      ASSERT_NE(found, rows.end()) << name << " size " << size << "\n" << output;
+      EXPECT_GT(std::stod((*found)[4]), 0.0) << output;  // MP/s
+    }
+  }
+  const auto [bad_code, bad_output] = run_stegolab("bench transforms --sizes 0");
+  EXPECT_EQ(bad_code, 1);
+  EXPECT_NE(bad_output.find("--sizes: '0' is not a positive integer"), std::string::npos)
+      << bad_output;
+  const auto [unknown_code, unknown_output] = run_stegolab("bench nonsense");
+  EXPECT_EQ(unknown_code, 1);
+  EXPECT_NE(unknown_output.find("available: transforms"), std::string::npos) << unknown_output;
 }
 
 }  // namespace

@@ -65,6 +65,7 @@ int bench_transforms(const Arguments& args) {
   int repeats = 5;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int levels = 1;
+  int bandwidth_mib = 256;
   std::vector<std::string> only;
   std::vector<std::string> plugin_paths;
   po::options_description options("stegolab bench transforms [options]");
@@ -75,7 +76,9 @@ int bench_transforms(const Arguments& args) {
       "threads", po::value(&threads)->default_value(threads), "CPU threads (torch::set_num_threads)")(
       "device", po::value(&device_name)->default_value(device_name), "cpu or cuda")(
       "levels", po::value(&levels)->default_value(levels), "decomposition levels of every transform")(
-      "transform", po::value(&only)->composing(), "benchmark only this transform (repeatable)");
+      "transform", po::value(&only)->composing(), "benchmark only this transform (repeatable)")(
+      "bandwidth-mib", po::value(&bandwidth_mib)->default_value(bandwidth_mib),
+      "size of the copy that measures memory bandwidth (well above the caches)");
   add_plugin_path_option(options, &plugin_paths);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).run(), vm);
@@ -88,6 +91,8 @@ int bench_transforms(const Arguments& args) {
   const std::vector<int64_t> batches = parse_positive_list("batches", batches_text);
   if (repeats < 1) throw Error("--repeats: must be at least 1");
   if (threads < 1) throw Error("--threads: must be at least 1");
+  if (levels < 1) throw Error("--levels: must be at least 1");
+  if (bandwidth_mib < 1) throw Error("--bandwidth-mib: must be at least 1");
   const torch::Device device = parse_device(device_name);
   torch::set_num_threads(threads);
 
@@ -109,7 +114,7 @@ int bench_transforms(const Arguments& args) {
             << "-channel fp32 images of 8-bit values, levels " << levels << ", device "
             << device.str() << ", " << torch::get_num_threads() << " threads, median of " << repeats
             << " after " << bench_options.warmup << " warm-up\n";
-  const BandwidthReference bandwidth = benchmark.measure_bandwidth(int64_t{256} << 20);
+  const BandwidthReference bandwidth = benchmark.measure_bandwidth(int64_t{bandwidth_mib} << 20);
   const double bound = bandwidth.gigabytes_per_second * 1e9 /
                        static_cast<double>(benchmark.minimum_bytes_per_pixel()) / 1e6;
   std::cout << std::fixed << std::setprecision(1) << "memory bandwidth (copy of "
