@@ -19,7 +19,6 @@ int report_command(const Arguments&) { not_available("report"); }
 int plot_command(const Arguments&) { not_available("plot"); }
 int embed_command(const Arguments&) { not_available("embed"); }
 int extract_command(const Arguments&) { not_available("extract"); }
-int bench_command(const Arguments&) { not_available("bench"); }
 int tune_batch_command(const Arguments&) { not_available("tune-batch"); }
 
 }  // namespace stegolab::cli

@@ -1,0 +1,176 @@
+// `stegolab bench <what>`: benchmarks. Each subcommand is one entry in
+// kBenchmarks; `step` and `matrix` join `transforms` there when their
+// modules land.
+#include <cstring>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <torch/cuda.h>
+#include <torch/torch.h>
+
+#include "bench/transform_benchmark.hpp"
+#include "cli/commands.hpp"
+#include "cli/plugin_path_option.hpp"
+#include "stegolab/errors.hpp"
+#include "stegolab/transform.hpp"
+
+namespace stegolab::cli {
+
+namespace {
+
+namespace po = boost::program_options;
+
+// "224,1024" -> {224, 1024}; every entry a positive integer.
+std::vector<int64_t> parse_positive_list(const std::string& option, const std::string& text) {
+  std::vector<int64_t> values;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    size_t used = 0;
+    int64_t value = 0;
+    try {
+      value = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size() || value < 1) {
+      throw Error("--" + option + ": '" + item + "' is not a positive integer (expected e.g. 224,1024)");
+    }
+    values.push_back(value);
+  }
+  if (values.empty()) throw Error("--" + option + ": no values given");
+  return values;
+}
+
+torch::Device parse_device(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name == "cuda") {
+    if (!torch::cuda::is_available()) {
+      throw Error("--device cuda: no CUDA device is available to this LibTorch build");
+    }
+    return torch::Device(torch::kCUDA, 0);
+  }
+  throw Error("--device: expected cpu or cuda, got '" + name + "'");
+}
+
+int bench_transforms(const Arguments& args) {
+  std::string sizes_text = "224,1024";
+  std::string batches_text = "1,32";
+  std::string device_name = "cpu";
+  int repeats = 5;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int levels = 1;
+  int bandwidth_mib = 256;
+  std::vector<std::string> only;
+  std::vector<std::string> plugin_paths;
+  po::options_description options("stegolab bench transforms [options]");
+  options.add_options()("help,h", "show this help")(
+      "sizes", po::value(&sizes_text)->default_value(sizes_text), "square image sizes, comma-separated")(
+      "batches", po::value(&batches_text)->default_value(batches_text), "batch sizes, comma-separated")(
+      "repeats", po::value(&repeats)->default_value(repeats), "timed runs per point (median reported)")(
+      "threads", po::value(&threads)->default_value(threads), "CPU threads (torch::set_num_threads)")(
+      "device", po::value(&device_name)->default_value(device_name), "cpu or cuda")(
+      "levels", po::value(&levels)->default_value(levels), "decomposition levels of every transform")(
+      "transform", po::value(&only)->composing(), "benchmark only this transform (repeatable)")(
+      "bandwidth-mib", po::value(&bandwidth_mib)->default_value(bandwidth_mib),
+      "size of the copy that measures memory bandwidth (well above the caches)");
+  add_plugin_path_option(options, &plugin_paths);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return 0;
+  }
+  const std::vector<int64_t> sizes = parse_positive_list("sizes", sizes_text);
+  const std::vector<int64_t> batches = parse_positive_list("batches", batches_text);
+  if (repeats < 1) throw Error("--repeats: must be at least 1");
+  if (threads < 1) throw Error("--threads: must be at least 1");
+  if (levels < 1) throw Error("--levels: must be at least 1");
+  if (bandwidth_mib < 1) throw Error("--bandwidth-mib: must be at least 1");
+  const torch::Device device = parse_device(device_name);
+  torch::set_num_threads(threads);
+
+  const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
+  std::vector<std::string> names = only;
+  if (names.empty()) {
+    for (const auto* component : registry.components("transform")) names.push_back(component->info.name);
+  }
+  if (names.empty()) throw Error("no transform plugins found; 'stegolab plugins' shows the search path");
+  BuildContext context;
+  context.device = device;
+
+  TransformBenchmarkOptions bench_options;
+  bench_options.device = device;
+  bench_options.repeats = repeats;
+  const TransformBenchmark benchmark(bench_options);
+
+  std::cout << "transforms: forward + inverse, " << bench_options.channels
+            << "-channel fp32 images of 8-bit values, levels " << levels << ", device "
+            << device.str() << ", " << torch::get_num_threads() << " threads, median of " << repeats
+            << " after " << bench_options.warmup << " warm-up\n";
+  const BandwidthReference bandwidth = benchmark.measure_bandwidth(int64_t{bandwidth_mib} << 20);
+  const double bound = bandwidth.gigabytes_per_second * 1e9 /
+                       static_cast<double>(benchmark.minimum_bytes_per_pixel()) / 1e6;
+  std::cout << std::fixed << std::setprecision(1) << "memory bandwidth (copy of "
+            << (bandwidth.bytes >> 20) << " MiB): " << bandwidth.gigabytes_per_second
+            << " GB/s; a round trip moves >= " << benchmark.minimum_bytes_per_pixel()
+            << " bytes/pixel, so the bound is " << bound << " MP/s\n\n";
+
+  std::cout << std::left << std::setw(14) << "transform" << std::right << std::setw(7) << "size"
+            << std::setw(7) << "batch" << std::setw(12) << "ms/batch" << std::setw(10) << "MP/s"
+            << std::setw(11) << "of bound" << "\n";
+  for (const auto& name : names) {
+    const auto transform = registry.build<Transform>(name, {{"levels", levels}}, context);
+    for (const int64_t size : sizes) {
+      for (const int64_t batch : batches) {
+        const TransformTiming timing = benchmark.measure(*transform, size, batch);
+        std::cout << std::left << std::setw(14) << name << std::right << std::setw(7) << size
+                  << std::setw(7) << batch << std::setw(12) << std::setprecision(2)
+                  << timing.seconds * 1e3 << std::setw(10) << std::setprecision(1)
+                  << timing.megapixels_per_second << std::setw(10)
+                  << 100.0 * timing.megapixels_per_second / bound << "%\n";
+      }
+    }
+  }
+  return 0;
+}
+
+struct Benchmark {
+  const char* name;
+  int (*run)(const Arguments&);
+  const char* summary;
+};
+
+const Benchmark kBenchmarks[] = {
+    {"transforms", bench_transforms, "forward+inverse throughput of every transform plugin"},
+};
+
+void print_usage(std::ostream& out) {
+  out << "usage: stegolab bench <benchmark> [options]   (stegolab bench <benchmark> --help)\n\n";
+  for (const auto& benchmark : kBenchmarks) {
+    out << "  " << std::left << std::setw(12) << benchmark.name << benchmark.summary << "\n";
+  }
+}
+
+}  // namespace
+
+int bench_command(const Arguments& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    print_usage(args.empty() ? std::cerr : std::cout);
+    return args.empty() ? 2 : 0;
+  }
+  for (const auto& benchmark : kBenchmarks) {
+    if (args[0] == benchmark.name) return benchmark.run(Arguments(args.begin() + 1, args.end()));
+  }
+  std::ostringstream known;
+  for (const auto& benchmark : kBenchmarks) known << " " << benchmark.name;
+  throw Error("unknown benchmark '" + args[0] + "'; available:" + known.str());
+}
+
+}  // namespace stegolab::cli
