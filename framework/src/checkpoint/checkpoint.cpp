@@ -1,0 +1,182 @@
+#include "checkpoint/checkpoint.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <vector>
+
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+namespace stegolab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kFormat = 1;
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+// Every parameter's and buffer's shape by name: InputArchive replaces tensors
+// without checking shapes, so a mismatch has to be found by comparing.
+std::map<std::string, std::vector<int64_t>> shapes(const torch::nn::Module& module) {
+  std::map<std::string, std::vector<int64_t>> out;
+  for (const auto& p : module.named_parameters()) out[p.key()] = p.value().sizes().vec();
+  for (const auto& b : module.named_buffers()) out[b.key()] = b.value().sizes().vec();
+  return out;
+}
+
+const nlohmann::json& component(const nlohmann::json& components, const char* name, const fs::path& file) {
+  if (!components.contains(name) || !components.at(name).is_object() ||
+      !components.at(name).contains("plugin") || !components.at(name).at("plugin").is_string()) {
+    throw CheckpointError(quoted(file) + ": \"components\" has no \"" + name + "\" entry with a \"plugin\" name");
+  }
+  return components.at(name);
+}
+
+// The recorded plugin version differing from the installed one is worth a
+// note, not a failure: weights usually still fit, and load() checks that.
+void note_version(const nlohmann::json& entry, const PluginRegistry& registry, const char* kind) {
+  const auto& record = registry.find(kind, entry.at("plugin").get<std::string>());
+  const std::string recorded = entry.value("version", "");
+  if (!recorded.empty() && recorded != record.info.version) {
+    std::cerr << "note: checkpoint made with " << kind << " '" << record.info.name << "' " << recorded
+              << ", installed is " << record.info.version << "\n";
+  }
+}
+
+}  // namespace
+
+nlohmann::json component_entry(const std::string& plugin, const std::string& version,
+                               const nlohmann::json& params) {
+  return {{"plugin", plugin}, {"version", version}, {"params", params}};
+}
+
+void save_checkpoint(const fs::path& dir, StegoModel& model, const CheckpointManifest& manifest,
+                     const Strategy* strategy) {
+  const fs::path target = fs::absolute(dir).lexically_normal();
+  const fs::path parent = target.parent_path();
+  std::error_code error;
+  fs::create_directories(parent, error);
+  if (error) throw CheckpointError("cannot create " + quoted(parent) + ": " + error.message());
+  std::random_device random;
+  const std::string suffix = std::to_string(random());
+  const fs::path staging = parent / ("." + target.filename().string() + ".tmp-" + suffix);
+  const fs::path retired = parent / ("." + target.filename().string() + ".old-" + suffix);
+  try {
+    fs::create_directory(staging);
+    {
+      torch::serialize::OutputArchive archive;
+      model.save(archive);
+      archive.save_to((staging / "model.pt").string());
+    }
+    if (strategy) {
+      torch::serialize::OutputArchive archive;
+      strategy->save(archive);
+      archive.save_to((staging / "strategy.pt").string());
+    }
+    const nlohmann::json json{{"format", kFormat},         {"components", manifest.components},
+                              {"image_size", manifest.image_size}, {"channels", manifest.channels},
+                              {"epoch", manifest.epoch},   {"metrics", manifest.metrics},
+                              {"resize", manifest.resize}};
+    std::ofstream out(staging / "checkpoint.json");
+    out << json.dump(2) << "\n";
+    out.close();
+    if (!out) throw CheckpointError("cannot write " + quoted(staging / "checkpoint.json"));
+    // rename() cannot replace a non-empty directory: move the old one aside first.
+    if (fs::exists(target)) fs::rename(target, retired);
+    fs::rename(staging, target);
+    fs::remove_all(retired, error);
+  } catch (const fs::filesystem_error& e) {
+    fs::remove_all(staging, error);
+    throw CheckpointError("cannot save checkpoint " + quoted(target) + ": " + e.what());
+  } catch (const c10::Error& e) {
+    fs::remove_all(staging, error);
+    throw CheckpointError("cannot save checkpoint " + quoted(target) + ": " +
+                          first_line(e.what_without_backtrace()));
+  }
+}
+
+LoadedCheckpoint load_checkpoint(const fs::path& dir, const PluginRegistry& registry, torch::Device device) {
+  const fs::path manifest_file = dir / "checkpoint.json";
+  if (!fs::is_directory(dir)) throw CheckpointError("checkpoint " + quoted(dir) + " does not exist");
+  if (!fs::exists(manifest_file)) {
+    throw CheckpointError(quoted(dir) + " is not a checkpoint (no checkpoint.json)");
+  }
+  nlohmann::json json;
+  try {
+    std::ifstream in(manifest_file);
+    json = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw CheckpointError(quoted(manifest_file) + " is not valid JSON: " + e.what());
+  }
+  if (!json.is_object() || json.value("format", 0) != kFormat) {
+    throw CheckpointError(quoted(manifest_file) + ": unsupported checkpoint format (expected \"format\": 1)");
+  }
+  LoadedCheckpoint loaded;
+  auto& manifest = loaded.manifest;
+  manifest.components = json.value("components", nlohmann::json::object());
+  manifest.image_size = json.value("image_size", int64_t{0});
+  manifest.channels = json.value("channels", int64_t{3});
+  manifest.epoch = json.value("epoch", int64_t{0});
+  manifest.metrics = json.value("metrics", nlohmann::json::object());
+  manifest.resize = json.value("resize", std::string("resize"));
+  if (manifest.image_size <= 0) throw CheckpointError(quoted(manifest_file) + ": missing \"image_size\"");
+
+  const auto& transform_entry = component(manifest.components, "transform", manifest_file);
+  const auto& model_entry = component(manifest.components, "model", manifest_file);
+  note_version(transform_entry, registry, "transform");
+  note_version(model_entry, registry, "model");
+
+  BuildContext context;
+  context.device = device;
+  context.image_size = manifest.image_size;
+  context.channels = manifest.channels;
+  loaded.transform = registry.build<Transform>(transform_entry.at("plugin").get<std::string>(),
+                                               transform_entry.value("params", nlohmann::json::object()), context);
+  context.transform = loaded.transform;
+  const std::string model_name = model_entry.at("plugin").get<std::string>();
+  loaded.model = registry.build<StegoModel>(model_name, model_entry.value("params", nlohmann::json::object()), context);
+
+  const fs::path weights = dir / "model.pt";
+  if (!fs::exists(weights)) throw CheckpointError(quoted(dir) + " is incomplete: no model.pt");
+  const auto expected = shapes(*loaded.model);
+  const std::string mismatch = quoted(weights) + " does not hold weights of model '" + model_name +
+                               "' with the parameters in checkpoint.json";
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(weights.string(), device);
+    loaded.model->load(archive);
+  } catch (const c10::Error& e) {
+    throw CheckpointError(mismatch + ": " + first_line(e.what_without_backtrace()));
+  }
+  const auto found = shapes(*loaded.model);
+  for (const auto& [name, shape] : expected) {
+    if (found.at(name) != shape) {
+      throw CheckpointError(mismatch + ": '" + name + "' has shape " + c10::str(c10::IntArrayRef(found.at(name))) +
+                            ", expected " + c10::str(c10::IntArrayRef(shape)));
+    }
+  }
+  loaded.model->to(device);
+  return loaded;
+}
+
+bool load_strategy_state(const fs::path& dir, Strategy& strategy) {
+  const fs::path file = dir / "strategy.pt";
+  if (!fs::exists(file)) return false;
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    strategy.load(archive);
+  } catch (const c10::Error& e) {
+    throw CheckpointError(quoted(file) + ": cannot restore the strategy: " + first_line(e.what_without_backtrace()));
+  }
+  return true;
+}
+
+}  // namespace stegolab

@@ -1,0 +1,131 @@
+// `stegolab embed` and `stegolab extract`: hide a secret image in a cover with
+// a trained checkpoint, and recover it from the stego image.
+#include <iomanip>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <torch/torch.h>
+
+#include "checkpoint/checkpoint.hpp"
+#include "cli/commands.hpp"
+#include "cli/plugin_path_option.hpp"
+#include "image_io/image_io.hpp"
+#include "stegolab/image_quality.hpp"
+
+namespace stegolab::cli {
+
+namespace {
+
+namespace po = boost::program_options;
+
+struct CommonOptions {
+  std::string checkpoint;
+  std::string out;
+  std::string device = "cpu";
+  std::vector<std::string> plugin_paths;
+};
+
+void add_common(po::options_description& options, CommonOptions& common) {
+  options.add_options()("help,h", "show this help")(
+      "checkpoint", po::value(&common.checkpoint)->required(), "checkpoint directory")(
+      "out", po::value(&common.out)->required(), "output image (PNG: 8-bit, lossless)")(
+      "device", po::value(&common.device)->default_value("cpu"), "cpu or cuda");
+  add_plugin_path_option(options, &common.plugin_paths);
+}
+
+// Parses; returns false when --help was shown.
+bool parse(const Arguments& args, const po::options_description& options) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return false;
+  }
+  po::notify(vm);  // after --help, so that help works without the required options
+  return true;
+}
+
+torch::Device parse_device(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name == "cuda") {
+    if (!torch::cuda::is_available()) throw Error("--device cuda: no CUDA device is available");
+    return torch::kCUDA;
+  }
+  throw Error("--device must be cpu or cuda, got '" + name + "'");
+}
+
+// An image of any size at the checkpoint's trained size, as the model expects
+// it: NCHW in [-1, 1] on `device`. Says so when it had to resize.
+torch::Tensor load_for_model(const std::string& file, const CheckpointManifest& manifest, torch::Device device) {
+  auto pixels = read_image(file, &std::cerr);
+  const int64_t size = manifest.image_size;
+  if (pixels.size(0) != size || pixels.size(1) != size) {
+    std::cout << "note: resized " << file << " from " << pixels.size(1) << "x" << pixels.size(0) << " to the trained "
+              << size << "x" << size << "\n";
+    pixels = resize_image(pixels, size, size);
+  }
+  return to_model_image(pixels, device);
+}
+
+// a, b: NCHW in [-1, 1].
+void print_quality(const char* label, const torch::Tensor& a, const torch::Tensor& b) {
+  const auto x = (a + 1.0) * 0.5, y = (b + 1.0) * 0.5;
+  std::cout << std::fixed << std::setprecision(2) << label << ": PSNR " << psnr(x, y, 1.0).item<double>()
+            << " dB, SSIM " << std::setprecision(4) << ssim(x, y, 1.0).item<double>() << "\n";
+}
+
+LoadedCheckpoint open_checkpoint(const CommonOptions& common, torch::Device device) {
+  const PluginRegistry registry = load_plugins(common.plugin_paths, nullptr);
+  auto loaded = load_checkpoint(common.checkpoint, registry, device);
+  loaded.model->eval();
+  return loaded;
+}
+
+}  // namespace
+
+int embed_command(const Arguments& args) {
+  CommonOptions common;
+  std::string cover_file, secret_file;
+  po::options_description options("stegolab embed --checkpoint C --cover A --secret B --out STEGO.png [options]");
+  options.add_options()("cover", po::value(&cover_file)->required(), "cover image")(
+      "secret", po::value(&secret_file)->required(), "secret image to hide");
+  add_common(options, common);
+  if (!parse(args, options)) return 0;
+  const auto device = parse_device(common.device);
+  const auto loaded = open_checkpoint(common, device);
+  const auto cover = load_for_model(cover_file, loaded.manifest, device);
+  const auto secret = load_for_model(secret_file, loaded.manifest, device);
+  torch::NoGradGuard no_grad;
+  // Quantised to 8 bits: what is measured is exactly what is written.
+  const auto stego_pixels = from_model_image(loaded.model->embed(cover, secret).stego);
+  write_image(common.out, stego_pixels);
+  std::cout << "wrote " << common.out << " (" << stego_pixels.size(1) << "x" << stego_pixels.size(0) << ")\n";
+  print_quality("stego vs cover", to_model_image(stego_pixels, device), cover);
+  return 0;
+}
+
+int extract_command(const Arguments& args) {
+  CommonOptions common;
+  std::string stego_file, reference_file;
+  po::options_description options("stegolab extract --checkpoint C --stego S --out SECRET.png [options]");
+  options.add_options()("stego", po::value(&stego_file)->required(), "stego image")(
+      "reference", po::value(&reference_file), "the original secret, to report PSNR/SSIM against");
+  add_common(options, common);
+  if (!parse(args, options)) return 0;
+  const auto device = parse_device(common.device);
+  const auto loaded = open_checkpoint(common, device);
+  const auto stego = load_for_model(stego_file, loaded.manifest, device);
+  torch::NoGradGuard no_grad;
+  const auto secret_pixels = from_model_image(loaded.model->extract(stego));
+  write_image(common.out, secret_pixels);
+  std::cout << "wrote " << common.out << " (" << secret_pixels.size(1) << "x" << secret_pixels.size(0) << ")\n";
+  if (!reference_file.empty()) {
+    const auto reference = load_for_model(reference_file, loaded.manifest, device);
+    print_quality("recovered vs reference", to_model_image(secret_pixels, device), reference);
+  }
+  return 0;
+}
+
+}  // namespace stegolab::cli

@@ -1,0 +1,112 @@
+#include "stego_loss.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "stegolab/errors.hpp"
+#include "stegolab/image_quality.hpp"
+
+namespace stegolab::stego_loss {
+
+namespace {
+// Multi-scale wavelet loss: weights of the band groups (see docs/model.md).
+constexpr double kWeightLL = 0.35;
+constexpr double kWeightLHHL = 0.14;
+constexpr double kWeightHH = 0.06;
+constexpr double kWeightLL2 = 0.20;
+
+torch::Tensor dx(const torch::Tensor& x) { return x.narrow(3, 1, x.size(3) - 1) - x.narrow(3, 0, x.size(3) - 1); }
+torch::Tensor dy(const torch::Tensor& x) { return x.narrow(2, 1, x.size(2) - 1) - x.narrow(2, 0, x.size(2) - 1); }
+}  // namespace
+
+torch::Tensor gradient_difference(const torch::Tensor& a, const torch::Tensor& b) {
+  return torch::mse_loss(dx(a), dx(b)) + torch::mse_loss(dy(a), dy(b));
+}
+
+torch::Tensor total_variation(const torch::Tensor& x) { return dx(x).abs().mean() + dy(x).abs().mean(); }
+
+StegoLoss::StegoLoss(const StegoLossWeights& weights, std::shared_ptr<Transform> transform)
+    : weights_(weights), transform_(std::move(transform)) {
+  if ((weights_.wavelet != 0.0 || weights_.low_freq != 0.0) && !transform_) {
+    throw PluginError("loss 'stego_loss': the wavelet and low_freq terms need a transform (BuildContext::transform)");
+  }
+}
+
+double StegoLoss::hide_weight(double fraction) const {
+  const double t = weights_.hide_ramp <= 0.0 ? 1.0 : std::clamp(fraction / weights_.hide_ramp, 0.0, 1.0);
+  return weights_.hide_start + (weights_.hide_end - weights_.hide_start) * t;
+}
+
+double StegoLoss::perturb_probability(double fraction) const {
+  const double t = std::clamp(fraction, 0.0, 1.0);
+  return weights_.perturb_start + (weights_.perturb_end - weights_.perturb_start) * t;
+}
+
+torch::Tensor StegoLoss::coefficients(const torch::Tensor& images) const {
+  if (transform_->is_integer()) return transform_->forward((images + 1.0) * 127.5).coefficients / 255.0;
+  return transform_->forward(images).coefficients;
+}
+
+torch::Tensor StegoLoss::wavelet_term(const torch::Tensor& recovered, const torch::Tensor& secret) const {
+  const int64_t channels = secret.size(1);
+  const auto a = coefficients(recovered);
+  const auto b = coefficients(secret);
+  auto total = torch::zeros({}, a.options());
+  for (const auto& band : transform_->band_layout(channels)) {
+    const double weight = band.name == "LL" ? kWeightLL : band.name == "HH" ? kWeightHH : kWeightLHHL;
+    total = total + weight * torch::mse_loss(a.narrow(1, band.channel_begin, band.channel_count),
+                                             b.narrow(1, band.channel_begin, band.channel_count));
+  }
+  // The next coarser LL: the transform applied once more to the coarsest LL band.
+  const auto ll_a = a.narrow(1, 0, channels);
+  const auto ll_b = b.narrow(1, 0, channels);
+  const auto ll2_a = transform_->forward(ll_a).coefficients.narrow(1, 0, channels);
+  const auto ll2_b = transform_->forward(ll_b).coefficients.narrow(1, 0, channels);
+  return total + kWeightLL2 * torch::mse_loss(ll2_a, ll2_b);
+}
+
+torch::Tensor StegoLoss::low_freq_term(const torch::Tensor& stego, const torch::Tensor& cover) const {
+  const int64_t channels = cover.size(1);
+  return torch::mse_loss(coefficients(stego).narrow(1, 0, channels), coefficients(cover).narrow(1, 0, channels));
+}
+
+LossValue StegoLoss::compute(const LossInput& input) {
+  LossValue value;
+  torch::Tensor total;
+  auto add = [&](const char* name, double weight, const std::function<torch::Tensor()>& term) {
+    if (weight == 0.0) return;  // a zero weight costs nothing: the term is not computed
+    const auto weighted = weight * term();
+    total = total.defined() ? total + weighted : weighted;
+    value.terms.emplace_back(name, weighted.detach());
+  };
+  add("hide_mse", hide_weight(input.progress.fraction),
+      [&] { return torch::mse_loss(input.stego, input.cover); });
+  add("rec_mse", weights_.rec_mse, [&] { return torch::mse_loss(input.recovered, input.secret); });
+  add("rec_ssim", weights_.rec_ssim, [&] {
+    return 1.0 - ssim((input.recovered + 1.0) * 0.5, (input.secret + 1.0) * 0.5, 1.0).mean();
+  });
+  add("edge", weights_.edge, [&] { return gradient_difference(input.recovered, input.secret); });
+  add("tv", weights_.tv, [&] { return total_variation(input.stego - input.cover); });
+  add("wavelet", weights_.wavelet, [&] { return wavelet_term(input.recovered, input.secret); });
+  add("low_freq", weights_.low_freq, [&] { return low_freq_term(input.stego, input.cover); });
+  // All weights zero: a zero that still depends on the inputs, so backward works.
+  value.total = total.defined() ? total : (input.stego.sum() * 0.0);
+  return value;
+}
+
+torch::Tensor StegoLoss::perturb(const torch::Tensor& stego, const TrainingProgress& progress) {
+  const double probability = perturb_probability(progress.fraction);
+  if (probability <= 0.0) return stego;
+  // 8-bit quantisation as a saved PNG would do; straight-through, so the
+  // gradient sees the identity.
+  const auto quantised = torch::round((stego.clamp(-1.0, 1.0) + 1.0) * 127.5) / 127.5 - 1.0;
+  auto perturbed = stego + (quantised - stego).detach();
+  if (weights_.noise_std > 0.0) perturbed = perturbed + weights_.noise_std * torch::randn_like(stego);
+  if (probability >= 1.0) return perturbed;
+  // Per image, without a host sync: a Bernoulli mask picks which are perturbed.
+  const auto mask = torch::bernoulli(
+      torch::full({stego.size(0), 1, 1, 1}, probability, stego.options().dtype(torch::kFloat32)));
+  return torch::where(mask.to(torch::kBool), perturbed, stego);
+}
+
+}  // namespace stegolab::stego_loss

@@ -1,0 +1,56 @@
+// Registration of the `stego_loss` loss plugin.
+#include "stego_loss.hpp"
+#include "stegolab/plugin.hpp"
+
+namespace stegolab::stego_loss {
+
+namespace {
+
+PluginInfo stego_loss_info() {
+  PluginInfo info;
+  info.name = "stego_loss";
+  info.version = "1.0.0";
+  info.summary = "hiding MSE (ramped), recovery MSE/SSIM, edge, TV, wavelet terms; 8-bit/noise curriculum";
+  info.params = {
+      {"hide_start", "number", 2.0, "hiding MSE weight at the start of training"},
+      {"hide_end", "number", 24.0, "hiding MSE weight after the ramp"},
+      {"hide_ramp", "number", 0.7, "fraction of training over which the hiding weight ramps"},
+      {"rec_mse", "number", 3.0, "recovery MSE weight"},
+      {"rec_ssim", "number", 5.0, "recovery 1-SSIM weight"},
+      {"edge", "number", 0.0, "gradient-difference weight (recovered vs secret)"},
+      {"tv", "number", 0.0, "total variation weight of the residual stego - cover"},
+      {"wavelet", "number", 0.0, "multi-scale wavelet loss weight (recovered vs secret)"},
+      {"low_freq", "number", 0.0, "LL-band hiding MSE weight (stego vs cover)"},
+      {"perturb_start", "number", 0.0, "probability of the 8-bit/noise channel at the start"},
+      {"perturb_end", "number", 0.0, "probability of the 8-bit/noise channel at the end"},
+      {"noise_std", "number", 0.0, "Gaussian noise std of the channel, in [-1, 1] units"},
+  };
+  return info;
+}
+
+std::shared_ptr<Loss> make_stego_loss(const Params& params, const BuildContext& context) {
+  params.reject_unknown({"hide_start", "hide_end", "hide_ramp", "rec_mse", "rec_ssim", "edge", "tv",
+                         "wavelet", "low_freq", "perturb_start", "perturb_end", "noise_std"});
+  StegoLossWeights w;
+  const double big = 1e6;
+  w.hide_start = params.get_number_in("hide_start", w.hide_start, 0.0, big);
+  w.hide_end = params.get_number_in("hide_end", w.hide_end, 0.0, big);
+  w.hide_ramp = params.get_number_in("hide_ramp", w.hide_ramp, 0.0, 1.0);
+  w.rec_mse = params.get_number_in("rec_mse", w.rec_mse, 0.0, big);
+  w.rec_ssim = params.get_number_in("rec_ssim", w.rec_ssim, 0.0, big);
+  w.edge = params.get_number_in("edge", w.edge, 0.0, big);
+  w.tv = params.get_number_in("tv", w.tv, 0.0, big);
+  w.wavelet = params.get_number_in("wavelet", w.wavelet, 0.0, big);
+  w.low_freq = params.get_number_in("low_freq", w.low_freq, 0.0, big);
+  w.perturb_start = params.get_number_in("perturb_start", w.perturb_start, 0.0, 1.0);
+  w.perturb_end = params.get_number_in("perturb_end", w.perturb_end, 0.0, 1.0);
+  w.noise_std = params.get_number_in("noise_std", w.noise_std, 0.0, 2.0);
+  return std::make_shared<StegoLoss>(w, context.transform);
+}
+
+}  // namespace
+
+}  // namespace stegolab::stego_loss
+
+STEGOLAB_PLUGIN(stegolab::Loss, stego_loss, stegolab::stego_loss::stego_loss_info,
+                stegolab::stego_loss::make_stego_loss)

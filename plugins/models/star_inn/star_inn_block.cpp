@@ -1,0 +1,24 @@
+#include "star_inn_block.hpp"
+
+namespace stegolab::star_inn {
+
+StarInnBlockImpl::StarInnBlockImpl(int64_t channels, int64_t hidden, double clamp) {
+  act_norm_ = register_module("act_norm", ActNorm(channels));
+  mix_ = register_module("mix", InvertibleConv1x1(channels));
+  coupling_ = register_module("coupling", AffineCoupling(channels, hidden, clamp));
+}
+
+torch::Tensor StarInnBlockImpl::forward(const torch::Tensor& x) {
+  return coupling_(mix_(act_norm_(x)));
+}
+
+torch::Tensor StarInnBlockImpl::inverse(const torch::Tensor& y) {
+  return act_norm_->inverse(mix_->inverse(coupling_->inverse(y)));
+}
+
+double StarInnBlockImpl::flops_per_position() const {
+  const double c = static_cast<double>(mix_->channels());
+  return coupling_->flops_per_position() + 2.0 * c * c;
+}
+
+}  // namespace stegolab::star_inn

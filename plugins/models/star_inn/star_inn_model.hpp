@@ -1,0 +1,69 @@
+// StarINN: an invertible network over the wavelet bands of cover and secret.
+//
+// embed:   [T(cover) | T(secret)] -> blocks -> [cover half | lost half];
+//          stego = T^-1(cover half), lost = the secret half.
+// extract: [T(stego) | prior] -> blocks^-1 -> [. | secret half];
+//          secret = T^-1(secret half), prior = zeros or Gaussian noise.
+// T is the experiment's transform (BuildContext::transform), never a fixed one.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "star_inn_block.hpp"
+#include "stegolab/model.hpp"
+#include "stegolab/transform.hpp"
+
+namespace stegolab::star_inn {
+
+struct StarInnOptions {
+  int64_t blocks = 8;
+  int64_t hidden = 128;
+  double clamp = 2.0;
+  std::string lost = "zeros";           // extraction prior: "zeros" | "gaussian"
+  std::string composition = "bands";    // "bands" | "ycbcr_residual"
+  double k_y = 0.02;                    // ycbcr_residual: residual scale on luma
+  double k_c = 0.06;                    // ycbcr_residual: residual scale on chroma
+  std::string memory = "standard";      // "standard" | "recompute"
+  int64_t channels = 3;                 // image channels
+};
+
+class StarInnModel : public StegoModel {
+ public:
+  StarInnModel(const StarInnOptions& options, std::shared_ptr<Transform> transform);
+
+  // cover, secret: NCHW float in [-1, 1], same shape.
+  Embedding embed(const torch::Tensor& cover, const torch::Tensor& secret) override;
+  // stego: NCHW float in [-1, 1]. Returns the secret, nominally in [-1, 1].
+  torch::Tensor extract(const torch::Tensor& stego) override;
+  double flops_per_image(int64_t height, int64_t width) const override;
+
+  // The block stack on coefficients [N, 2 * band_channels(), h, w]; exposed
+  // for tests of exact invertibility.
+  torch::Tensor run_blocks(const torch::Tensor& x);
+  torch::Tensor run_blocks_inverse(const torch::Tensor& y);
+
+  // Coefficient channels of one image (cover or secret) after the transform.
+  int64_t band_channels() const { return band_channels_; }
+  const StarInnOptions& options() const { return options_; }
+
+  // Images NCHW in [-1, 1] <-> the network's coefficients (see model.md:
+  // integer transforms see 0..255 pixels, their coefficients are divided by 255).
+  torch::Tensor to_coefficients(const torch::Tensor& images) const;
+  torch::Tensor from_coefficients(const torch::Tensor& coefficients, int64_t height,
+                                  int64_t width) const;
+
+ private:
+  torch::Tensor ycbcr_scaled(const torch::Tensor& residual) const;
+
+  StarInnOptions options_;
+  std::shared_ptr<Transform> transform_;
+  int64_t band_channels_;
+  std::vector<StarInnBlock> blocks_;
+  torch::Tensor residual_mix_;  // buffer [3, 3]: RGB -> YCbCr, scale, -> RGB (ycbcr_residual only)
+};
+
+}  // namespace stegolab::star_inn

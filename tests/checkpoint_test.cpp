@@ -1,0 +1,258 @@
+// Checkpoints (save/load round trip, atomic replace, clear errors), image
+// files, and the `stegolab embed` / `stegolab extract` commands end to end on
+// a checkpoint of an untrained tiny model.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <torch/torch.h>
+
+#include "checkpoint/checkpoint.hpp"
+#include "image_io/image_io.hpp"
+#include "plugin_host/plugin_registry.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const stegolab::PluginRegistry& registry() {
+  static stegolab::PluginRegistry instance = [] {
+    stegolab::PluginRegistry r;
+    r.discover({STEGOLAB_TEST_PLUGIN_DIR});
+    return r;
+  }();
+  return instance;
+}
+
+const nlohmann::json kTransformParams = nlohmann::json::object();
+const nlohmann::json kModelParams{{"blocks", 2}, {"hidden", 8}};
+constexpr int64_t kImageSize = 32;
+
+class CheckpointTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("stegolab_checkpoint_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // A tiny star_inn on haar_dwt, its ActNorm initialised by one training-mode
+  // batch and its weights moved off their initial values.
+  std::shared_ptr<stegolab::StegoModel> make_model(const nlohmann::json& model_params = kModelParams) {
+    stegolab::BuildContext context;
+    context.image_size = kImageSize;
+    context.transform = registry().build<stegolab::Transform>("haar_dwt", kTransformParams, context);
+    auto model = registry().build<stegolab::StegoModel>("star_inn", model_params, context);
+    torch::manual_seed(7);
+    model->train();
+    const auto batch = torch::rand({2, 3, kImageSize, kImageSize}) * 2 - 1;
+    model->embed(batch, batch.flip(2));
+    torch::NoGradGuard no_grad;
+    for (auto& p : model->parameters()) p.add_(0.02 * torch::randn_like(p));
+    return model;
+  }
+
+  stegolab::CheckpointManifest manifest(const nlohmann::json& model_params = kModelParams) const {
+    stegolab::CheckpointManifest m;
+    m.components = {
+        {"transform", stegolab::component_entry("haar_dwt", registry().find("transform", "haar_dwt").info.version,
+                                                kTransformParams)},
+        {"model", stegolab::component_entry("star_inn", registry().find("model", "star_inn").info.version,
+                                            model_params)}};
+    m.image_size = kImageSize;
+    m.epoch = 3;
+    m.metrics = {{"rec_psnr", 12.5}};
+    return m;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CheckpointTest, SavedThenLoadedModelGivesIdenticalOutputs) {
+  auto model = make_model();
+  const fs::path checkpoint = dir_ / "best";
+  stegolab::save_checkpoint(checkpoint, *model, manifest());
+  ASSERT_TRUE(fs::exists(checkpoint / "model.pt"));
+  EXPECT_FALSE(fs::exists(checkpoint / "strategy.pt"));
+
+  std::ifstream in(checkpoint / "checkpoint.json");
+  const auto json = nlohmann::json::parse(in);
+  EXPECT_EQ(json.at("format"), 1);
+  EXPECT_EQ(json.at("image_size"), kImageSize);
+  EXPECT_EQ(json.at("epoch"), 3);
+  EXPECT_EQ(json.at("components").at("model").at("params"), kModelParams);
+  EXPECT_EQ(json.at("resize"), "resize");
+
+  const auto loaded = stegolab::load_checkpoint(checkpoint, registry(), torch::kCPU);
+  EXPECT_EQ(loaded.manifest.epoch, 3);
+  EXPECT_DOUBLE_EQ(loaded.manifest.metrics.at("rec_psnr").get<double>(), 12.5);
+  model->eval();
+  loaded.model->eval();
+  torch::NoGradGuard no_grad;
+  const auto cover = torch::rand({1, 3, kImageSize, kImageSize}) * 2 - 1;
+  const auto secret = torch::rand({1, 3, kImageSize, kImageSize}) * 2 - 1;
+  const auto expected = model->embed(cover, secret).stego;
+  EXPECT_TRUE(torch::equal(loaded.model->embed(cover, secret).stego, expected));
+  EXPECT_TRUE(torch::equal(loaded.model->extract(expected), model->extract(expected)));
+  // A model that was not loaded differs, so the equalities above can fail.
+  auto other = make_model();
+  {
+    torch::NoGradGuard guard;
+    for (auto& p : other->parameters()) p.add_(0.05);
+  }
+  other->eval();
+  EXPECT_FALSE(torch::equal(other->embed(cover, secret).stego, expected));
+}
+
+TEST_F(CheckpointTest, SavingAgainReplacesTheCheckpointAndLeavesNoTemporaries) {
+  auto model = make_model();
+  const fs::path checkpoint = dir_ / "last";
+  stegolab::save_checkpoint(checkpoint, *model, manifest());
+  auto second = manifest();
+  second.epoch = 4;
+  stegolab::save_checkpoint(checkpoint, *model, second);
+  EXPECT_EQ(stegolab::load_checkpoint(checkpoint, registry(), torch::kCPU).manifest.epoch, 4);
+  int entries = 0;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    ++entries;
+    EXPECT_EQ(entry.path().filename(), "last");
+  }
+  EXPECT_EQ(entries, 1);
+}
+
+TEST_F(CheckpointTest, ClearErrors) {
+  // Not a checkpoint.
+  try {
+    stegolab::load_checkpoint(dir_, registry(), torch::kCPU);
+    FAIL();
+  } catch (const stegolab::CheckpointError& error) {
+    EXPECT_NE(std::string(error.what()).find("not a checkpoint"), std::string::npos) << error.what();
+  }
+  // Weights of another model: saved with hidden 8, manifest says 16.
+  auto model = make_model();
+  const nlohmann::json wider{{"blocks", 2}, {"hidden", 16}};
+  stegolab::save_checkpoint(dir_ / "wrong", *model, manifest(wider));
+  try {
+    stegolab::load_checkpoint(dir_ / "wrong", registry(), torch::kCPU);
+    FAIL();
+  } catch (const stegolab::CheckpointError& error) {
+    EXPECT_NE(std::string(error.what()).find("does not hold weights of model 'star_inn'"), std::string::npos)
+        << error.what();
+  }
+  // A plugin that is not installed is named.
+  auto unknown = manifest();
+  unknown.components["transform"]["plugin"] = "no_such_wavelet";
+  stegolab::save_checkpoint(dir_ / "unknown", *model, unknown);
+  try {
+    stegolab::load_checkpoint(dir_ / "unknown", registry(), torch::kCPU);
+    FAIL();
+  } catch (const stegolab::Error& error) {
+    EXPECT_NE(std::string(error.what()).find("no_such_wavelet"), std::string::npos) << error.what();
+  }
+}
+
+TEST_F(CheckpointTest, ImageFilesRoundTripAndConvert) {
+  const auto pixels = torch::randint(0, 256, {5, 7, 3}, torch::kUInt8);
+  stegolab::write_image(dir_ / "a.png", pixels);
+  EXPECT_TRUE(torch::equal(stegolab::read_image(dir_ / "a.png", nullptr), pixels));  // PNG is lossless
+  // Model range: uint8 -> [-1, 1] -> uint8 is the identity.
+  EXPECT_TRUE(torch::equal(stegolab::from_model_image(stegolab::to_model_image(pixels, torch::kCPU)), pixels));
+  // Resizing to the same size is a no-op; other sizes give the asked shape.
+  EXPECT_EQ(stegolab::resize_image(pixels, 10, 4).sizes(), torch::IntArrayRef({10, 4, 3}));
+  // Grayscale files become RGB, with a note.
+  cv::Mat gray(4, 6, CV_8UC1, cv::Scalar(77));
+  cv::imwrite((dir_ / "gray.png").string(), gray);
+  std::stringstream notes;
+  const auto rgb = stegolab::read_image(dir_ / "gray.png", &notes);
+  EXPECT_EQ(rgb.sizes(), torch::IntArrayRef({4, 6, 3}));
+  EXPECT_EQ(rgb.min().item<int>(), 77);
+  EXPECT_EQ(rgb.max().item<int>(), 77);
+  EXPECT_NE(notes.str().find("grayscale"), std::string::npos) << notes.str();
+  // A missing file and a corrupt one: one-line errors naming the file.
+  try {
+    stegolab::read_image(dir_ / "missing.png", nullptr);
+    FAIL();
+  } catch (const stegolab::ImageFileError& error) {
+    EXPECT_NE(std::string(error.what()).find("missing.png"), std::string::npos);
+  }
+  std::ofstream(dir_ / "corrupt.png") << "not a png";
+  EXPECT_THROW(stegolab::read_image(dir_ / "corrupt.png", nullptr), stegolab::ImageFileError);
+}
+
+// Runs the stegolab binary; returns its exit status, stdout and stderr.
+struct Run {
+  int status;
+  std::string out, err;
+};
+Run run(const std::string& arguments, const fs::path& dir) {
+  const std::string command = std::string("'") + STEGOLAB_TEST_BINARY + "' " + arguments + " > '" +
+                              (dir / "out.txt").string() + "' 2> '" + (dir / "err.txt").string() + "'";
+  const int raw = std::system(command.c_str());
+  auto slurp = [](const fs::path& file) {
+    std::ifstream in(file);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir / "out.txt"), slurp(dir / "err.txt")};
+}
+
+TEST_F(CheckpointTest, EmbedAndExtractCommands) {
+  auto model = make_model();
+  const fs::path checkpoint = dir_ / "ckpt";
+  stegolab::save_checkpoint(checkpoint, *model, manifest());
+  // A 48x40 cover (resized to 32x32 with a note) and a secret of the trained size.
+  stegolab::write_image(dir_ / "cover.png", torch::randint(0, 256, {40, 48, 3}, torch::kUInt8));
+  const auto gray = torch::randint(0, 256, {kImageSize, kImageSize, 1}, torch::kUInt8).expand({kImageSize, kImageSize, 3});
+  stegolab::write_image(dir_ / "secret.png", gray.contiguous());
+  const std::string common = "--checkpoint '" + checkpoint.string() + "' --plugin-path '" + STEGOLAB_TEST_PLUGIN_DIR + "'";
+
+  auto embed = run("embed " + common + " --cover '" + (dir_ / "cover.png").string() + "' --secret '" +
+                       (dir_ / "secret.png").string() + "' --out '" + (dir_ / "stego.png").string() + "'",
+                   dir_);
+  ASSERT_EQ(embed.status, 0) << embed.out << embed.err;
+  EXPECT_NE(embed.out.find("resized"), std::string::npos) << embed.out;
+  EXPECT_NE(embed.out.find("PSNR"), std::string::npos) << embed.out;
+  const auto stego = stegolab::read_image(dir_ / "stego.png", nullptr);
+  EXPECT_EQ(stego.sizes(), torch::IntArrayRef({kImageSize, kImageSize, 3}));
+
+  auto extract = run("extract " + common + " --stego '" + (dir_ / "stego.png").string() + "' --out '" +
+                         (dir_ / "recovered.png").string() + "' --reference '" + (dir_ / "secret.png").string() + "'",
+                     dir_);
+  ASSERT_EQ(extract.status, 0) << extract.out << extract.err;
+  EXPECT_NE(extract.out.find("recovered vs reference: PSNR"), std::string::npos) << extract.out;
+  EXPECT_EQ(stegolab::read_image(dir_ / "recovered.png", nullptr).sizes(),
+            torch::IntArrayRef({kImageSize, kImageSize, 3}));
+
+  // A missing image: non-zero exit, one line naming the file.
+  auto missing = run("embed " + common + " --cover '" + (dir_ / "nope.png").string() + "' --secret '" +
+                         (dir_ / "secret.png").string() + "' --out '" + (dir_ / "x.png").string() + "'",
+                     dir_);
+  EXPECT_NE(missing.status, 0);
+  EXPECT_NE(missing.err.find("nope.png"), std::string::npos) << missing.err;
+  EXPECT_EQ(std::count(missing.err.begin(), missing.err.end(), '\n'), 1) << missing.err;
+
+  // A checkpoint naming a plugin that is not installed.
+  auto unknown = manifest();
+  unknown.components["model"]["plugin"] = "no_such_model";
+  stegolab::save_checkpoint(dir_ / "unknown", *model, unknown);
+  auto failed = run("extract --checkpoint '" + (dir_ / "unknown").string() + "' --plugin-path '" +
+                        STEGOLAB_TEST_PLUGIN_DIR + "' --stego '" + (dir_ / "stego.png").string() + "' --out '" +
+                        (dir_ / "y.png").string() + "'",
+                    dir_);
+  EXPECT_NE(failed.status, 0);
+  EXPECT_NE(failed.err.find("no_such_model"), std::string::npos) << failed.err;
+}
+
+}  // namespace

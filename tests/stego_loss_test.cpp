@@ -1,0 +1,186 @@
+// The stego_loss plugin: every term against a value computed by hand on tiny
+// tensors, the hiding-weight ramp, zero weights, and the perturbation channel.
+#include <map>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "plugin_host/plugin_registry.hpp"
+#include "stegolab/loss.hpp"
+#include "stegolab/transform.hpp"
+
+namespace {
+
+// A one-level orthonormal Haar transform, test-only (see star_inn_test.cpp):
+// a constant image of value v has LL = 2v and zero detail bands.
+class HaarTestTransform : public stegolab::Transform {
+ public:
+  HaarTestTransform() : Transform(1) {}
+  bool is_integer() const override { return false; }
+  std::string name() const override { return "haar_test"; }
+
+ protected:
+  static torch::Tensor matrix(const torch::Tensor& like) {
+    return torch::tensor({1.0, 1.0, 1.0, 1.0, 1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0, -1.0, 1.0, -1.0, -1.0, 1.0},
+                         like.options())
+               .view({4, 4}) *
+           0.5;
+  }
+  torch::Tensor analyze(const torch::Tensor& x) const override {
+    const int64_t n = x.size(0), c = x.size(1), h = x.size(2) / 2, w = x.size(3) / 2;
+    const auto blocks = torch::pixel_unshuffle(x, 2).view({n, c, 4, h, w}).movedim(2, -1);
+    return torch::matmul(blocks, matrix(x).t()).movedim(-1, 1).reshape({n, 4 * c, h, w});
+  }
+  torch::Tensor synthesize(const torch::Tensor& y) const override {
+    const int64_t n = y.size(0), c = y.size(1) / 4, h = y.size(2), w = y.size(3);
+    const auto blocks = torch::matmul(y.view({n, 4, c, h, w}).movedim(1, -1), matrix(y));
+    return torch::pixel_shuffle(blocks.movedim(-1, 2).reshape({n, 4 * c, h, w}), 2);
+  }
+};
+
+std::shared_ptr<stegolab::Loss> build_loss(const nlohmann::json& params) {
+  static stegolab::PluginRegistry registry = [] {
+    stegolab::PluginRegistry r;
+    r.discover({STEGOLAB_TEST_PLUGIN_DIR});
+    return r;
+  }();
+  stegolab::BuildContext context;
+  context.transform = std::make_shared<HaarTestTransform>();
+  return registry.build<stegolab::Loss>("stego_loss", params, context);
+}
+
+// All terms off except those given.
+nlohmann::json only(nlohmann::json weights) {
+  nlohmann::json params{{"hide_start", 0.0}, {"hide_end", 0.0}, {"rec_mse", 0.0}, {"rec_ssim", 0.0}};
+  for (const auto& item : weights.items()) params[item.key()] = item.value();
+  return params;
+}
+
+std::map<std::string, double> terms(const stegolab::LossValue& value) {
+  std::map<std::string, double> out;
+  for (const auto& [name, tensor] : value.terms) {
+    EXPECT_EQ(tensor.dim(), 0) << name;
+    EXPECT_FALSE(tensor.requires_grad()) << name;
+    out[name] = tensor.item<double>();
+  }
+  return out;
+}
+
+stegolab::LossInput input(int64_t size = 16) {
+  stegolab::LossInput in;
+  in.cover = torch::zeros({2, 3, size, size});
+  in.secret = torch::zeros({2, 3, size, size});
+  in.stego = in.cover.clone();
+  in.recovered = in.secret.clone();
+  in.lost = torch::zeros({2, 12, size / 2, size / 2});
+  return in;
+}
+
+TEST(StegoLoss, HidingWeightRamp) {
+  // stego = cover + 0.1: MSE 0.01. Weight ramps 2 -> 24 over the first 0.7:
+  // fraction 0 -> 2, 0.35 -> 2 + 22 * 0.5 = 13, 0.7 -> 24, 1 -> 24.
+  auto loss = build_loss({{"rec_mse", 0.0}, {"rec_ssim", 0.0}});
+  auto in = input();
+  in.stego = in.cover + 0.1;
+  for (const auto& [fraction, weight] : std::map<double, double>{{0.0, 2.0}, {0.35, 13.0}, {0.7, 24.0}, {1.0, 24.0}}) {
+    in.progress.fraction = fraction;
+    const auto value = loss->compute(in);
+    EXPECT_NEAR(terms(value).at("hide_mse"), weight * 0.01, 1e-6) << "fraction " << fraction;
+    EXPECT_NEAR(value.total.item<double>(), weight * 0.01, 1e-6);
+  }
+}
+
+TEST(StegoLoss, RecoveryTerms) {
+  auto loss = build_loss(only({{"rec_mse", 3.0}, {"rec_ssim", 5.0}}));
+  auto in = input();
+  // secret -0.6 and recovered +0.2 in [-1, 1] are 0.2 and 0.6 in [0, 1]:
+  // MSE = 0.8^2 = 0.64 -> 3 * 0.64 = 1.92; SSIM of constants = 0.2401 / 0.4001
+  // (closed form, see image_quality_test) -> 5 * (1 - 0.2401 / 0.4001).
+  in.secret.fill_(-0.6);
+  in.recovered.fill_(0.2);
+  const auto t = terms(loss->compute(in));
+  EXPECT_NEAR(t.at("rec_mse"), 1.92, 1e-5);
+  EXPECT_NEAR(t.at("rec_ssim"), 5.0 * (1.0 - 0.2401 / 0.4001), 1e-4);
+  EXPECT_EQ(t.count("hide_mse"), 0u);
+}
+
+TEST(StegoLoss, EdgeAndTotalVariation) {
+  auto loss = build_loss(only({{"edge", 2.0}, {"tv", 3.0}}));
+  auto in = input(4);
+  // recovered = 0.1 * column index: every horizontal difference is 0.1 and
+  // every vertical one 0 (secret is 0): gradient-difference = 0.1^2 = 0.01 -> 2 * 0.01.
+  in.recovered = 0.1 * torch::arange(4, torch::kFloat32).view({1, 1, 1, 4}).expand({2, 3, 4, 4});
+  // stego - cover = checkerboard of +-0.1: |dx| = |dy| = 0.2 everywhere -> TV 0.4 -> 3 * 0.4.
+  const auto i = torch::arange(4).view({4, 1}), j = torch::arange(4).view({1, 4});
+  in.stego = (0.1 * (1 - 2 * ((i + j) % 2))).to(torch::kFloat32).expand({2, 3, 4, 4});
+  const auto t = terms(loss->compute(in));
+  EXPECT_NEAR(t.at("edge"), 0.02, 1e-6);
+  EXPECT_NEAR(t.at("tv"), 1.2, 1e-6);
+}
+
+TEST(StegoLoss, WaveletAndLowFrequencyTerms) {
+  auto loss = build_loss(only({{"wavelet", 1.0}, {"low_freq", 2.0}}));
+  auto in = input(8);
+  // A constant offset 0.1 under the orthonormal test Haar: LL differs by 0.2
+  // (MSE 0.04, weight 0.35), detail bands by 0; the second-level LL (Haar of
+  // the LL band) by 0.4 (MSE 0.16, weight 0.20): 0.014 + 0.032 = 0.046.
+  in.recovered = in.secret + 0.1;
+  // low_freq: the same LL difference between stego and cover: 2 * 0.04.
+  in.stego = in.cover + 0.1;
+  const auto t = terms(loss->compute(in));
+  EXPECT_NEAR(t.at("wavelet"), 0.046, 1e-6);
+  EXPECT_NEAR(t.at("low_freq"), 0.08, 1e-6);
+  // Detail bands count too: a checkerboard has no LL content at all, only HH
+  // (each 2x2 block +-0.1 -> HH = (a - b - c + d) / 2 = 0.2): 0.06 * 0.04.
+  const auto i = torch::arange(8).view({8, 1}), j = torch::arange(8).view({1, 8});
+  in.recovered = (0.1 * (1 - 2 * ((i + j) % 2))).to(torch::kFloat32).expand({2, 3, 8, 8});
+  EXPECT_NEAR(terms(loss->compute(in)).at("wavelet"), 0.06 * 0.04, 1e-7);
+}
+
+TEST(StegoLoss, ZeroWeightTermsAreAbsentAndTotalIsTheirSum) {
+  auto loss = build_loss({{"edge", 1.0}});
+  auto in = input();
+  in.stego = in.cover + 0.2;
+  in.recovered = torch::rand_like(in.secret);
+  const auto value = loss->compute(in);
+  const auto t = terms(value);
+  // Defaults: hide, rec_mse, rec_ssim on; edge given; tv, wavelet, low_freq off.
+  EXPECT_EQ(t.size(), 4u);
+  for (const char* absent : {"tv", "wavelet", "low_freq"}) EXPECT_EQ(t.count(absent), 0u) << absent;
+  double sum = 0.0;
+  for (const auto& [name, v] : t) sum += v;
+  EXPECT_NEAR(value.total.item<double>(), sum, 1e-5);
+}
+
+TEST(StegoLoss, PerturbQuantisesStraightThrough) {
+  auto loss = build_loss({{"perturb_start", 1.0}, {"perturb_end", 1.0}});
+  auto stego = (torch::rand({2, 3, 8, 8}) * 2 - 1).requires_grad_(true);
+  const auto out = loss->perturb(stego, {});
+  // 8 bits: (x + 1) * 127.5 is an integer in 0..255.
+  const auto levels = (out.detach() + 1) * 127.5;
+  EXPECT_LT((levels - levels.round()).abs().max().item<double>(), 1e-3);
+  EXPECT_LE((out.detach() - stego.detach()).abs().max().item<double>(), 0.5 / 127.5 + 1e-6);
+  // Straight-through: the gradient is the identity.
+  out.sum().backward();
+  EXPECT_TRUE(torch::allclose(stego.grad(), torch::ones_like(stego)));
+}
+
+TEST(StegoLoss, PerturbCurriculumAndNoise) {
+  // Probability 0 at the start: the identity.
+  auto off = build_loss({{"perturb_start", 0.0}, {"perturb_end", 1.0}, {"noise_std", 0.3}});
+  const auto stego = torch::full({4000, 1, 1, 1}, 0.001);
+  EXPECT_TRUE(torch::equal(off->perturb(stego, {0, 1, 0.0}), stego));
+  // Half-way, about half of the images are perturbed (binomial sd 0.008 at n = 4000).
+  const auto half = off->perturb(stego, {0, 1, 0.5});
+  const double perturbed = (half != stego).to(torch::kFloat32).mean().item<double>();
+  EXPECT_NEAR(perturbed, 0.5, 0.05);
+  // At the end all are, with noise of the given std around the quantised value.
+  const auto all = off->perturb(stego, {0, 1, 1.0});
+  const double quantised = std::round(1.001 * 127.5) / 127.5 - 1.0;
+  EXPECT_NEAR((all - quantised).std().item<double>(), 0.3, 0.02);
+  EXPECT_NEAR((all - quantised).mean().item<double>(), 0.0, 0.03);
+}
+
+}  // namespace
