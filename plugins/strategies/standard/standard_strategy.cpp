@@ -1,0 +1,269 @@
+// The `standard` strategy: fp32, or bf16/fp16 autocast (with dynamic loss
+// scaling for fp16), gradient accumulation, norm clipping, Adam/AdamW and the
+// shared learning-rate schedule.
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "stegolab/errors.hpp"
+#include "stegolab/loss_scaler.hpp"
+#include "stegolab/plugin.hpp"
+#include "stegolab/strategy.hpp"
+#include "stegolab/torch_compat.hpp"
+
+namespace stegolab {
+namespace {
+
+struct StandardSettings {
+  std::string precision = "fp32";
+  int64_t accumulation = 1;
+  double clip_norm = 0.0;
+  double loss_scale_init = 65536.0;
+  int64_t growth_interval = 2000;
+  bool channels_last = false;
+};
+
+class StandardStrategy : public Strategy {
+ public:
+  StandardStrategy(StandardSettings settings, torch::Device device)
+      : settings_(std::move(settings)),
+        device_(device),
+        scaler_(LossScalerSettings{settings_.precision == "fp16", settings_.loss_scale_init, 2.0, 0.5,
+                                   settings_.growth_interval}) {}
+
+  void setup(const StrategySetup& setup) override {
+    if (setup.parameters.empty()) throw PluginError("strategy 'standard': no parameters to optimise");
+    if (setup.total_steps < 1) {
+      throw PluginError("strategy 'standard': total_steps must be >= 1, got " +
+                        std::to_string(setup.total_steps));
+    }
+    parameters_ = setup.parameters;
+    device_ = setup.device;
+    optimizer_settings_ = setup.optimizer;
+    schedule_ = setup.schedule;
+    total_steps_ = setup.total_steps;
+    step_count_ = 0;
+    lr_factor_ = 1.0;
+    if (settings_.channels_last) {
+      // Weights in the same layout as the inputs, as Python's
+      // module.to(memory_format=torch.channels_last) does.
+      torch::NoGradGuard no_grad;
+      for (auto& parameter : parameters_) {
+        if (parameter.dim() == 4) {
+          parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
+        }
+      }
+    }
+    const OptimizerSettings& o = optimizer_settings_;
+    const double lr = current_learning_rate();
+    if (o.name == "adam") {
+      optimizer_ = std::make_unique<torch::optim::Adam>(
+          parameters_, torch::optim::AdamOptions(lr).betas({o.beta1, o.beta2}).eps(o.eps).weight_decay(
+                           o.weight_decay));
+    } else if (o.name == "adamw") {
+      optimizer_ = std::make_unique<torch::optim::AdamW>(
+          parameters_, torch::optim::AdamWOptions(lr).betas({o.beta1, o.beta2}).eps(o.eps).weight_decay(
+                           o.weight_decay));
+    } else {
+      throw ParamError("train.optimizer.name must be \"adam\" or \"adamw\", got \"" + o.name + "\"");
+    }
+  }
+
+  int64_t accumulation() const override { return settings_.accumulation; }
+
+  StepReport step(const std::vector<MicroBatch>& micro_batches, const LossFunction& loss) override {
+    if (!optimizer_) throw PluginError("strategy 'standard': step() before setup()");
+    if (micro_batches.empty()) throw PluginError("strategy 'standard': step() with no micro-batches");
+    // The mean over the micro-batches actually given, so a short last step of
+    // an epoch still averages correctly; normally there are accumulation() of them.
+    const double share = 1.0 / static_cast<double>(micro_batches.size());
+    optimizer_->zero_grad();
+
+    torch::Tensor loss_sum;
+    std::vector<std::pair<std::string, torch::Tensor>> term_sums;
+    for (const MicroBatch& micro_batch : micro_batches) {
+      LossValue value;
+      {
+        compat::AutocastScope autocast(device_.type(), autocast_dtype(), autocast_on());
+        value = loss(prepare(micro_batch));
+      }
+      const torch::Tensor total = value.total.to(torch::kFloat) * share;
+      scaler_.scale_loss(total).backward();
+      const torch::Tensor detached = total.detach();
+      loss_sum = loss_sum.defined() ? loss_sum + detached : detached;
+      for (auto& [name, term] : value.terms) {
+        const torch::Tensor part = term.detach().to(torch::kFloat) * share;
+        auto found = std::find_if(term_sums.begin(), term_sums.end(),
+                                  [&](const auto& entry) { return entry.first == name; });
+        if (found == term_sums.end()) {
+          term_sums.emplace_back(name, part);
+        } else {
+          found->second = found->second + part;
+        }
+      }
+    }
+
+    std::vector<torch::Tensor> gradients;
+    gradients.reserve(parameters_.size());
+    for (const auto& parameter : parameters_) gradients.push_back(parameter.grad());
+    torch::Tensor bad = scaler_.unscale(gradients).to(loss_sum.device());
+    bad = bad.logical_or(torch::isfinite(loss_sum).logical_not()).any();
+    // The one host synchronisation of a step: whether to apply it.
+    const bool nonfinite = bad.item<bool>();
+
+    StepReport report;
+    report.learning_rate = current_learning_rate();
+    if (nonfinite) {
+      optimizer_->zero_grad();
+    } else {
+      if (settings_.clip_norm > 0.0) clip_gradients(gradients);
+      set_learning_rate(report.learning_rate);
+      optimizer_->step();
+    }
+    scaler_.update(nonfinite);
+    // The schedule follows the trial's planned timeline, skipped steps included.
+    ++step_count_;
+    report.applied = !nonfinite;
+    report.nonfinite = nonfinite;
+    report.loss = loss_sum;
+    report.terms = std::move(term_sums);
+    report.loss_scale = scaler_.scale();
+    return report;
+  }
+
+  void evaluate(const std::function<void()>& fn) override {
+    torch::NoGradGuard no_grad;
+    compat::AutocastScope autocast(device_.type(), autocast_dtype(), autocast_on());
+    fn();
+  }
+
+  void scale_learning_rate(double factor) override {
+    if (!(factor > 0.0)) {
+      throw PluginError("strategy 'standard': learning-rate factor must be > 0, got " +
+                        std::to_string(factor));
+    }
+    lr_factor_ *= factor;
+    if (optimizer_) set_learning_rate(current_learning_rate());
+  }
+
+  std::string precision() const override { return settings_.precision; }
+
+  void save(torch::serialize::OutputArchive& archive) const override {
+    if (!optimizer_) throw PluginError("strategy 'standard': save() before setup()");
+    torch::serialize::OutputArchive optimizer_archive;
+    optimizer_->save(optimizer_archive);
+    archive.write("optimizer", optimizer_archive);
+    torch::serialize::OutputArchive scaler_archive;
+    scaler_.save(scaler_archive);
+    archive.write("loss_scaler", scaler_archive);
+    archive.write("step", torch::tensor(step_count_, torch::kLong));
+    archive.write("lr_factor", torch::tensor(lr_factor_, torch::kDouble));
+  }
+
+  void load(torch::serialize::InputArchive& archive) override {
+    if (!optimizer_) throw PluginError("strategy 'standard': load() before setup()");
+    torch::serialize::InputArchive optimizer_archive;
+    archive.read("optimizer", optimizer_archive);
+    optimizer_->load(optimizer_archive);
+    torch::serialize::InputArchive scaler_archive;
+    archive.read("loss_scaler", scaler_archive);
+    scaler_.load(scaler_archive);
+    torch::Tensor step;
+    torch::Tensor factor;
+    archive.read("step", step);
+    archive.read("lr_factor", factor);
+    step_count_ = step.item<int64_t>();
+    lr_factor_ = factor.item<double>();
+    set_learning_rate(current_learning_rate());
+  }
+
+ private:
+  bool autocast_on() const { return settings_.precision != "fp32"; }
+  at::ScalarType autocast_dtype() const {
+    return settings_.precision == "fp16" ? at::kHalf : at::kBFloat16;
+  }
+
+  MicroBatch prepare(const MicroBatch& micro_batch) const {
+    if (!settings_.channels_last) return micro_batch;
+    return {micro_batch.cover.contiguous(at::MemoryFormat::ChannelsLast),
+            micro_batch.secret.contiguous(at::MemoryFormat::ChannelsLast)};
+  }
+
+  double current_learning_rate() const {
+    return lr_factor_ * scheduled_learning_rate(optimizer_settings_, schedule_, step_count_, total_steps_);
+  }
+
+  void set_learning_rate(double lr) {
+    for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
+  }
+
+  // clip_grad_norm_ of LibTorch returns the norm as a double (a host sync);
+  // this is the same rule (coefficient max_norm / (norm + 1e-6), at most 1)
+  // kept on the device.
+  void clip_gradients(const std::vector<torch::Tensor>& gradients) const {
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> norms;
+    for (const auto& gradient : gradients) {
+      if (gradient.defined()) norms.push_back(gradient.norm(2).to(torch::kFloat).reshape({1}));
+    }
+    if (norms.empty()) return;
+    const torch::Tensor total = torch::cat(norms).norm(2);
+    const torch::Tensor coefficient = (settings_.clip_norm / (total + 1e-6)).clamp_max(1.0);
+    for (const auto& gradient : gradients) {
+      if (gradient.defined()) gradient.mul_(coefficient.to(gradient.dtype()));
+    }
+  }
+
+  StandardSettings settings_;
+  torch::Device device_;
+  DynamicLossScaler scaler_;
+  std::vector<torch::Tensor> parameters_;
+  OptimizerSettings optimizer_settings_;
+  ScheduleSettings schedule_;
+  int64_t total_steps_ = 1;
+  int64_t step_count_ = 0;
+  double lr_factor_ = 1.0;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+};
+
+PluginInfo standard_info() {
+  PluginInfo info;
+  info.version = "1.0";
+  info.summary = "fp32 or bf16/fp16 autocast (fp16 with dynamic loss scaling), accumulation, clipping, Adam/AdamW";
+  info.params = {
+      {"precision", "string", "fp32", "\"fp32\", \"bf16\" (CPU or CUDA) or \"fp16\" (CUDA only)"},
+      {"accumulation", "int", 1, "micro-batches per optimiser step (>= 1)"},
+      {"clip_norm", "number", 0.0, "clip the global gradient L2 norm to this value; 0 = off"},
+      {"loss_scale_init", "number", 65536.0, "fp16: initial dynamic loss scale"},
+      {"growth_interval", "int", 2000, "fp16: finite steps before the loss scale doubles"},
+      {"channels_last", "bool", false, "convert inputs and 4-D weights to channels_last"},
+  };
+  return info;
+}
+
+std::shared_ptr<Strategy> make_standard(const Params& params, const BuildContext& context) {
+  params.reject_unknown({"precision", "accumulation", "clip_norm", "loss_scale_init",
+                         "growth_interval", "channels_last"});
+  StandardSettings settings;
+  settings.precision = params.get_choice("precision", "fp32", {"fp32", "fp16", "bf16"});
+  settings.accumulation = params.get_int_at_least("accumulation", 1, 1);
+  settings.clip_norm = params.get_number_in("clip_norm", 0.0, 0.0, 1e30);
+  settings.loss_scale_init = params.get_number_in("loss_scale_init", 65536.0, 1e-30, 1e30);
+  settings.growth_interval = params.get_int_at_least("growth_interval", 2000, 1);
+  settings.channels_last = params.get_bool("channels_last", false);
+  if (settings.precision == "fp16" && !context.device.is_cuda()) {
+    throw ParamError(params.owner() + ": precision \"fp16\" needs a CUDA device (autocast on " +
+                     context.device.str() + " has no fp16); use \"bf16\" or \"fp32\"");
+  }
+  return std::make_shared<StandardStrategy>(settings, context.device);
+}
+
+}  // namespace
+}  // namespace stegolab
+
+STEGOLAB_PLUGIN(stegolab::Strategy, standard, stegolab::standard_info, stegolab::make_standard)
