@@ -15,9 +15,6 @@ namespace {
 
 int plugins_command(const Arguments&) { not_available("plugins"); }
 int run_command(const Arguments&) { not_available("run"); }
-int results_command(const Arguments&) { not_available("results"); }
-int report_command(const Arguments&) { not_available("report"); }
-int plot_command(const Arguments&) { not_available("plot"); }
 int embed_command(const Arguments&) { not_available("embed"); }
 int extract_command(const Arguments&) { not_available("extract"); }
 int bench_command(const Arguments&) { not_available("bench"); }
