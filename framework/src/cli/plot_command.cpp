@@ -1,0 +1,137 @@
+// `stegolab plot`: SVG line charts (and PNG when a converter is installed).
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+
+#include "cli/commands.hpp"
+#include "report/line_chart.hpp"
+#include "report/plot_series.hpp"
+#include "report/report_table.hpp"
+#include "store/database_locator.hpp"
+#include "store/result_store.hpp"
+
+namespace stegolab::cli {
+
+namespace {
+
+namespace po = boost::program_options;
+
+bool on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return false;
+  std::string dirs = path;
+  size_t begin = 0;
+  while (begin <= dirs.size()) {
+    const size_t colon = dirs.find(':', begin);
+    const std::string dir = dirs.substr(begin, colon == std::string::npos ? colon : colon - begin);
+    std::error_code ec;
+    if (!dir.empty() && std::filesystem::is_regular_file(std::filesystem::path(dir) / program, ec)) {
+      return true;
+    }
+    if (colon == std::string::npos) break;
+    begin = colon + 1;
+  }
+  return false;
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// A PNG next to the SVG with rsvg-convert, else ImageMagick's convert. A
+// converter that fails costs the PNG only, never the SVG.
+void convert_to_png(const std::filesystem::path& svg) {
+  const auto png = std::filesystem::path(svg).replace_extension(".png");
+  for (const std::string tool : {"rsvg-convert", "convert"}) {
+    if (!on_path(tool)) continue;
+    const std::string command =
+        tool == "rsvg-convert"
+            ? "rsvg-convert -o " + shell_quote(png.string()) + " " + shell_quote(svg.string())
+            : "convert " + shell_quote(svg.string()) + " " + shell_quote(png.string());
+    std::error_code ec;
+    std::filesystem::remove(png, ec);
+    const int rc = std::system((command + " >/dev/null 2>&1").c_str());
+    if (rc == 0 && std::filesystem::exists(png, ec)) {
+      std::cerr << "wrote " << png.string() << " (with " << tool << ")\n";
+      return;
+    }
+    std::cerr << "stegolab plot: warning: " << tool << " could not make " << png.string()
+              << "; the SVG is complete\n";
+  }
+}
+
+}  // namespace
+
+int plot_command(const Arguments& args) {
+  std::string db, experiment_name, metric, split, group, out, x, y, title;
+  po::options_description options(
+      "usage: stegolab plot --db D --experiment E --metric M [--split val] [--group PATH] --out F.svg\n"
+      "       stegolab plot --db D --experiment E --throughput --x PATH [--y FIELD] [--group PATH] "
+      "--out F.svg\n"
+      "options");
+  options.add_options()("help,h", "show this help")(
+      "db", po::value(&db), "results database (default: the only results/*.db)")(
+      "experiment", po::value(&experiment_name), "experiment name or id")(
+      "metric", po::value(&metric), "metric against epoch (e.g. rec_psnr)")(
+      "split", po::value(&split)->default_value("val"), "split of --metric")(
+      "group", po::value(&group), "sweep path: one line per value (mean over repeats)")(
+      "throughput", "plot a throughput field against a numeric sweep path")(
+      "x", po::value(&x), "throughput: numeric sweep path (e.g. train.batch_size)")(
+      "y", po::value(&y)->default_value("train_images_per_s"), "throughput: field or final metric")(
+      "title", po::value(&title), "chart title")(
+      "out", po::value(&out), "SVG file to write")(
+      "no-png", "do not make a PNG even when a converter is installed");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(options).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    throw Error(std::string("plot: ") + error.what() + " (see 'stegolab plot --help')");
+  }
+  if (vm.count("help") != 0) {
+    std::cout << options;
+    return 0;
+  }
+  if (out.empty()) throw ReportError("plot: --out FILE.svg is required");
+  const bool throughput = vm.count("throughput") != 0;
+  if (throughput ? x.empty() : metric.empty()) {
+    throw ReportError(throughput ? "plot --throughput: --x PATH is required"
+                                 : "plot: --metric is required (or --throughput --x PATH)");
+  }
+  const ResultStore store(locate_database(db, std::filesystem::current_path()),
+                          ResultStore::Mode::read_only);
+  if (experiment_name.empty()) {
+    const auto all = store.experiments();
+    if (all.size() != 1) throw ReportError("plot: choose the experiment with --experiment");
+    experiment_name = std::to_string(all.front().id);
+  }
+  const auto experiment = store.experiment(experiment_name);
+  LineChart chart;
+  if (throughput) {
+    chart.series = metric_by_sweep_value(store, experiment, x, y, group);
+    chart.x_label = x;
+    chart.y_label = y;
+    chart.title = title.empty() ? experiment.name + ": " + y + " vs " + x : title;
+  } else {
+    chart.series = metric_by_epoch(store, experiment, metric, split, group);
+    chart.x_label = "epoch";
+    chart.y_label = metric + " (" + split + ")";
+    chart.title = title.empty() ? experiment.name + ": " + metric + " (" + split + ")" : title;
+  }
+  const std::filesystem::path file = out;
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  std::ofstream stream(file);
+  if (!(stream << chart.svg()) || !stream.flush()) {
+    throw ReportError("plot: cannot write '" + file.string() + "'");
+  }
+  stream.close();
+  std::cerr << "wrote " << file.string() << "\n";
+  if (vm.count("no-png") == 0) convert_to_png(file);
+  return 0;
+}
+
+}  // namespace stegolab::cli

@@ -1,0 +1,142 @@
+// `stegolab report`: comparison tables (Markdown, LaTeX, CSV) from a results database.
+#include <fstream>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+
+#include "cli/commands.hpp"
+#include "report/report_table.hpp"
+#include "report/table_renderer.hpp"
+#include "store/database_locator.hpp"
+#include "store/result_store.hpp"
+
+namespace stegolab::cli {
+
+namespace {
+
+namespace po = boost::program_options;
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    const size_t comma = text.find(',', begin);
+    const std::string item = text.substr(begin, comma == std::string::npos ? comma : comma - begin);
+    if (!item.empty()) items.push_back(item);
+    if (comma == std::string::npos) break;
+    begin = comma + 1;
+  }
+  return items;
+}
+
+void write_output(const std::string& text, const std::filesystem::path& file) {
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary);
+  if (!(out << text) || !out.flush()) {
+    throw ReportError("report: cannot write '" + file.string() + "'");
+  }
+  std::cerr << "wrote " << file.string() << "\n";
+}
+
+void print_warnings(const ReportTable& table, const std::string& name) {
+  for (const auto& warning : table.warnings) {
+    std::cerr << "stegolab report" << (name.empty() ? "" : " '" + name + "'")
+              << ": warning: " << warning << "\n";
+  }
+}
+
+// Every report declared under "reports" in the stored experiment JSON.
+int render_all(const ResultStore& store, const ExperimentRecord& experiment) {
+  const auto& declared = experiment.experiment.contains("reports")
+                             ? experiment.experiment.at("reports")
+                             : nlohmann::json::array();
+  if (!declared.is_array() || declared.empty()) {
+    throw ReportError("experiment '" + experiment.name + "' in '" + store.file().string() +
+                      "' declares no \"reports\" list");
+  }
+  for (size_t i = 0; i < declared.size(); ++i) {
+    const auto& entry = declared[i];
+    const std::string name = entry.is_object() ? entry.value("name", "") : "";
+    const std::string where = "experiment '" + experiment.name + "', reports[" +
+                              std::to_string(i) + "]" + (name.empty() ? "" : " '" + name + "'");
+    const auto spec = ReportSpec::from_json(entry, where);
+    const auto table = ReportTable::build(store, experiment, spec);
+    print_warnings(table, name);
+    const std::string text = TableRenderer::render(table);
+    const std::string out = entry.value("out", "");
+    if (!out.empty()) {
+      std::filesystem::path file = out;
+      if (file.is_relative()) file = store.file().parent_path() / file;
+      write_output(text, file);
+    } else if (spec.format == "markdown") {
+      std::cout << (name.empty() ? "" : "## " + name + "\n\n") << text << "\n";
+    } else {
+      throw ReportError(where + ": a " + spec.format + " report needs an \"out\" file");
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int report_command(const Arguments& args) {
+  std::string db, experiment_name, rows, cols, metrics, out;
+  ReportSpec spec;
+  po::options_description options(
+      "usage: stegolab report --db D --experiment E --rows PATHS [--cols PATHS] --metrics M,...\n"
+      "       stegolab report --db D [--experiment E] --all\n"
+      "options");
+  options.add_options()("help,h", "show this help")(
+      "db", po::value(&db), "results database (default: the only results/*.db)")(
+      "experiment", po::value(&experiment_name), "experiment name or id")(
+      "rows", po::value(&rows), "sweep paths for rows, comma-separated (e.g. transform.plugin)")(
+      "cols", po::value(&cols), "sweep paths for column groups, comma-separated")(
+      "metrics", po::value(&metrics),
+      "final metrics and/or throughput fields, comma-separated (e.g. rec_psnr,train_images_per_s)")(
+      "format", po::value(&spec.format)->default_value("markdown"), "markdown | latex | csv")(
+      "out", po::value(&out), "write here instead of stdout")(
+      "split", po::value(&spec.split)->default_value("test"), "split of the final metrics")(
+      "decimals", po::value(&spec.decimals)->default_value(2), "digits after the point")(
+      "caption", po::value(&spec.caption), "table caption")(
+      "label", po::value(&spec.label), "LaTeX label")(
+      "all", "render every report declared in the experiment's \"reports\"");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(options).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    throw Error(std::string("report: ") + error.what() + " (see 'stegolab report --help')");
+  }
+  if (vm.count("help") != 0) {
+    std::cout << options;
+    return 0;
+  }
+  const ResultStore store(locate_database(db, std::filesystem::current_path()),
+                          ResultStore::Mode::read_only);
+  if (experiment_name.empty()) {
+    const auto all = store.experiments();
+    if (all.size() != 1) {
+      throw ReportError("report: '" + store.file().string() + "' holds " +
+                        std::to_string(all.size()) + " experiments; choose one with --experiment");
+    }
+    experiment_name = std::to_string(all.front().id);
+  }
+  const auto experiment = store.experiment(experiment_name);
+  if (vm.count("all") != 0) return render_all(store, experiment);
+  spec.rows = split_list(rows);
+  spec.cols = split_list(cols);
+  spec.metrics = split_list(metrics);
+  if (spec.rows.empty()) throw ReportError("report: --rows needs at least one sweep path");
+  if (spec.metrics.empty()) throw ReportError("report: --metrics needs at least one metric");
+  const auto table = ReportTable::build(store, experiment, spec);
+  print_warnings(table, "");
+  const std::string text = TableRenderer::render(table);
+  if (out.empty()) {
+    std::cout << text;
+  } else {
+    write_output(text, out);
+  }
+  return 0;
+}
+
+}  // namespace stegolab::cli

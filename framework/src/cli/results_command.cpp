@@ -1,0 +1,380 @@
+// `stegolab results`: list, show, trial and export on a results database.
+// Every subcommand opens the database read-only, so a copied file is safe.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "cli/commands.hpp"
+#include "report/sweep_value.hpp"
+#include "store/database_locator.hpp"
+#include "store/result_store.hpp"
+
+namespace stegolab::cli {
+
+namespace {
+
+namespace po = boost::program_options;
+
+const char* const kUsage =
+    "usage: stegolab results list [--db FILE]\n"
+    "       stegolab results show EXPERIMENT [--db FILE]\n"
+    "       stegolab results trial ID [--db FILE]\n"
+    "       stegolab results export --format csv|json [--layout long|wide] [--experiment E]\n"
+    "                               [--out FILE] [--db FILE]\n"
+    "--db defaults to the only results/*.db in the current folder.\n";
+
+std::string number_text(double value) {
+  if (std::isnan(value)) return "nan";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+
+// Aligned plain-text columns.
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    out << line << "\n";
+  }
+}
+
+std::vector<std::string> sweep_axes(const std::vector<TrialRecord>& trials) {
+  std::set<std::string> axes;
+  for (const auto& trial : trials) {
+    if (!trial.sweep_point.is_object()) continue;
+    for (const auto& item : trial.sweep_point.items()) axes.insert(item.key());
+  }
+  return {axes.begin(), axes.end()};
+}
+
+int list(const ResultStore& store, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {
+      {"id", "experiment", "created", "trials", "done", "running", "failed", "interrupted",
+       "pending"}};
+  for (const auto& experiment : store.experiments()) {
+    int64_t total = 0;
+    for (const auto& [status, count] : experiment.status_counts) total += count;
+    auto count = [&](const char* status) {
+      const auto found = experiment.status_counts.find(status);
+      return std::to_string(found == experiment.status_counts.end() ? 0 : found->second);
+    };
+    rows.push_back({std::to_string(experiment.id), experiment.name, experiment.created,
+                    std::to_string(total), count("done"), count("running"), count("failed"),
+                    count("interrupted"), count("pending")});
+  }
+  if (rows.size() == 1) {
+    out << "no experiments in '" << store.file().string() << "'\n";
+    return 0;
+  }
+  print_table(out, rows);
+  return 0;
+}
+
+int show(const ResultStore& store, const std::string& name, std::ostream& out) {
+  const auto experiment = store.experiment(name);
+  const auto trials = store.trials(experiment.id);
+  const auto axes = sweep_axes(trials);
+  // Columns for every split/metric any trial has in final_metrics.
+  std::set<std::pair<std::string, std::string>> metric_names;
+  std::vector<std::map<std::pair<std::string, std::string>, double>> finals;
+  for (const auto& trial : trials) {
+    finals.emplace_back();
+    for (const auto& row : store.final_metrics(trial.id)) {
+      metric_names.insert({row.split, row.metric});
+      finals.back()[{row.split, row.metric}] = row.value;
+    }
+  }
+  std::vector<std::string> header = {"id", "status", "repeat", "epoch"};
+  header.insert(header.end(), axes.begin(), axes.end());
+  for (const auto& [split, metric] : metric_names) header.push_back(split + "/" + metric);
+  header.push_back("train_images_per_s");
+  std::vector<std::vector<std::string>> rows = {header};
+  for (size_t t = 0; t < trials.size(); ++t) {
+    const auto& trial = trials[t];
+    std::vector<std::string> row = {std::to_string(trial.id), trial.status,
+                                    std::to_string(trial.repeat), std::to_string(trial.last_epoch)};
+    for (const auto& axis : axes) row.push_back(sweep_value_text(sweep_value(trial, axis)));
+    for (const auto& key : metric_names) {
+      const auto found = finals[t].find(key);
+      row.push_back(found == finals[t].end() ? "-" : number_text(found->second));
+    }
+    const auto tp = store.throughput(trial.id);
+    row.push_back(tp ? number_text(tp->train_images_per_s) : "-");
+    rows.push_back(std::move(row));
+  }
+  out << "experiment '" << experiment.name << "' (id " << experiment.id << ", created "
+      << experiment.created << ", hash " << experiment.hash << "): " << trials.size()
+      << " trials\n";
+  print_table(out, rows);
+  for (const auto& trial : trials) {
+    if (!trial.error.empty()) out << "trial " << trial.id << " (" << trial.status << "): " << trial.error << "\n";
+  }
+  return 0;
+}
+
+int trial(const ResultStore& store, const std::string& id_text, std::ostream& out) {
+  int64_t id = 0;
+  try {
+    id = std::stoll(id_text);
+  } catch (const std::exception&) {
+    throw Error("results trial: '" + id_text + "' is not a trial id (a number)");
+  }
+  const auto record = store.trial(id);
+  out << "trial " << record.id << "  key " << record.key << "\n"
+      << "  status        " << record.status << (record.error.empty() ? "" : " (" + record.error + ")") << "\n"
+      << "  experiment id " << record.experiment_id << "\n"
+      << "  sweep point   " << record.sweep_point.dump() << "\n"
+      << "  repeat, seed  " << record.repeat << ", " << record.seed << "\n"
+      << "  device        " << record.device << "\n"
+      << "  libtorch      " << record.torch_version << "\n"
+      << "  git revision  " << record.git_revision << "\n"
+      << "  host          " << record.host << "\n"
+      << "  plugins       " << record.plugins.dump() << "\n"
+      << "  started, ended " << record.started_at << ", " << record.ended_at << "\n"
+      << "  last epoch    " << record.last_epoch << "\n"
+      << "  checkpoints   " << record.checkpoint_dir << "\n"
+      << "  config        " << record.config.dump() << "\n";
+  // Epoch by epoch: one row per epoch, one column per split/metric.
+  std::set<std::pair<std::string, std::string>> names;
+  std::map<int64_t, std::map<std::pair<std::string, std::string>, double>> epochs;
+  for (const auto& row : store.epoch_metrics(id)) {
+    names.insert({row.split, row.metric});
+    epochs[row.epoch][{row.split, row.metric}] = row.value;
+  }
+  if (!epochs.empty()) {
+    std::vector<std::string> header = {"epoch"};
+    for (const auto& [split, metric] : names) header.push_back(split + "/" + metric);
+    std::vector<std::vector<std::string>> rows = {header};
+    for (const auto& [epoch, values] : epochs) {
+      std::vector<std::string> row = {std::to_string(epoch)};
+      for (const auto& key : names) {
+        const auto found = values.find(key);
+        row.push_back(found == values.end() ? "-" : number_text(found->second));
+      }
+      rows.push_back(std::move(row));
+    }
+    out << "epochs:\n";
+    print_table(out, rows);
+  }
+  const auto finals = store.final_metrics(id);
+  if (!finals.empty()) {
+    out << "final metrics:\n";
+    for (const auto& row : finals) {
+      out << "  " << row.split << "/" << row.metric << " = " << number_text(row.value) << "\n";
+    }
+  }
+  if (const auto tp = store.throughput(id)) {
+    out << "throughput:\n"
+        << "  train_images_per_s = " << number_text(tp->train_images_per_s) << "\n"
+        << "  eval_images_per_s = " << number_text(tp->eval_images_per_s) << "\n"
+        << "  step_time_ms = " << number_text(tp->step_time_ms) << "\n"
+        << "  data_wait_ms = " << number_text(tp->data_wait_ms) << "\n"
+        << "  peak_memory_mb = " << number_text(tp->peak_memory_mb) << "\n"
+        << "  effective_batch = " << tp->effective_batch << "\n";
+    if (tp->extra.is_object() && !tp->extra.empty()) out << "  extra = " << tp->extra.dump() << "\n";
+  }
+  const auto events = store.events(id);
+  if (!events.empty()) {
+    out << "events:\n";
+    for (const auto& event : events) {
+      out << "  " << event.at << "  epoch " << event.epoch << "  " << event.kind << ": "
+          << event.message << "\n";
+    }
+  }
+  return 0;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string csv_value(const nlohmann::json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return csv_field(value.get<std::string>());
+  if (value.is_number_float()) return number_text(value.get<double>());
+  return csv_field(value.dump());
+}
+
+// NaN has no JSON spelling; it is exported as null (CSV: empty).
+nlohmann::json json_number(double value) {
+  return std::isnan(value) ? nlohmann::json() : nlohmann::json(value);
+}
+
+int export_rows(const ResultStore& store, const std::string& format, const std::string& layout,
+                const std::string& experiment_name, std::ostream& out) {
+  if (format != "csv" && format != "json") {
+    throw Error("results export: --format must be csv or json (got '" + format + "')");
+  }
+  if (layout != "long" && layout != "wide") {
+    throw Error("results export: --layout must be long or wide (got '" + layout + "')");
+  }
+  std::vector<ExperimentRecord> experiments;
+  if (experiment_name.empty()) {
+    experiments = store.experiments();
+  } else {
+    experiments.push_back(store.experiment(experiment_name));
+  }
+  std::vector<std::pair<std::string, TrialRecord>> trials;
+  std::vector<TrialRecord> all;
+  for (const auto& experiment : experiments) {
+    for (auto& trial : store.trials(experiment.id)) {
+      trials.emplace_back(experiment.name, trial);
+      all.push_back(trial);
+    }
+  }
+  const auto axes = sweep_axes(all);
+  std::vector<std::string> columns = {"experiment", "trial_id", "key", "status", "repeat", "seed"};
+  columns.insert(columns.end(), axes.begin(), axes.end());
+  std::vector<nlohmann::json> records;  // each an object keyed by column
+  const std::vector<std::string> throughput_names = {"train_images_per_s", "eval_images_per_s",
+                                                     "step_time_ms",       "data_wait_ms",
+                                                     "peak_memory_mb",     "effective_batch"};
+  if (layout == "long") {
+    for (const char* name : {"kind", "epoch", "split", "metric", "value"}) columns.push_back(name);
+  }
+  std::set<std::string> wide_metrics;
+  for (const auto& [experiment, trial] : trials) {
+    nlohmann::json base = {{"experiment", experiment}, {"trial_id", trial.id},
+                           {"key", trial.key},         {"status", trial.status},
+                           {"repeat", trial.repeat},   {"seed", trial.seed}};
+    for (const auto& axis : axes) base[axis] = sweep_value(trial, axis);
+    const auto tp = store.throughput(trial.id);
+    const std::vector<double> tp_values =
+        tp ? std::vector<double>{tp->train_images_per_s, tp->eval_images_per_s, tp->step_time_ms,
+                                 tp->data_wait_ms, tp->peak_memory_mb,
+                                 static_cast<double>(tp->effective_batch)}
+           : std::vector<double>{};
+    if (layout == "long") {
+      auto add = [&](const char* kind, const nlohmann::json& epoch, const std::string& split,
+                     const std::string& metric, double value) {
+        nlohmann::json record = base;
+        record["kind"] = kind;
+        record["epoch"] = epoch;
+        record["split"] = split;
+        record["metric"] = metric;
+        record["value"] = json_number(value);
+        records.push_back(std::move(record));
+      };
+      for (const auto& row : store.epoch_metrics(trial.id)) {
+        add("epoch", row.epoch, row.split, row.metric, row.value);
+      }
+      for (const auto& row : store.final_metrics(trial.id)) {
+        add("final", row.epoch, row.split, row.metric, row.value);
+      }
+      for (size_t i = 0; i < tp_values.size(); ++i) {
+        add("throughput", nullptr, "", throughput_names[i], tp_values[i]);
+      }
+    } else {
+      nlohmann::json record = base;
+      for (const auto& row : store.final_metrics(trial.id)) {
+        const std::string name = row.split + "/" + row.metric;
+        wide_metrics.insert(name);
+        record[name] = json_number(row.value);
+      }
+      for (size_t i = 0; i < tp_values.size(); ++i) {
+        record[throughput_names[i]] = json_number(tp_values[i]);
+      }
+      records.push_back(std::move(record));
+    }
+  }
+  if (layout == "wide") {
+    columns.insert(columns.end(), wide_metrics.begin(), wide_metrics.end());
+    columns.insert(columns.end(), throughput_names.begin(), throughput_names.end());
+  }
+  if (format == "json") {
+    nlohmann::json array = nlohmann::json::array();
+    for (auto& record : records) {
+      nlohmann::json ordered = nlohmann::json::object();
+      for (const auto& column : columns) {
+        ordered[column] = record.contains(column) ? record[column] : nlohmann::json();
+      }
+      array.push_back(std::move(ordered));
+    }
+    out << array.dump(2) << "\n";
+    return 0;
+  }
+  for (size_t i = 0; i < columns.size(); ++i) out << (i == 0 ? "" : ",") << csv_field(columns[i]);
+  out << "\n";
+  for (const auto& record : records) {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      out << (i == 0 ? "" : ",")
+          << (record.contains(columns[i]) ? csv_value(record.at(columns[i])) : "");
+    }
+    out << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int results_command(const Arguments& args) {
+  std::string db, format, layout = "long", experiment, out_file, target;
+  std::string action;
+  po::options_description options("results options");
+  options.add_options()("help,h", "show this help")(
+      "db", po::value(&db), "results database (default: the only results/*.db)")(
+      "format", po::value(&format), "export: csv or json")(
+      "layout", po::value(&layout), "export: long (one row per value) or wide (one row per trial)")(
+      "experiment", po::value(&experiment), "export: only this experiment (name or id)")(
+      "out", po::value(&out_file), "export: write here instead of stdout");
+  po::options_description hidden;
+  hidden.add_options()("action", po::value(&action))("target", po::value(&target));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("action", 1).add("target", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    throw Error(std::string("results: ") + error.what() + " (see 'stegolab results --help')");
+  }
+  if (vm.count("help") != 0 || action.empty()) {
+    (action.empty() && vm.count("help") == 0 ? std::cerr : std::cout) << kUsage << options;
+    return vm.count("help") != 0 ? 0 : 2;
+  }
+  const ResultStore store(locate_database(db, std::filesystem::current_path()),
+                          ResultStore::Mode::read_only);
+  if (action == "list") return list(store, std::cout);
+  if (action == "show") {
+    if (target.empty()) throw Error("results show: name the experiment (see 'results list')");
+    return show(store, target, std::cout);
+  }
+  if (action == "trial") {
+    if (target.empty()) throw Error("results trial: give the trial id (see 'results show')");
+    return trial(store, target, std::cout);
+  }
+  if (action == "export") {
+    if (format.empty()) throw Error("results export: --format csv|json is required");
+    if (out_file.empty()) return export_rows(store, format, layout, experiment, std::cout);
+    std::ofstream out(out_file);
+    if (!out) throw Error("results export: cannot write '" + out_file + "'");
+    export_rows(store, format, layout, experiment, out);
+    if (!out.flush()) throw Error("results export: writing '" + out_file + "' failed");
+    std::cerr << "wrote " << out_file << "\n";
+    return 0;
+  }
+  throw Error("results: unknown action '" + action + "' (list, show, trial, export)");
+}
+
+}  // namespace stegolab::cli

@@ -1,0 +1,157 @@
+#include "report/line_chart.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "report/report_table.hpp"
+
+namespace stegolab {
+
+namespace {
+
+constexpr double kWidth = 760, kHeight = 440;
+constexpr double kLeft = 80, kRight = 200, kTop = 50, kBottom = 60;  // margins; legend on the right
+const char* const kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                               "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", value);
+  return text;
+}
+
+std::string tick_text(double value) {
+  if (std::fabs(value) < 1e-12) value = 0.0;  // no "-0"
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<double> nice_ticks(double low, double high, int target_count) {
+  if (!(high > low)) {  // one value: a unit-wide axis around it
+    const double pad = low == 0.0 ? 1.0 : std::fabs(low) * 0.1;
+    low -= pad;
+    high += pad;
+  }
+  const double raw = (high - low) / std::max(1, target_count);
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = magnitude;
+  for (const double factor : {1.0, 2.0, 5.0, 10.0}) {
+    step = factor * magnitude;
+    if (step >= raw) break;
+  }
+  std::vector<double> ticks;
+  const double first = std::floor(low / step) * step;
+  for (double tick = first; tick <= high + step * 0.999; tick += step) {
+    ticks.push_back(std::round(tick / step) * step);
+    if (tick >= high) break;
+  }
+  return ticks;
+}
+
+std::string LineChart::svg() const {
+  double x_low = INFINITY, x_high = -INFINITY, y_low = INFINITY, y_high = -INFINITY;
+  for (const auto& line : series) {
+    for (size_t i = 0; i < line.x.size(); ++i) {
+      if (!std::isfinite(line.x[i]) || !std::isfinite(line.y[i])) continue;
+      x_low = std::min(x_low, line.x[i]);
+      x_high = std::max(x_high, line.x[i]);
+      y_low = std::min(y_low, line.y[i]);
+      y_high = std::max(y_high, line.y[i]);
+    }
+  }
+  if (!std::isfinite(x_low)) throw ReportError("plot '" + title + "': no finite points to draw");
+  const auto x_ticks = nice_ticks(x_low, x_high, 6);
+  const auto y_ticks = nice_ticks(y_low, y_high, 5);
+  const double x0 = x_ticks.front(), x1 = x_ticks.back();
+  const double y0 = y_ticks.front(), y1 = y_ticks.back();
+  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
+  auto px = [&](double x) { return kLeft + (x - x0) / (x1 - x0) * plot_w; };
+  auto py = [&](double y) { return kTop + plot_h - (y - y0) / (y1 - y0) * plot_h; };
+
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\""
+      << kHeight << "\" viewBox=\"0 0 " << kWidth << " " << kHeight
+      << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      << "<text class=\"title\" x=\"" << number(kLeft + plot_w / 2) << "\" y=\"28\" "
+      << "text-anchor=\"middle\" font-size=\"16\">" << xml_escape(title) << "</text>\n";
+  out << "<g class=\"grid\" stroke=\"#e0e0e0\">\n";
+  for (const double t : y_ticks) {
+    out << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(py(t)) << "\" x2=\""
+        << number(kLeft + plot_w) << "\" y2=\"" << number(py(t)) << "\"/>\n";
+  }
+  out << "</g>\n<g class=\"axes\" stroke=\"black\">\n"
+      << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(kTop + plot_h) << "\" x2=\""
+      << number(kLeft + plot_w) << "\" y2=\"" << number(kTop + plot_h) << "\"/>\n"
+      << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(kTop) << "\" x2=\""
+      << number(kLeft) << "\" y2=\"" << number(kTop + plot_h) << "\"/>\n";
+  for (const double t : x_ticks) {
+    out << "<line x1=\"" << number(px(t)) << "\" y1=\"" << number(kTop + plot_h) << "\" x2=\""
+        << number(px(t)) << "\" y2=\"" << number(kTop + plot_h + 5) << "\"/>\n";
+  }
+  for (const double t : y_ticks) {
+    out << "<line x1=\"" << number(kLeft - 5) << "\" y1=\"" << number(py(t)) << "\" x2=\""
+        << number(kLeft) << "\" y2=\"" << number(py(t)) << "\"/>\n";
+  }
+  out << "</g>\n<g class=\"tick-labels\">\n";
+  for (const double t : x_ticks) {
+    out << "<text x=\"" << number(px(t)) << "\" y=\"" << number(kTop + plot_h + 19)
+        << "\" text-anchor=\"middle\">" << tick_text(t) << "</text>\n";
+  }
+  for (const double t : y_ticks) {
+    out << "<text x=\"" << number(kLeft - 8) << "\" y=\"" << number(py(t) + 4)
+        << "\" text-anchor=\"end\">" << tick_text(t) << "</text>\n";
+  }
+  out << "</g>\n"
+      << "<text class=\"x-label\" x=\"" << number(kLeft + plot_w / 2) << "\" y=\""
+      << number(kHeight - 15) << "\" text-anchor=\"middle\">" << xml_escape(x_label)
+      << "</text>\n"
+      << "<text class=\"y-label\" x=\"20\" y=\"" << number(kTop + plot_h / 2)
+      << "\" text-anchor=\"middle\" transform=\"rotate(-90 20 " << number(kTop + plot_h / 2)
+      << ")\">" << xml_escape(y_label) << "</text>\n";
+  for (size_t s = 0; s < series.size(); ++s) {
+    const auto& line = series[s];
+    const char* color = kColors[s % (sizeof kColors / sizeof kColors[0])];
+    std::string points, dots;
+    for (size_t i = 0; i < line.x.size(); ++i) {
+      if (!std::isfinite(line.x[i]) || !std::isfinite(line.y[i])) continue;
+      const std::string p = number(px(line.x[i])) + "," + number(py(line.y[i]));
+      points += (points.empty() ? "" : " ") + p;
+      dots += "<circle cx=\"" + number(px(line.x[i])) + "\" cy=\"" + number(py(line.y[i])) +
+              "\" r=\"3\" fill=\"" + color + "\"/>\n";
+    }
+    out << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\""
+        << points << "\"><title>" << xml_escape(line.name) << "</title></polyline>\n"
+        << dots;
+    const double legend_y = kTop + 10 + 20.0 * static_cast<double>(s);
+    out << "<line class=\"legend\" x1=\"" << number(kWidth - kRight + 15) << "\" y1=\""
+        << number(legend_y) << "\" x2=\"" << number(kWidth - kRight + 40) << "\" y2=\""
+        << number(legend_y) << "\" stroke=\"" << color << "\" stroke-width=\"2\"/>\n"
+        << "<text x=\"" << number(kWidth - kRight + 46) << "\" y=\"" << number(legend_y + 4)
+        << "\">" << xml_escape(line.name) << "</text>\n";
+  }
+  out << "</svg>\n";
+  return out.str();
+}
+
+}  // namespace stegolab

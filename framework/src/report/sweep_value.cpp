@@ -1,0 +1,27 @@
+#include "report/sweep_value.hpp"
+
+namespace stegolab {
+
+nlohmann::json sweep_value(const TrialRecord& trial, const std::string& path) {
+  if (trial.sweep_point.is_object() && trial.sweep_point.contains(path)) {
+    return trial.sweep_point.at(path);
+  }
+  const nlohmann::json* node = &trial.config;
+  size_t begin = 0;
+  while (true) {
+    const size_t dot = path.find('.', begin);
+    const std::string part = path.substr(begin, dot == std::string::npos ? dot : dot - begin);
+    if (!node->is_object() || !node->contains(part)) return nullptr;
+    node = &node->at(part);
+    if (dot == std::string::npos) return *node;
+    begin = dot + 1;
+  }
+}
+
+std::string sweep_value_text(const nlohmann::json& value) {
+  if (value.is_null()) return "-";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+}  // namespace stegolab

@@ -1,0 +1,20 @@
+// The value of a sweep path ("transform.plugin", "train.batch_size") for one trial.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "store/result_store.hpp"
+
+namespace stegolab {
+
+// From the trial's sweep_point when the path is a sweep axis, else from its
+// resolved config by following the dots; null when neither has it.
+nlohmann::json sweep_value(const TrialRecord& trial, const std::string& path);
+
+// How a value is shown in tables, legends and CSV: strings bare, numbers as
+// JSON writes them, null as "-".
+std::string sweep_value_text(const nlohmann::json& value);
+
+}  // namespace stegolab
