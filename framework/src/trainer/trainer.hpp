@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "spec/trial_spec.hpp"
@@ -18,6 +19,7 @@
 #include "stegolab/model.hpp"
 #include "stegolab/strategy.hpp"
 #include "stegolab/transform.hpp"
+#include "trainer/trial_checkpointer.hpp"
 #include "trainer/trial_outcome.hpp"
 
 namespace stegolab {
@@ -74,8 +76,16 @@ class Trainer {
   // reason; "interrupted" when the interrupt flag was set between steps.
   TrialOutcome run(const TrialSpec& trial, const TrialRun& run, EpochSink& sink);
 
+  // Where last/ and best/ checkpoints go. Without one (or with an empty
+  // TrialRun::checkpoint_dir) no checkpoints are written and resume_from is
+  // refused.
+  void set_checkpointer(std::shared_ptr<TrialCheckpointer> checkpointer) {
+    checkpointer_ = std::move(checkpointer);
+  }
+
  private:
   std::shared_ptr<ComponentFactory> factory_;
+  std::shared_ptr<TrialCheckpointer> checkpointer_;
   TrainerOptions options_;
 };
 
