@@ -14,7 +14,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "plugin_host/plugin_registry.hpp"
 #include "stegolab/errors.hpp"
+#include "trainer/progress_line.hpp"
 #include "trainer/trainer.hpp"
 
 namespace stegolab {
@@ -535,6 +537,39 @@ TEST(Trainer, RejectsABestMetricThatIsNotValidated) {
   const TrialOutcome outcome = trainer.run(trial, {}, sink);
   EXPECT_EQ(outcome.status, "failed");
   EXPECT_NE(outcome.error.find("train.best_metric 'rec_psrn'"), std::string::npos) << outcome.error;
+}
+
+TEST(Trainer, RegistryBackedTrainerReportsAMissingPluginAsAFailedTrial) {
+  PluginRegistry registry;  // nothing loaded
+  std::ostringstream out;
+  Trainer trainer(registry, quiet_options(out));
+  RecordingSink sink;
+  TrialSpec trial = tiny_trial();
+  trial.data = {"no_such_source", nlohmann::json::object()};
+  const TrialOutcome outcome = trainer.run(trial, {}, sink);
+  EXPECT_EQ(outcome.status, "failed");
+  EXPECT_NE(outcome.error.find("no_such_source"), std::string::npos) << outcome.error;
+  EXPECT_EQ(outcome.error.find('\n'), std::string::npos) << "one line for the user";
+}
+
+TEST(ProgressLine, LiveLineIsRewrittenInPlaceAndPadded) {
+  std::ostringstream out;
+  ProgressLine line(out, /*live=*/true, "[t]");
+  EXPECT_FALSE(line.due());  // just created: not yet 0.25 s
+  line.update(0, 2, 10, 100, 0.5, 123.4, 3725.0);
+  line.update(0, 2, 9, 100, 0.5, 1.0, 5.0);
+  line.finish();
+  const std::string text = out.str();
+  EXPECT_EQ(text.front(), '\r');
+  EXPECT_NE(text.find("[t] epoch 1/2 step 10/100 loss 0.5 123.4 img/s ETA 1h02m"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ETA 0m05s"), std::string::npos) << text;
+  // The shorter second line is padded to the first one's width, then ended.
+  const std::size_t second = text.find('\r', 1);
+  ASSERT_NE(second, std::string::npos);
+  EXPECT_EQ(text.size() - second - 2, second - 1);
+  EXPECT_EQ(text.back(), '\n');
+  EXPECT_FALSE(ProgressLine::is_terminal(out));
 }
 
 }  // namespace
