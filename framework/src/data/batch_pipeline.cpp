@@ -1,0 +1,76 @@
+#include "data/batch_pipeline.hpp"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include <torch/torch.h>
+
+#include "stegolab/errors.hpp"
+
+namespace stegolab {
+
+torch::Tensor to_model_images(const torch::Tensor& images_uint8_nhwc) {
+  if (images_uint8_nhwc.dim() != 4 || images_uint8_nhwc.scalar_type() != torch::kByte) {
+    throw Error("an image source returned " + std::to_string(images_uint8_nhwc.dim()) +
+                "-d " + std::string(c10::toString(images_uint8_nhwc.scalar_type())) +
+                " images; expected uint8 [N, H, W, C]");
+  }
+  return images_uint8_nhwc.permute({0, 3, 1, 2})
+      .to(torch::kFloat, /*non_blocking=*/false, /*copy=*/false, torch::MemoryFormat::Contiguous)
+      .mul_(1.0 / 127.5)
+      .sub_(1.0);
+}
+
+BatchPipeline::BatchPipeline(std::shared_ptr<ImageSource> source, torch::Device device,
+                             bool augment, ImagePairs pairs, int64_t batch_size, bool drop_last)
+    : source_(std::move(source)),
+      device_(device),
+      augment_(augment),
+      pairs_(std::move(pairs)),
+      batch_size_(batch_size) {
+  if (batch_size_ < 1) throw Error("batch size must be at least 1");
+  const int64_t n = pairs_.size();
+  batch_count_ = drop_last ? n / batch_size_ : (n + batch_size_ - 1) / batch_size_;
+  if (batch_count_ > 0) start(0);
+}
+
+BatchPipeline::~BatchPipeline() {
+  // The worker may still be reading through source_; let it finish.
+  if (pending_.valid()) pending_.wait();
+}
+
+ImageBatch BatchPipeline::load(int64_t batch) const {
+  // Runs on the worker thread: grad mode is thread-local, and these tensors are data.
+  torch::NoGradGuard no_grad;
+  const int64_t begin = batch * batch_size_;
+  const int64_t end = std::min(begin + batch_size_, pairs_.size());
+  // Covers and secrets in one load() call: one transfer, one conversion.
+  const torch::Tensor indices = torch::cat(
+      {pairs_.covers.slice(0, begin, end), pairs_.secrets.slice(0, begin, end)});
+  const torch::Tensor images = to_model_images(source_->load(indices, device_, augment_));
+  if (images.size(0) != indices.size(0)) {
+    throw Error("an image source returned " + std::to_string(images.size(0)) + " images for " +
+                std::to_string(indices.size(0)) + " indices");
+  }
+  const int64_t count = end - begin;
+  return {images.slice(0, 0, count), images.slice(0, count, 2 * count)};
+}
+
+void BatchPipeline::start(int64_t batch) {
+  // Loads stay strictly in order (one in flight), so a source's augmentation
+  // sequence is the same with and without prefetching.
+  pending_ = std::async(std::launch::async, [this, batch] { return load(batch); });
+}
+
+std::optional<ImageBatch> BatchPipeline::next() {
+  if (next_batch_ >= batch_count_) return std::nullopt;
+  const auto begin = std::chrono::steady_clock::now();
+  ImageBatch batch = pending_.get();
+  wait_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  ++next_batch_;
+  if (next_batch_ < batch_count_) start(next_batch_);
+  return batch;
+}
+
+}  // namespace stegolab

@@ -1,0 +1,59 @@
+// Host-side batch pipeline: loads cover/secret batches from an ImageSource on
+// a background thread while the current step runs.
+#pragma once
+
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <optional>
+
+#include <torch/types.h>
+
+#include "data/image_pairs.hpp"
+#include "stegolab/dataset.hpp"
+
+namespace stegolab {
+
+// One batch, NCHW float in [-1, 1] on the trial's device.
+struct ImageBatch {
+  torch::Tensor cover;
+  torch::Tensor secret;
+};
+
+// uint8 NHWC images (0..255) -> NCHW float in [-1, 1], on the images' device.
+torch::Tensor to_model_images(const torch::Tensor& images_uint8_nhwc);
+
+class BatchPipeline {
+ public:
+  // Batches of `batch_size` consecutive pairs; with `drop_last` a trailing
+  // partial batch is left out (training keeps every micro-batch the same
+  // size), else it is served (evaluation sees every pair once).
+  BatchPipeline(std::shared_ptr<ImageSource> source, torch::Device device, bool augment,
+                ImagePairs pairs, int64_t batch_size, bool drop_last);
+  ~BatchPipeline();
+  BatchPipeline(const BatchPipeline&) = delete;
+  BatchPipeline& operator=(const BatchPipeline&) = delete;
+
+  int64_t batch_count() const { return batch_count_; }
+  // The next batch (waiting for it if the prefetch is not done), and starts
+  // loading the one after; nullopt after the last. Rethrows the source's error.
+  std::optional<ImageBatch> next();
+  // Total seconds next() spent waiting for data.
+  double wait_seconds() const { return wait_seconds_; }
+
+ private:
+  ImageBatch load(int64_t batch) const;
+  void start(int64_t batch);
+
+  std::shared_ptr<ImageSource> source_;
+  torch::Device device_;
+  bool augment_;
+  ImagePairs pairs_;
+  int64_t batch_size_;
+  int64_t batch_count_;
+  int64_t next_batch_ = 0;
+  std::future<ImageBatch> pending_;
+  double wait_seconds_ = 0.0;
+};
+
+}  // namespace stegolab

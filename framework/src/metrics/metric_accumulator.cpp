@@ -1,0 +1,111 @@
+#include "metrics/metric_accumulator.hpp"
+
+#include <torch/torch.h>
+
+#include "metrics/pixel_scale.hpp"
+#include "stegolab/errors.hpp"
+#include "stegolab/image_quality.hpp"
+
+namespace stegolab {
+
+namespace {
+
+// Identical images have infinite PSNR; a mean with one +inf says nothing, so
+// each image's PSNR is capped (documented in the metric conventions).
+constexpr double kPsnrCapDb = 100.0;
+
+torch::Tensor capped_psnr(const torch::Tensor& a, const torch::Tensor& b) {
+  return psnr(a, b, 255.0).clamp_max(kPsnrCapDb);
+}
+
+// Number of set bits of every uint8 value 0..255, as a lookup table.
+torch::Tensor popcount_table(torch::Device device) {
+  const torch::Tensor values = torch::arange(256, torch::kInt);
+  torch::Tensor bits = torch::zeros({256}, torch::kInt);
+  for (int k = 0; k < 8; ++k) bits += values.div(1 << k, "floor").remainder(2);
+  return bits.to(device);
+}
+
+}  // namespace
+
+void MetricAccumulator::accumulate(const std::string& name, const torch::Tensor& sum,
+                                   double denominator) {
+  const torch::Tensor value = sum.detach().to(torch::kDouble);
+  for (auto& entry : entries_) {
+    if (entry.name == name) {
+      entry.sum = entry.sum + value;
+      entry.denominator += denominator;
+      return;
+    }
+  }
+  entries_.push_back({name, value, denominator});
+}
+
+void MetricAccumulator::add_quality(const std::string& prefix, const torch::Tensor& reference,
+                                    const torch::Tensor& candidate, const std::string& suffix) {
+  const auto n = static_cast<double>(reference.size(0));
+  const int64_t channels = reference.size(1);
+  accumulate(prefix + "_psnr" + suffix, capped_psnr(reference, candidate).sum(), n);
+  if (channels == 3 || channels == 1) {
+    // Luma of a one-channel image is the image itself.
+    const torch::Tensor y_ref = channels == 3 ? rgb_to_luma_bt601(reference) : reference;
+    const torch::Tensor y_cand = channels == 3 ? rgb_to_luma_bt601(candidate) : candidate;
+    accumulate(prefix + "_psnr_y" + suffix, capped_psnr(y_ref, y_cand).sum(), n);
+  }
+  accumulate(prefix + "_ssim" + suffix, ssim(reference, candidate, 255.0).sum(), n);
+  const torch::Tensor difference = (reference - candidate).flatten(1);
+  accumulate(prefix + "_mae" + suffix, difference.abs().mean(1).sum(), n);
+  accumulate(prefix + "_rmse" + suffix, difference.square().mean(1).sqrt().sum(), n);
+}
+
+void MetricAccumulator::add(const torch::Tensor& cover, const torch::Tensor& secret,
+                            const torch::Tensor& stego, const torch::Tensor& recovered,
+                            bool quantize, const std::string& suffix) {
+  if (cover.dim() != 4 || cover.sizes() != secret.sizes() || cover.sizes() != stego.sizes() ||
+      cover.sizes() != recovered.sizes()) {
+    throw Error("metrics: cover, secret, stego and recovered must be NCHW of the same shape");
+  }
+  torch::NoGradGuard no_grad;
+  // cover and secret come from 8-bit files: rounding only undoes float error.
+  const torch::Tensor cover_px = to_pixel_scale(cover, true);
+  const torch::Tensor secret_px = to_pixel_scale(secret, true);
+  add_quality("hide", cover_px, to_pixel_scale(stego, quantize), suffix);
+  add_quality("rec", secret_px, to_pixel_scale(recovered, quantize), suffix);
+
+  // BER is defined on 8-bit values whatever the path; a NaN recovery reads as
+  // pixel value 0 (and +-inf as 255 / 0) rather than going through an
+  // undefined float-to-uint8 cast.
+  const torch::Tensor secret_8 = secret_px.to(torch::kByte);
+  const torch::Tensor recovered_8 =
+      to_pixel_scale(recovered.nan_to_num(-1.0, 1.0, -1.0), true).to(torch::kByte);
+  const torch::Tensor differing = torch::bitwise_xor(secret_8, recovered_8).flatten();
+  if (!popcount_.defined() || popcount_.device() != differing.device()) {
+    popcount_ = popcount_table(differing.device());
+  }
+  const torch::Tensor bit_errors =
+      popcount_.index_select(0, differing.to(torch::kLong)).sum();
+  accumulate("ber" + suffix, bit_errors, 8.0 * static_cast<double>(secret.numel()));
+}
+
+std::vector<std::pair<std::string, double>> MetricAccumulator::means() const {
+  std::vector<std::pair<std::string, double>> result;
+  if (entries_.empty()) return result;
+  std::vector<torch::Tensor> sums;
+  sums.reserve(entries_.size());
+  for (const auto& entry : entries_) sums.push_back(entry.sum);
+  const torch::Tensor host = torch::stack(sums).cpu();
+  const double* values = host.data_ptr<double>();
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    result.emplace_back(entries_[i].name, values[i] / entries_[i].denominator);
+  }
+  return result;
+}
+
+int64_t MetricAccumulator::images(const std::string& suffix) const {
+  for (const auto& entry : entries_) {
+    if (entry.name == "hide_psnr" + suffix) return static_cast<int64_t>(entry.denominator);
+  }
+  return 0;
+}
+
+}  // namespace stegolab

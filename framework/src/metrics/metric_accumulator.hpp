@@ -1,0 +1,45 @@
+// Evaluation metrics of one split, accumulated on the device batch by batch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/types.h>
+
+namespace stegolab {
+
+// Sums per-image measures on the images' device; only means() crosses to the
+// host, once. Definitions and names: metrics/metric_convention.cpp.
+class MetricAccumulator {
+ public:
+  // All NCHW float in [-1, 1], same shape, one batch. cover and secret are the
+  // 8-bit inputs; stego is what the recovery was extracted from (already
+  // quantised on the 8-bit path), recovered the model's output. `quantize`:
+  // the 8-bit path (rounded 0-255 values, names without suffix) or the float
+  // path (clamped, unrounded; names get `suffix`, e.g. "_float").
+  void add(const torch::Tensor& cover, const torch::Tensor& secret, const torch::Tensor& stego,
+           const torch::Tensor& recovered, bool quantize, const std::string& suffix = "");
+
+  // Mean of each metric over all images added (ber: over all bits), in a
+  // fixed order. One device-to-host copy.
+  std::vector<std::pair<std::string, double>> means() const;
+
+  int64_t images(const std::string& suffix = "") const;
+
+ private:
+  void accumulate(const std::string& name, const torch::Tensor& sum, double denominator);
+  void add_quality(const std::string& prefix, const torch::Tensor& reference,
+                   const torch::Tensor& candidate, const std::string& suffix);
+
+  struct Entry {
+    std::string name;
+    torch::Tensor sum;         // 0-dim fp64 on the device
+    double denominator = 0.0;  // images (bits for ber), known on the host from shapes
+  };
+  std::vector<Entry> entries_;
+  torch::Tensor popcount_;  // set bits of 0..255, on the images' device (built once)
+};
+
+}  // namespace stegolab

@@ -1,0 +1,28 @@
+#include "trainer/peak_memory.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <string>
+
+namespace stegolab {
+
+void reset_peak_memory(torch::Device device) {
+  if (!device.is_cpu()) return;
+  // "5" resets the peak RSS (VmHWM) to the current RSS (Linux >= 4.0).
+  std::ofstream clear("/proc/self/clear_refs");
+  if (clear) clear << "5";
+}
+
+double peak_memory_mb(torch::Device device) {
+  if (!device.is_cpu()) return NAN;
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) {
+      return std::stod(line.substr(6)) / 1024.0;  // the kernel reports kB
+    }
+  }
+  return NAN;
+}
+
+}  // namespace stegolab

@@ -1,0 +1,10 @@
+// Kept apart from trainer.cpp so that code using only the injectable
+// constructor (tests) does not pull in the plugin loader.
+#include "trainer/registry_component_factory.hpp"
+
+namespace stegolab {
+
+Trainer::Trainer(const PluginRegistry& registry, TrainerOptions options)
+    : Trainer(std::make_shared<RegistryComponentFactory>(registry), options) {}
+
+}  // namespace stegolab

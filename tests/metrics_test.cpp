@@ -1,0 +1,153 @@
+// Evaluation metrics against values computed by hand on small known images.
+#include <cmath>
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "metrics/metric_accumulator.hpp"
+#include "metrics/metric_convention.hpp"
+#include "metrics/pixel_scale.hpp"
+
+namespace stegolab {
+namespace {
+
+// Images of 8-bit value `value` everywhere, in the model range [-1, 1].
+torch::Tensor uniform(double value, int64_t n = 1, int64_t size = 16) {
+  return torch::full({n, 3, size, size}, value / 127.5 - 1.0);
+}
+
+std::map<std::string, double> as_map(const MetricAccumulator& accumulator) {
+  std::map<std::string, double> result;
+  for (const auto& [name, value] : accumulator.means()) result[name] = value;
+  return result;
+}
+
+TEST(PixelScale, MapsTheModelRangeToEightBitValues) {
+  const torch::Tensor x = torch::tensor({-1.3, -1.0, 0.0, 1.0, 1.2, 0.5 / 127.5 - 1.0});
+  const torch::Tensor exact = to_pixel_scale(x, false);
+  const torch::Tensor rounded = to_pixel_scale(x, true);
+  // (x + 1) * 127.5, clamped to [0, 255].
+  EXPECT_FLOAT_EQ(exact[0].item<float>(), 0.0f);
+  EXPECT_FLOAT_EQ(exact[1].item<float>(), 0.0f);
+  EXPECT_FLOAT_EQ(exact[2].item<float>(), 127.5f);
+  EXPECT_FLOAT_EQ(exact[3].item<float>(), 255.0f);
+  EXPECT_FLOAT_EQ(exact[4].item<float>(), 255.0f);
+  EXPECT_NEAR(exact[5].item<float>(), 0.5f, 1e-5);
+  EXPECT_FLOAT_EQ(rounded[2].item<float>(), 128.0f);  // 127.5 rounds half to even
+  EXPECT_FLOAT_EQ(rounded[5].item<float>(), 0.0f);    // 0.5 rounds half to even
+  // The 8-bit round trip lands on k / 127.5 - 1 for integer k.
+  const torch::Tensor q = quantize_to_8bit(torch::tensor({100.4 / 127.5 - 1.0}));
+  EXPECT_NEAR(q.item<double>(), 100.0 / 127.5 - 1.0, 1e-6);
+}
+
+TEST(MetricAccumulator, HidingMetricsMatchHandComputedValues) {
+  // Two covers of value 100; stego 0 is 110 everywhere, stego 1 equals its cover.
+  const torch::Tensor cover = uniform(100, 2);
+  const torch::Tensor stego = torch::cat({uniform(110), uniform(100)});
+  const torch::Tensor secret = uniform(50, 2);
+  MetricAccumulator accumulator;
+  accumulator.add(cover, secret, stego, secret, true);
+  const auto m = as_map(accumulator);
+  // Image 0: MSE = 10^2 = 100 -> PSNR = 10 log10(255^2 / 100) = 28.130803608679106 dB;
+  // image 1: identical -> capped at 100 dB; mean of the two = 64.06540180433956.
+  EXPECT_NEAR(m.at("hide_psnr"), 64.06540180433956, 1e-4);
+  // BT.601 weights sum to 1, so a uniform +10 on R, G, B is +10 in Y: same PSNR.
+  EXPECT_NEAR(m.at("hide_psnr_y"), 64.06540180433956, 1e-3);
+  // MAE and RMSE per image: 10 and 0 -> mean 5.
+  EXPECT_NEAR(m.at("hide_mae"), 5.0, 1e-5);
+  EXPECT_NEAR(m.at("hide_rmse"), 5.0, 1e-5);
+  // SSIM of two constant images (no variance): the contrast/structure factor is
+  // C2 / C2 = 1 and the luminance factor (2*100*110 + C1) / (100^2 + 110^2 + C1)
+  // with C1 = (0.01 * 255)^2 = 6.5025 gives 0.9954764440915066; image 1 has SSIM 1.
+  // Tolerance: fp32 variances E[x^2] - mu^2 at x ~ 110 cancel to ~1e-3, which
+  // moves the contrast factor by ~1e-4 (C2 = 58.5); the mean differs from 1 by 2.3e-3.
+  EXPECT_NEAR(m.at("hide_ssim"), (0.9954764440915066 + 1.0) / 2.0, 3e-4);
+  // The recovery is the secret itself.
+  EXPECT_NEAR(m.at("rec_psnr"), 100.0, 1e-9);
+  EXPECT_NEAR(m.at("rec_ssim"), 1.0, 1e-6);
+  EXPECT_EQ(m.at("rec_mae"), 0.0);
+  EXPECT_EQ(m.at("ber"), 0.0);
+  EXPECT_EQ(accumulator.images(), 2);
+}
+
+TEST(MetricAccumulator, BitErrorRateCountsDifferingBits) {
+  // Secret all 0; the recovery differs in four known values:
+  //   255 (8 bits set), 254.6 (rounds to 255: 8 bits), 1 (1 bit), 3 (2 bits) -> 19 bits
+  // out of 3 * 16 * 16 pixels * 8 bits = 6144.
+  const torch::Tensor secret = uniform(0);
+  torch::Tensor recovered = secret.clone();
+  recovered[0][0][0][0] = 255 / 127.5 - 1.0;
+  recovered[0][1][5][5] = 254.6 / 127.5 - 1.0;
+  recovered[0][2][3][3] = 1 / 127.5 - 1.0;
+  recovered[0][0][7][7] = 3 / 127.5 - 1.0;
+  MetricAccumulator accumulator;
+  accumulator.add(secret, secret, secret, recovered, true);
+  const auto m = as_map(accumulator);
+  EXPECT_DOUBLE_EQ(m.at("ber"), 19.0 / 6144.0);
+  // MSE = (255^2 + 255^2 + 1 + 9) / 768 = 130060 / 768 -> PSNR = 10 log10(65025 * 768 / 130060).
+  EXPECT_NEAR(m.at("rec_psnr"), 10.0 * std::log10(65025.0 * 768.0 / 130060.0), 1e-4);
+}
+
+TEST(MetricAccumulator, AveragesOverImagesNotBatches) {
+  // Batch A: one image with MAE 10; batch B: three identical images (MAE 0).
+  // Mean over the 4 images is 2.5 (a mean of batch means would give 5).
+  MetricAccumulator accumulator;
+  accumulator.add(uniform(100), uniform(50), uniform(110), uniform(50), true);
+  accumulator.add(uniform(100, 3), uniform(50, 3), uniform(100, 3), uniform(50, 3), true);
+  const auto m = as_map(accumulator);
+  EXPECT_NEAR(m.at("hide_mae"), 2.5, 1e-5);
+  EXPECT_NEAR(m.at("hide_psnr"), (28.130803608679106 + 3 * 100.0) / 4.0, 1e-4);
+  EXPECT_EQ(accumulator.images(), 4);
+}
+
+TEST(MetricAccumulator, FloatPathIsUnroundedAndSuffixed) {
+  // Stego 100.25 against cover 100: rounded to 8 bits it equals the cover (MAE 0);
+  // unrounded the error is 0.25 everywhere.
+  const torch::Tensor cover = uniform(100);
+  const torch::Tensor stego = uniform(100.25);
+  MetricAccumulator accumulator;
+  accumulator.add(cover, uniform(50), quantize_to_8bit(stego), uniform(50), true);
+  accumulator.add(cover, uniform(50), stego, uniform(50), false, "_float");
+  const auto m = as_map(accumulator);
+  EXPECT_NEAR(m.at("hide_mae"), 0.0, 1e-5);
+  EXPECT_NEAR(m.at("hide_mae_float"), 0.25, 1e-4);
+  EXPECT_NEAR(m.at("hide_rmse_float"), 0.25, 1e-4);
+  // 10 log10(255^2 / 0.0625) = 60.0864...
+  EXPECT_NEAR(m.at("hide_psnr_float"), 10.0 * std::log10(65025.0 / 0.0625), 1e-3);
+  EXPECT_EQ(m.count("ber_float"), 1u);
+  EXPECT_EQ(accumulator.images("_float"), 1);
+}
+
+TEST(MetricAccumulator, NonFiniteRecoveryGivesNaNQualityAndCountsAsZeroForBer) {
+  const torch::Tensor secret = uniform(0);
+  const torch::Tensor recovered = torch::full_like(secret, NAN);
+  MetricAccumulator accumulator;
+  accumulator.add(secret, secret, secret, recovered, true);
+  const auto m = as_map(accumulator);
+  EXPECT_TRUE(std::isnan(m.at("rec_psnr")));
+  EXPECT_EQ(m.at("ber"), 0.0);  // NaN is read as pixel value 0, which equals the secret
+}
+
+TEST(MetricConventions, EveryProducedMetricIsDocumentedWithItsDirection) {
+  MetricAccumulator accumulator;
+  accumulator.add(uniform(100), uniform(50), uniform(110), uniform(60), true);
+  accumulator.add(uniform(100), uniform(50), uniform(110), uniform(60), false, "_float");
+  const auto names = accumulator.means();
+  EXPECT_EQ(names.size(), 22u);  // 11 metrics on each path
+  for (const auto& [name, value] : names) {
+    const auto convention = find_metric_convention(name);
+    ASSERT_TRUE(convention.has_value()) << name;
+    EXPECT_FALSE(convention->description.empty()) << name;
+  }
+  EXPECT_EQ(find_metric_convention("hide_psnr")->better, "higher");
+  EXPECT_EQ(find_metric_convention("rec_ssim")->better, "higher");
+  EXPECT_EQ(find_metric_convention("ber")->better, "lower");
+  EXPECT_EQ(find_metric_convention("rec_rmse")->better, "lower");
+  EXPECT_EQ(find_metric_convention("loss/rec_mse")->metric, "loss/<term>");
+  EXPECT_FALSE(find_metric_convention("no_such_metric").has_value());
+}
+
+}  // namespace
+}  // namespace stegolab
