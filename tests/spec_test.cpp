@@ -9,7 +9,9 @@
 #include <fstream>
 #include <map>
 
+#include "plugin_host/plugin_registry.hpp"
 #include "spec/experiment_spec.hpp"
+#include "spec/registry_catalog.hpp"
 #include "stegolab/params.hpp"
 
 namespace stegolab {
@@ -349,6 +351,25 @@ TEST(Spec, HashIsFnv1aOfTheCanonicalDump) {
   const ExperimentSpec b = parse_experiment(format_example().dump(), "y.json", catalog);
   EXPECT_EQ(a.hash, b.hash);
   EXPECT_NE(a.hash, parse(with(format_example(), "/train/epochs", 3)).hash);
+}
+
+// The shipped experiments must stay valid against the real plugins.
+TEST(Spec, ShippedExperimentsAreValid) {
+  PluginRegistry registry;
+  registry.discover({STEGOLAB_TEST_PLUGIN_DIR});
+  for (const char* kind : {"dataset", "transform", "model", "loss", "strategy"}) {
+    if (registry.components(kind).empty()) GTEST_SKIP() << "no " << kind << " plugin in this build";
+  }
+  // Expected trial counts: quickstart 2 x 2; wavelet_comparison (4 x 3 - 1 + 1 include) x 3 repeats.
+  const std::map<std::string, size_t> expected = {{"quickstart.json", 4}, {"wavelet_comparison.json", 36}};
+  for (const auto& [name, trials] : expected) {
+    const auto file = std::filesystem::path(STEGOLAB_SOURCE_DIR) / "experiments" / name;
+    try {
+      EXPECT_EQ(load_experiment(file, registry).trials.size(), trials) << name;
+    } catch (const Error& error) {
+      ADD_FAILURE() << error.what();
+    }
+  }
 }
 
 }  // namespace
