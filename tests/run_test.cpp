@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "plugin_host/plugin_registry.hpp"
 #include "run/interrupt_handlers.hpp"
 #include "run/sweep_runner.hpp"
 #include "run/thread_count.hpp"
@@ -142,10 +143,10 @@ TEST(RunFolder, SitsNextToTheDatabase) {
 class TinyRun : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* plugin : {"stegolab_haar_dwt.so", "stegolab_star_inn.so", "stegolab_synthetic.so"}) {
-      if (!std::filesystem::exists(std::filesystem::path(STEGOLAB_TEST_PLUGIN_DIR) / plugin)) {
-        GTEST_SKIP() << "plugin " << plugin << " is not in this build";
-      }
+    PluginRegistry registry;
+    registry.discover({STEGOLAB_TEST_PLUGIN_DIR});
+    for (const char* name : {"synthetic", "haar_dwt", "star_inn", "stego_loss", "standard"}) {
+      if (!registry.find_any_kind(name)) GTEST_SKIP() << "plugin " << name << " is not in this build";
     }
     dir_ = std::filesystem::path(STEGOLAB_TEST_BUILD_DIR) / "run_test" /
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
