@@ -206,7 +206,7 @@ TEST_F(TinyRun, RecordsTrialsAndSkipsThemOnRerun) {
 }
 
 TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunCompletesIt) {
-  write_experiment(30, 64);  // long enough to be interrupted mid-trial
+  write_experiment(60, 64);  // long enough (several seconds) to be interrupted mid-trial
   const std::string log = (dir_ / "log.txt").string();
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
@@ -215,14 +215,14 @@ TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunCompletesIt) {
     execl("/bin/sh", "sh", "-c", ("exec " + line).c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  // Wait for the first trial's start line, then give it a moment to train.
-  for (int i = 0; i < 600; ++i) {
+  // Interrupt as soon as the trainer reports its first epoch (of 60), i.e.
+  // mid-trial, whatever the machine's speed.
+  for (int i = 0; i < 1200; ++i) {
     std::ifstream in(log);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.find("starting") != std::string::npos) break;
-    usleep(100000);
+    if (text.find("epoch 1/60") != std::string::npos) break;
+    usleep(50000);
   }
-  usleep(1500000);
   kill(pid, SIGINT);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -234,14 +234,14 @@ TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunCompletesIt) {
     ASSERT_EQ(trials.size(), 1u);
     EXPECT_EQ(trials[0].status, "interrupted");
   }
-  write_experiment(30, 64);
+  write_experiment(60, 64);
   const auto rerun = run_shell(command("--only 0.001"));
   ASSERT_EQ(rerun.status, 0) << rerun.output;
   ResultStore store(database_, ResultStore::Mode::read_only);
   const auto trials = store.trials(store.experiment("tiny").id);
   ASSERT_EQ(trials.size(), 1u);
   EXPECT_EQ(trials[0].status, "done");
-  EXPECT_EQ(trials[0].last_epoch, 29);
+  EXPECT_EQ(trials[0].last_epoch, 59);
 }
 
 #endif  // STEGOLAB_HAS_SWEEP_RUNNER
