@@ -1,0 +1,274 @@
+#include "run/sweep_runner.hpp"
+
+#ifdef STEGOLAB_HAS_SWEEP_RUNNER
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <new>
+#include <sstream>
+
+#include <unistd.h>
+
+#include <c10/util/Exception.h>
+#include <torch/cuda.h>
+#include <torch/utils.h>
+#include <torch/version.h>
+
+#include "run/metric_conventions_json.hpp"
+#include "run/thread_count.hpp"
+#include "run/trial_plan.hpp"
+#include "spec/experiment_schema.hpp"
+#include "store/result_store.hpp"
+#include "trainer/trainer.hpp"
+
+namespace stegolab {
+
+namespace {
+
+std::string git_revision() {
+  // The source tree this binary was built from; "unknown" for an installed
+  // copy or a tarball without .git.
+  const std::string command = std::string("git -C '") + STEGOLAB_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return "unknown";
+  char buffer[128] = {0};
+  std::string text;
+  while (fgets(buffer, sizeof buffer, pipe)) text += buffer;
+  const int status = pclose(pipe);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return status == 0 && text.size() == 40 ? text : "unknown";
+}
+
+std::string host_name() {
+  char name[256] = {0};
+  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+// Writes each completed epoch and each event of one trial to the store.
+class StoreSink : public EpochSink {
+ public:
+  StoreSink(ResultStore& store, int64_t trial_id) : store_(store), trial_id_(trial_id) {}
+  void on_epoch(int64_t epoch, const std::vector<MetricRow>& rows) override {
+    store_.record_epoch(trial_id_, epoch, rows);
+  }
+  void on_event(int64_t epoch, const std::string& kind, const std::string& message) override {
+    store_.record_event(trial_id_, epoch, kind, message);
+  }
+
+ private:
+  ResultStore& store_;
+  int64_t trial_id_;
+};
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+std::string format_number(double value, int precision) {
+  if (std::isnan(value)) return "-";
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(precision) << value;
+  return text.str();
+}
+
+}  // namespace
+
+std::filesystem::path run_folder(const std::filesystem::path& database) {
+  std::filesystem::path folder = database;
+  if (folder.extension() == ".db") folder.replace_extension();
+  folder += ".runs";
+  return folder;
+}
+
+std::string resolve_device(const std::string& requested, const std::string& origin) {
+  const bool cuda = torch::cuda::is_available();
+  if (requested == "auto") return cuda ? "cuda" : "cpu";
+  if (requested == "cuda" && !cuda) {
+    throw Error(origin + ": device \"cuda\" requested, but LibTorch sees no CUDA device "
+                "(use \"cpu\" or \"auto\")");
+  }
+  if (requested != "cpu" && requested != "cuda") {
+    throw Error(origin + ": expected \"cpu\", \"cuda\" or \"auto\", got \"" + requested + "\"");
+  }
+  return requested;
+}
+
+SweepRunner::SweepRunner(const PluginRegistry& registry, const ExperimentSpec& spec, RunOptions options,
+                         const std::atomic<bool>* interrupt)
+    : registry_(registry), spec_(spec), options_(std::move(options)), interrupt_(interrupt) {
+  if (!options_.out) options_.out = &std::cout;
+}
+
+RunSummary SweepRunner::run() {
+  std::ostream& out = *options_.out;
+  RunSummary summary;
+  const auto database = options_.database;
+  if (database.has_parent_path()) std::filesystem::create_directories(database.parent_path());
+  ResultStore store(database, ResultStore::Mode::read_write);
+  summary.experiment_id = store.open_experiment(spec_.name, spec_.document, options_.force_new);
+
+  std::vector<MetricConvention> conventions;
+  for (const auto& c : metric_conventions_json()) {
+    conventions.push_back({c.at("metric"), c.at("description"), c.at("unit"), c.at("better")});
+  }
+  if (!conventions.empty()) store.write_conventions(conventions);
+
+  const std::string revision = git_revision();
+  const std::string host = host_name();
+  const auto runs = run_folder(database);
+  TrainerOptions trainer_options;
+  trainer_options.interrupt = interrupt_;
+  trainer_options.out = &std::cerr;
+  Trainer trainer(registry_, trainer_options);
+
+  std::vector<const TrialSpec*> selected;
+  for (const auto& trial : spec_.trials) {
+    if (selected_by_only(trial.key, options_.only)) selected.push_back(&trial);
+  }
+  summary.selected = static_cast<int64_t>(selected.size());
+  if (selected.empty()) out << "no trial key contains \"" << options_.only << "\"\n";
+
+  for (size_t index = 0; index < selected.size(); ++index) {
+    if (interrupt_ && interrupt_->load()) {
+      summary.stopped = true;
+      break;
+    }
+    TrialSpec trial = *selected[index];
+    const std::string position = "[" + std::to_string(index + 1) + "/" + std::to_string(selected.size()) + "] ";
+    const auto existing = store.find_trial(summary.experiment_id, trial.key);
+    if (existing && existing->status == "done") {
+      out << position << trial.key << ": done already, skipped\n" << std::flush;
+      ++summary.skipped;
+      continue;
+    }
+
+    trial.train.device = options_.device.empty()
+                             ? resolve_device(trial.train.device, spec_.file + ": train.device")
+                             : resolve_device(options_.device, "--device");
+    trial.resolved["train"]["device"] = trial.train.device;
+    torch::set_num_threads(resolve_thread_count(options_.threads, std::getenv("STEGOLAB_THREADS"),
+                                                trial.train.threads));
+
+    TrialProvenance provenance;
+    provenance.key = trial.key;
+    provenance.config = trial.resolved;
+    provenance.sweep_point = trial.sweep_point;
+    provenance.repeat = trial.repeat;
+    provenance.seed = trial.seed;
+    provenance.device = trial.train.device;
+    provenance.torch_version = TORCH_VERSION;
+    provenance.git_revision = revision;
+    provenance.host = host;
+    provenance.plugins = nlohmann::json::object();
+    const std::pair<const char*, const ComponentSpec*> components[] = {
+        {"data", &trial.data},   {"transform", &trial.transform}, {"model", &trial.model},
+        {"loss", &trial.loss},   {"strategy", &trial.strategy}};
+    for (const auto& [section, component] : components) {
+      const char* kind = section;
+      for (const auto& c : ExperimentSchema::components()) {
+        if (std::string(c.section) == section) kind = c.kind;
+      }
+      const PluginInfo& info = registry_.find(kind, component->plugin).info;
+      provenance.plugins[section] = {{"name", info.name}, {"version", info.version}};
+    }
+
+    const int64_t trial_id = store.start_trial(summary.experiment_id, provenance);
+    TrialRun run;
+    run.checkpoint_dir = runs / std::to_string(trial_id);
+    // A checkpoint folder without a trial row is left over from a deleted
+    // database: resuming from it would mix two unrelated runs.
+    if (!existing && std::filesystem::exists(run.checkpoint_dir)) {
+      std::filesystem::remove_all(run.checkpoint_dir);
+    }
+    std::filesystem::create_directories(run.checkpoint_dir);
+    store.set_checkpoint_dir(trial_id, run.checkpoint_dir.string());
+    if (existing && std::filesystem::exists(run.checkpoint_dir / "last")) {
+      run.resume_from = run.checkpoint_dir / "last";
+    }
+    out << position << trial.key << ": "
+        << (run.resume_from ? "resuming " + existing->status + " trial from its last checkpoint"
+                            : existing ? "rerunning " + existing->status + " trial from the start"
+                                       : std::string("starting"))
+        << " (trial " << trial_id << ", seed " << trial.seed << ", " << trial.train.device << ")\n"
+        << std::flush;
+
+    StoreSink sink(store, trial_id);
+    TrialOutcome outcome;
+    try {
+      outcome = trainer.run(trial, run, sink);
+    } catch (const std::bad_alloc&) {
+      outcome.status = "failed";
+      outcome.error = "out of memory";
+    } catch (const c10::Error& error) {
+      outcome.status = "failed";
+      outcome.error = first_line(error.what_without_backtrace());
+    } catch (const std::exception& error) {
+      outcome.status = "failed";
+      outcome.error = first_line(error.what());
+    }
+    store.finish_trial(trial_id, outcome.status, outcome.error, outcome.final_metrics, outcome.throughput);
+
+    if (outcome.status == "done") {
+      ++summary.done;
+      out << position << trial.key << ": done\n" << std::flush;
+    } else if (outcome.status == "interrupted") {
+      ++summary.interrupted;
+      summary.stopped = true;
+      out << position << trial.key << ": interrupted after " << outcome.epochs_completed << " epochs\n";
+      break;
+    } else {
+      ++summary.failed;
+      summary.failures.push_back(trial.key + ": " + outcome.error);
+      out << position << trial.key << ": FAILED: " << outcome.error << "\n" << std::flush;
+    }
+  }
+  if (!summary.stopped) print_table(store, summary.experiment_id, out);
+  return summary;
+}
+
+void SweepRunner::print_table(ResultStore& store, int64_t experiment_id, std::ostream& out) const {
+  std::map<std::string, TrialRecord> by_key;
+  for (auto& record : store.trials(experiment_id)) by_key[record.key] = record;
+
+  std::vector<std::vector<std::string>> rows = {{"trial", "status", "rec_psnr", "hide_psnr", "ber", "train_images_per_s"}};
+  for (const auto& trial : spec_.trials) {
+    const auto found = by_key.find(trial.key);
+    if (found == by_key.end()) continue;
+    std::map<std::string, double> values;
+    for (const auto& row : store.final_metrics(found->second.id)) {
+      if (row.split == "test") values[row.metric] = row.value;
+    }
+    auto metric = [&](const std::string& name, int precision) {
+      const auto it = values.find(name);
+      return it == values.end() ? std::string("-") : format_number(it->second, precision);
+    };
+    const auto throughput = store.throughput(found->second.id);
+    rows.push_back({trial.key, found->second.status, metric("rec_psnr", 2), metric("hide_psnr", 2),
+                    metric("ber", 5), throughput ? format_number(throughput->train_images_per_s, 1) : "-"});
+  }
+  if (rows.size() == 1) return;
+  std::vector<size_t> widths(rows[0].size(), 0);
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  }
+  out << "\n" << spec_.name << ": test metrics (rec/hide PSNR in dB, BER as a fraction of bits)\n";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    out << "|";
+    for (size_t c = 0; c < rows[r].size(); ++c) {
+      out << " " << rows[r][c] << std::string(widths[c] - rows[r][c].size(), ' ') << " |";
+    }
+    out << "\n";
+    if (r == 0) {
+      out << "|";
+      for (size_t c = 0; c < widths.size(); ++c) out << std::string(widths[c] + 2, '-') << "|";
+      out << "\n";
+    }
+  }
+}
+
+}  // namespace stegolab
+
+#endif

@@ -1,0 +1,66 @@
+// SweepRunner: runs an experiment's trials into a result store, skipping
+// those already done and resuming interrupted or failed ones.
+#pragma once
+
+// The runner needs the trainer and the result store. Until both modules are
+// in the tree it is left out, and `stegolab run` offers --dry-run only.
+#if __has_include("trainer/trainer.hpp") && __has_include("store/result_store.hpp")
+#define STEGOLAB_HAS_SWEEP_RUNNER 1
+
+#include <atomic>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "plugin_host/plugin_registry.hpp"
+#include "spec/experiment_spec.hpp"
+
+namespace stegolab {
+
+class ResultStore;
+
+struct RunOptions {
+  std::filesystem::path database;  // created with its folder when missing
+  bool force_new = false;          // register a changed experiment file as a new experiment
+  std::string only;                // run only trials whose key contains this
+  std::string device;              // "" : the experiment's train.device; else "cpu" | "cuda"
+  std::optional<int64_t> threads;  // --threads
+  std::ostream* out = nullptr;     // progress and summary (default std::cout)
+};
+
+struct RunSummary {
+  int64_t selected = 0, done = 0, skipped = 0, failed = 0, interrupted = 0;
+  std::vector<std::string> failures;  // "<key>: <reason>"
+  bool stopped = false;               // a signal stopped the sweep
+  int64_t experiment_id = 0;
+};
+
+// The folder of a database's checkpoints: results/x.db -> results/x.runs.
+std::filesystem::path run_folder(const std::filesystem::path& database);
+
+// "auto" -> "cuda" when LibTorch sees a CUDA device, else "cpu"; "cuda"
+// without one is an Error naming `origin` (the option or the key).
+std::string resolve_device(const std::string& requested, const std::string& origin);
+
+class SweepRunner {
+ public:
+  // `registry` and `spec` must outlive the runner; `interrupt` is polled
+  // between trials and by the trainer between steps.
+  SweepRunner(const PluginRegistry& registry, const ExperimentSpec& spec, RunOptions options,
+              const std::atomic<bool>* interrupt);
+  RunSummary run();
+  // The final comparison: test metrics of this experiment's trials.
+  void print_table(ResultStore& store, int64_t experiment_id, std::ostream& out) const;
+
+ private:
+  const PluginRegistry& registry_;
+  const ExperimentSpec& spec_;
+  RunOptions options_;
+  const std::atomic<bool>* interrupt_;
+};
+
+}  // namespace stegolab
+
+#endif
