@@ -79,15 +79,15 @@ PluginInfo stamp(PluginInfo info, const char* id) {
 // function returning its PluginInfo, `MakeFn` its factory:
 //   std::shared_ptr<Interface> MakeFn(const stegolab::Params&, const stegolab::BuildContext&)
 // Use it once per component, at namespace scope, in any source of the plugin.
-#define STEGOLAB_PLUGIN(Interface, Id, InfoFn, MakeFn)                                    \
-  namespace stegolab_plugin_##Id {                                                       \
-  static int api_version() { return ::stegolab::kApiVersion; }                           \
-  static ::stegolab::PluginInfo info() { return ::stegolab::detail::stamp<Interface>(InfoFn(), #Id); } \
-  static std::shared_ptr<Interface> make(const ::stegolab::Params& params,               \
-                                         const ::stegolab::BuildContext& context) {      \
-    return MakeFn(params, context);                                                      \
-  }                                                                                      \
-  }                                                                                      \
-  BOOST_DLL_ALIAS_SECTIONED(stegolab_plugin_##Id::api_version, stegolab_api_##Id, stegolab) \
-  BOOST_DLL_ALIAS_SECTIONED(stegolab_plugin_##Id::info, stegolab_info_##Id, stegolab)    \
-  BOOST_DLL_ALIAS_SECTIONED(stegolab_plugin_##Id::make, stegolab_make_##Id, stegolab)
+#define STEGOLAB_PLUGIN(Interface, Id, InfoFn, MakeFn)                                       \
+  static int stegolab_api_fn_##Id() { return ::stegolab::kApiVersion; }                     \
+  static ::stegolab::PluginInfo stegolab_info_fn_##Id() {                                   \
+    return ::stegolab::detail::stamp<Interface>(InfoFn(), #Id);                             \
+  }                                                                                         \
+  static std::shared_ptr<Interface> stegolab_make_fn_##Id(const ::stegolab::Params& params, \
+                                                          const ::stegolab::BuildContext& context) { \
+    return MakeFn(params, context);                                                         \
+  }                                                                                         \
+  BOOST_DLL_ALIAS_SECTIONED(stegolab_api_fn_##Id, stegolab_api_##Id, stegolab)              \
+  BOOST_DLL_ALIAS_SECTIONED(stegolab_info_fn_##Id, stegolab_info_##Id, stegolab)            \
+  BOOST_DLL_ALIAS_SECTIONED(stegolab_make_fn_##Id, stegolab_make_##Id, stegolab)

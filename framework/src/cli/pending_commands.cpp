@@ -13,7 +13,6 @@ namespace {
 }
 }  // namespace
 
-int plugins_command(const Arguments&) { not_available("plugins"); }
 int run_command(const Arguments&) { not_available("run"); }
 int results_command(const Arguments&) { not_available("results"); }
 int report_command(const Arguments&) { not_available("report"); }

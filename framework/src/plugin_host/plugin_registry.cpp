@@ -1,0 +1,246 @@
+#include "plugin_host/plugin_registry.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+
+#include <boost/dll/library_info.hpp>
+#include <boost/dll/shared_library.hpp>
+
+namespace stegolab {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* const kKinds[] = {"transform", "model", "loss", "strategy", "dataset"};
+const std::string kApiPrefix = "stegolab_api_";
+
+// Libraries stay loaded until the process exits (see the header). They are
+// leaked on purpose: destroying them at static-destruction time would unmap
+// code that still-living objects may call.
+std::vector<boost::dll::shared_library*>& loaded_libraries() {
+  static auto* libraries = new std::vector<boost::dll::shared_library*>();
+  return *libraries;
+}
+
+fs::path executable_dir() {
+  std::error_code error;
+  const fs::path self = fs::read_symlink("/proc/self/exe", error);
+  return error ? fs::current_path() : self.parent_path();
+}
+
+std::vector<std::string> split_path_list(const std::string& list) {
+  std::vector<std::string> parts;
+  std::stringstream stream(list);
+  std::string part;
+  while (std::getline(stream, part, ':')) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+bool json_matches_type(const nlohmann::json& value, const std::string& type) {
+  if (type == "any") return true;
+  if (type == "int") {
+    return value.is_number_integer() ||
+           (value.is_number_float() && value.get<double>() == static_cast<double>(
+                                                                  static_cast<int64_t>(value.get<double>())));
+  }
+  if (type == "number") return value.is_number();
+  if (type == "bool") return value.is_boolean();
+  if (type == "string") return value.is_string();
+  if (type == "array") return value.is_array();
+  if (type == "object") return value.is_object();
+  return false;
+}
+
+std::string describe_type(const std::string& type) {
+  if (type == "int") return "an integer";
+  if (type == "number") return "a number";
+  if (type == "bool") return "true or false";
+  if (type == "string") return "a string";
+  if (type == "array") return "an array";
+  if (type == "object") return "an object";
+  return type;
+}
+
+}  // namespace
+
+std::vector<fs::path> PluginRegistry::search_path(const std::vector<std::string>& extra) {
+  const fs::path bin = executable_dir();
+  std::vector<fs::path> path = {bin.parent_path() / "plugins",
+                                bin.parent_path() / "lib" / "stegolab" / "plugins"};
+  if (const char* env = std::getenv("STEGOLAB_PLUGIN_PATH")) {
+    for (const auto& part : split_path_list(env)) path.emplace_back(part);
+  }
+  for (const auto& entry : extra) path.emplace_back(entry);
+  return path;
+}
+
+void PluginRegistry::discover(const std::vector<fs::path>& path) {
+  for (const auto& entry : path) {
+    std::error_code error;
+    if (fs::is_directory(entry, error)) {
+      std::vector<fs::path> files;
+      for (const auto& item : fs::directory_iterator(entry, error)) {
+        if (item.path().extension() == ".so" && !fs::is_directory(item.path())) {
+          files.push_back(item.path());
+        }
+      }
+      std::sort(files.begin(), files.end());
+      for (const auto& file : files) {
+        try {
+          load(file);
+        } catch (const PluginLoadError& problem) {
+          problems_.push_back({file, problem.what()});
+        }
+      }
+    } else if (fs::exists(entry, error)) {
+      try {
+        load(entry);
+      } catch (const PluginLoadError& problem) {
+        problems_.push_back({entry, problem.what()});
+      }
+    }
+    // A folder of the default path that does not exist (e.g. no install) is not a problem.
+  }
+}
+
+void PluginRegistry::load(const fs::path& file) {
+  std::error_code error;
+  const fs::path canonical = fs::weakly_canonical(file, error);
+  const fs::path key = error ? file : canonical;
+  if (std::find(loaded_files_.begin(), loaded_files_.end(), key) != loaded_files_.end()) return;
+  const std::string where = "plugin " + file.string();
+  if (!fs::exists(file, error)) throw PluginLoadError(where + ": no such file");
+  if (!fs::is_regular_file(file, error)) throw PluginLoadError(where + ": not a regular file");
+
+  // Read the ELF sections before dlopen: a file that is not a shared object is
+  // refused without running any of its code.
+  std::vector<std::string> symbols;
+  try {
+    boost::dll::library_info info(file, /*throw_if_not_native_format=*/true);
+    symbols = info.symbols("stegolab");
+  } catch (const std::exception&) {
+    throw PluginLoadError(where + ": not a shared library (corrupt or another format)");
+  }
+  std::vector<std::string> ids;
+  for (const auto& symbol : symbols) {
+    if (symbol.rfind(kApiPrefix, 0) == 0) ids.push_back(symbol.substr(kApiPrefix.size()));
+  }
+  if (ids.empty()) {
+    throw PluginLoadError(where + ": no stegolab symbols (not built with STEGOLAB_PLUGIN?)");
+  }
+
+  auto* library = new boost::dll::shared_library();
+  try {
+    library->load(file, boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local);
+  } catch (const std::exception& failure) {
+    delete library;
+    throw PluginLoadError(where + ": cannot be loaded: " + failure.what());
+  }
+  loaded_libraries().push_back(library);  // never unloaded, even if refused below
+
+  // Check every component before registering any, so a library is all in or all out.
+  std::vector<std::unique_ptr<ComponentRecord>> records;
+  for (const auto& id : ids) {
+    const int api = library->get_alias<int()>(kApiPrefix + id)();
+    if (api != kApiVersion) {
+      throw PluginLoadError(where + ": component '" + id + "' was built for SDK API version " +
+                            std::to_string(api) + ", this stegolab has API version " +
+                            std::to_string(kApiVersion) + "; rebuild it against this SDK");
+    }
+    auto record = std::make_unique<ComponentRecord>();
+    try {
+      record->info = library->get_alias<PluginInfo()>("stegolab_info_" + id)();
+      record->factory = library->get<const void*>("stegolab_make_" + id);
+    } catch (const std::exception& failure) {
+      throw PluginLoadError(where + ": component '" + id + "' is incomplete: " + failure.what());
+    }
+    record->file = key;
+    const auto& kind = record->info.kind;
+    if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds)) {
+      throw PluginLoadError(where + ": component '" + id + "' has unknown kind '" + kind + "'");
+    }
+    for (const auto& existing : components_) {
+      if (existing->info.name == record->info.name) {
+        throw PluginLoadError(where + ": component '" + record->info.name +
+                              "' is already provided by " + existing->file.string());
+      }
+    }
+    records.push_back(std::move(record));
+  }
+  for (auto& record : records) components_.push_back(std::move(record));
+  loaded_files_.push_back(key);
+}
+
+std::vector<const ComponentRecord*> PluginRegistry::components(const std::string& kind) const {
+  std::vector<const ComponentRecord*> selected;
+  for (const auto& component : components_) {
+    if (kind.empty() || component->info.kind == kind) selected.push_back(component.get());
+  }
+  std::sort(selected.begin(), selected.end(), [](const auto* a, const auto* b) {
+    return std::tie(a->info.kind, a->info.name) < std::tie(b->info.kind, b->info.name);
+  });
+  return selected;
+}
+
+const ComponentRecord* PluginRegistry::find_any_kind(const std::string& name) const {
+  for (const auto& component : components_) {
+    if (component->info.name == name) return component.get();
+  }
+  return nullptr;
+}
+
+const ComponentRecord& PluginRegistry::find(const std::string& kind, const std::string& name) const {
+  std::vector<std::string> known;
+  for (const auto* component : components(kind)) {
+    if (component->info.name == name) return *component;
+    known.push_back(component->info.name);
+  }
+  std::string message = "unknown " + kind + " plugin '" + name + "'";
+  if (const auto* other = find_any_kind(name)) {
+    message += " ('" + name + "' is a " + other->info.kind + ")";
+  } else {
+    const std::string suggestion = closest_name(name, known);
+    if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
+  }
+  std::string listing;
+  for (const auto& item : known) listing += (listing.empty() ? "" : ", ") + item;
+  message += "; known " + kind + " plugins: " + (listing.empty() ? std::string("none") : listing);
+  if (!problems_.empty()) {
+    message += " (" + std::to_string(problems_.size()) +
+               " plugin file(s) failed to load: see 'stegolab plugins')";
+  }
+  throw PluginLoadError(message);
+}
+
+nlohmann::json PluginRegistry::resolve_params(const ComponentRecord& component,
+                                              const nlohmann::json& params) const {
+  const std::string owner = component.info.kind + " '" + component.info.name + "'";
+  if (!params.is_null() && !params.is_object()) {
+    throw ParamError(owner + ": parameters must be a JSON object, got " + params.dump());
+  }
+  nlohmann::json resolved = params.is_null() ? nlohmann::json::object() : params;
+  std::vector<std::string> known;
+  for (const auto& doc : component.info.params) known.push_back(doc.name);
+  Params(owner, resolved).reject_unknown(known);
+  for (const auto& doc : component.info.params) {
+    if (resolved.contains(doc.name)) {
+      const auto& value = resolved.at(doc.name);
+      if (!json_matches_type(value, doc.type)) {
+        throw ParamError(owner + ": parameter '" + doc.name + "' must be " +
+                         describe_type(doc.type) + ", got " + value.dump());
+      }
+    } else if (doc.default_value.is_null()) {
+      throw ParamError(owner + ": missing required parameter '" + doc.name + "' (" +
+                       describe_type(doc.type) + "): " + doc.help);
+    } else {
+      resolved[doc.name] = doc.default_value;
+    }
+  }
+  return resolved;
+}
+
+}  // namespace stegolab
