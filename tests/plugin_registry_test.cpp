@@ -371,14 +371,14 @@ struct CommandResult {
   std::string err;
 };
 
-std::string quoted(const std::string& text) { return "'" + text + "'"; }
+std::string shell_quoted(const std::string& text) { return "'" + text + "'"; }
 
 // Runs the real binary without STEGOLAB_PLUGIN_PATH, so that only the plugin
 // folders next to it and the given --plugin-path are searched.
 CommandResult run_stegolab(const std::string& arguments) {
   const fs::path err_file = scratch_dir() / "stderr.txt";
-  const std::string command = "env -u STEGOLAB_PLUGIN_PATH " + quoted(STEGOLAB_TEST_BINARY) + " " +
-                              arguments + " 2>" + quoted(err_file.string());
+  const std::string command = "env -u STEGOLAB_PLUGIN_PATH " + shell_quoted(STEGOLAB_TEST_BINARY) + " " +
+                              arguments + " 2>" + shell_quoted(err_file.string());
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
@@ -409,7 +409,7 @@ std::string line_with(const std::string& text, const std::string& part) {
 }
 
 TEST(PluginsCommand, ListsTheComponentsOfAPluginPath) {
-  const CommandResult result = run_stegolab("plugins --plugin-path " + quoted((kFixtures / "good").string()));
+  const CommandResult result = run_stegolab("plugins --plugin-path " + shell_quoted((kFixtures / "good").string()));
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   const std::string loss_line = line_with(result.out, "fixture_loss");
   EXPECT_TRUE(contains(loss_line, "loss")) << loss_line;
@@ -426,7 +426,7 @@ TEST(PluginsCommand, ListsTheComponentsOfAPluginPath) {
 
 TEST(PluginsCommand, JsonListingHasEveryField) {
   const CommandResult result =
-      run_stegolab("plugins --json --plugin-path " + quoted((kFixtures / "good").string()));
+      run_stegolab("plugins --json --plugin-path " + shell_quoted((kFixtures / "good").string()));
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   const json listing = json::parse(result.out);  // throws (fails the test) if not JSON
   ASSERT_TRUE(listing.at("components").is_array());
@@ -456,7 +456,7 @@ TEST(PluginsCommand, JsonListingHasEveryField) {
 
 TEST(PluginsCommand, ShowPrintsTheParameterDocs) {
   const CommandResult result = run_stegolab("plugins show fixture_source --plugin-path " +
-                                            quoted((kFixtures / "good").string()));
+                                            shell_quoted((kFixtures / "good").string()));
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_EQ(lines_of(result.out).at(0), "fixture_source (dataset, version 0.0.1)");
   // One line per parameter: name, type, default, help.
@@ -470,7 +470,7 @@ TEST(PluginsCommand, ShowPrintsTheParameterDocs) {
   EXPECT_TRUE(contains(count, "number of images")) << count;
 
   const CommandResult loss = run_stegolab("plugins show fixture_loss --plugin-path " +
-                                          quoted((kFixtures / "good").string()));
+                                          shell_quoted((kFixtures / "good").string()));
   ASSERT_EQ(loss.exit_code, 0) << loss.out << loss.err;
   const std::string weight = line_with(loss.out, "  weight ");  // not the summary line
   EXPECT_TRUE(contains(weight, "number")) << weight;
@@ -481,7 +481,7 @@ TEST(PluginsCommand, ShowPrintsTheParameterDocs) {
 
 TEST(PluginsCommand, ShowUnknownNameFailsWithOneLine) {
   const CommandResult result = run_stegolab("plugins show fixture_los --plugin-path " +
-                                            quoted((kFixtures / "good").string()));
+                                            shell_quoted((kFixtures / "good").string()));
   EXPECT_NE(result.exit_code, 0);
   ASSERT_EQ(lines_of(result.err).size(), 1u) << result.err;
   EXPECT_TRUE(contains(result.err, "no plugin named 'fixture_los' (did you mean 'fixture_loss'?)"))
@@ -489,7 +489,7 @@ TEST(PluginsCommand, ShowUnknownNameFailsWithOneLine) {
 }
 
 TEST(PluginsCommand, BadPluginFileFailsAndIsReportedOnce) {
-  const CommandResult result = run_stegolab("plugins --plugin-path " + quoted(kGarbage.string()));
+  const CommandResult result = run_stegolab("plugins --plugin-path " + shell_quoted(kGarbage.string()));
   EXPECT_NE(result.exit_code, 0);
   std::vector<std::string> reports;
   for (const auto& line : lines_of(result.out + result.err)) {
@@ -501,7 +501,7 @@ TEST(PluginsCommand, BadPluginFileFailsAndIsReportedOnce) {
 
 TEST(PluginsCommand, MissingPluginPathFailsWithOneLine) {
   const std::string missing = (kFixtures / "no_such_folder").string();
-  const CommandResult result = run_stegolab("plugins --plugin-path " + quoted(missing));
+  const CommandResult result = run_stegolab("plugins --plugin-path " + shell_quoted(missing));
   EXPECT_NE(result.exit_code, 0);
   EXPECT_EQ(result.err, "stegolab plugins: error: --plugin-path " + missing +
                             ": no such file or folder\n");
