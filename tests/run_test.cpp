@@ -22,9 +22,7 @@
 #include "spec/experiment_spec.hpp"
 #include "stegolab/errors.hpp"
 
-#ifdef STEGOLAB_HAS_SWEEP_RUNNER
 #include "store/result_store.hpp"
-#endif
 
 namespace stegolab {
 namespace {
@@ -132,7 +130,6 @@ TEST(RunCommand, RejectsAnUnknownDevice) {
   EXPECT_THAT(result.output, HasSubstr("--device: expected cpu or cuda, got \"gpu\""));
 }
 
-#ifdef STEGOLAB_HAS_SWEEP_RUNNER
 
 TEST(RunFolder, SitsNextToTheDatabase) {
   EXPECT_EQ(run_folder("results/x.db"), std::filesystem::path("results/x.runs"));
@@ -244,7 +241,6 @@ TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunCompletesIt) {
   EXPECT_EQ(trials[0].last_epoch, 59);
 }
 
-#endif  // STEGOLAB_HAS_SWEEP_RUNNER
 
 }  // namespace
 }  // namespace stegolab

@@ -102,7 +102,7 @@ void save_checkpoint(const fs::path& dir, StegoModel& model, const CheckpointMan
   }
 }
 
-LoadedCheckpoint load_checkpoint(const fs::path& dir, const PluginRegistry& registry, torch::Device device) {
+CheckpointManifest read_checkpoint_manifest(const fs::path& dir) {
   const fs::path manifest_file = dir / "checkpoint.json";
   if (!fs::is_directory(dir)) throw CheckpointError("checkpoint " + quoted(dir) + " does not exist");
   if (!fs::exists(manifest_file)) {
@@ -118,8 +118,7 @@ LoadedCheckpoint load_checkpoint(const fs::path& dir, const PluginRegistry& regi
   if (!json.is_object() || json.value("format", 0) != kFormat) {
     throw CheckpointError(quoted(manifest_file) + ": unsupported checkpoint format (expected \"format\": 1)");
   }
-  LoadedCheckpoint loaded;
-  auto& manifest = loaded.manifest;
+  CheckpointManifest manifest;
   manifest.components = json.value("components", nlohmann::json::object());
   manifest.image_size = json.value("image_size", int64_t{0});
   manifest.channels = json.value("channels", int64_t{3});
@@ -127,7 +126,38 @@ LoadedCheckpoint load_checkpoint(const fs::path& dir, const PluginRegistry& regi
   manifest.metrics = json.value("metrics", nlohmann::json::object());
   manifest.resize = json.value("resize", std::string("resize"));
   if (manifest.image_size <= 0) throw CheckpointError(quoted(manifest_file) + ": missing \"image_size\"");
+  return manifest;
+}
 
+void load_model_weights(const fs::path& dir, StegoModel& model, const std::string& model_name,
+                        torch::Device device) {
+  const fs::path weights = dir / "model.pt";
+  if (!fs::exists(weights)) throw CheckpointError(quoted(dir) + " is incomplete: no model.pt");
+  const auto expected = shapes(model);
+  const std::string mismatch = quoted(weights) + " does not hold weights of model '" + model_name +
+                               "' with the parameters in checkpoint.json";
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(weights.string(), device);
+    model.load(archive);
+  } catch (const c10::Error& e) {
+    throw CheckpointError(mismatch + ": " + first_line(e.what_without_backtrace()));
+  }
+  const auto found = shapes(model);
+  for (const auto& [name, shape] : expected) {
+    if (found.at(name) != shape) {
+      throw CheckpointError(mismatch + ": '" + name + "' has shape " + c10::str(c10::IntArrayRef(found.at(name))) +
+                            ", expected " + c10::str(c10::IntArrayRef(shape)));
+    }
+  }
+  model.to(device);
+}
+
+LoadedCheckpoint load_checkpoint(const fs::path& dir, const PluginRegistry& registry, torch::Device device) {
+  LoadedCheckpoint loaded;
+  loaded.manifest = read_checkpoint_manifest(dir);
+  const auto& manifest = loaded.manifest;
+  const fs::path manifest_file = dir / "checkpoint.json";
   const auto& transform_entry = component(manifest.components, "transform", manifest_file);
   const auto& model_entry = component(manifest.components, "model", manifest_file);
   note_version(transform_entry, registry, "transform");
@@ -142,27 +172,7 @@ LoadedCheckpoint load_checkpoint(const fs::path& dir, const PluginRegistry& regi
   context.transform = loaded.transform;
   const std::string model_name = model_entry.at("plugin").get<std::string>();
   loaded.model = registry.build<StegoModel>(model_name, model_entry.value("params", nlohmann::json::object()), context);
-
-  const fs::path weights = dir / "model.pt";
-  if (!fs::exists(weights)) throw CheckpointError(quoted(dir) + " is incomplete: no model.pt");
-  const auto expected = shapes(*loaded.model);
-  const std::string mismatch = quoted(weights) + " does not hold weights of model '" + model_name +
-                               "' with the parameters in checkpoint.json";
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(weights.string(), device);
-    loaded.model->load(archive);
-  } catch (const c10::Error& e) {
-    throw CheckpointError(mismatch + ": " + first_line(e.what_without_backtrace()));
-  }
-  const auto found = shapes(*loaded.model);
-  for (const auto& [name, shape] : expected) {
-    if (found.at(name) != shape) {
-      throw CheckpointError(mismatch + ": '" + name + "' has shape " + c10::str(c10::IntArrayRef(found.at(name))) +
-                            ", expected " + c10::str(c10::IntArrayRef(shape)));
-    }
-  }
-  loaded.model->to(device);
+  load_model_weights(dir, *loaded.model, model_name, device);
   return loaded;
 }
 

@@ -60,6 +60,14 @@ struct LoadedCheckpoint {
 LoadedCheckpoint load_checkpoint(const std::filesystem::path& dir, const PluginRegistry& registry,
                                  torch::Device device);
 
+// The manifest of the checkpoint in `dir`; CheckpointError when it is not one.
+CheckpointManifest read_checkpoint_manifest(const std::filesystem::path& dir);
+
+// Loads `dir`'s weights into an already built model, checking every shape
+// (LibTorch's loader does not) so weights of another configuration are refused.
+void load_model_weights(const std::filesystem::path& dir, StegoModel& model,
+                        const std::string& model_name, torch::Device device);
+
 // Restores the strategy's state; false when the checkpoint has none.
 bool load_strategy_state(const std::filesystem::path& dir, Strategy& strategy);
 

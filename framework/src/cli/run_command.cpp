@@ -57,7 +57,6 @@ int run_command(const Arguments& args) {
     return 0;
   }
 
-#ifdef STEGOLAB_HAS_SWEEP_RUNNER
   RunOptions run_options;
   run_options.database = database.empty() ? std::filesystem::path("results") / (spec.name + ".db")
                                           : std::filesystem::path(database);
@@ -82,10 +81,6 @@ int run_command(const Arguments& args) {
     return 130;
   }
   return summary.failed > 0 ? 1 : 0;
-#else
-  throw Error("running trials needs the trainer and the result store, which are not in this build; "
-              "--dry-run works");
-#endif
 }
 
 }  // namespace stegolab::cli

@@ -1,6 +1,5 @@
 #include "run/sweep_runner.hpp"
 
-#ifdef STEGOLAB_HAS_SWEEP_RUNNER
 
 #include <cmath>
 #include <cstdio>
@@ -18,7 +17,7 @@
 #include <torch/utils.h>
 #include <torch/version.h>
 
-#include "run/metric_conventions_json.hpp"
+#include "metrics/metric_convention.hpp"
 #include "run/thread_count.hpp"
 #include "run/trial_plan.hpp"
 #include "spec/experiment_schema.hpp"
@@ -110,11 +109,7 @@ RunSummary SweepRunner::run() {
   ResultStore store(database, ResultStore::Mode::read_write);
   summary.experiment_id = store.open_experiment(spec_.name, spec_.document, options_.force_new);
 
-  std::vector<MetricConvention> conventions;
-  for (const auto& c : metric_conventions_json()) {
-    conventions.push_back({c.at("metric"), c.at("description"), c.at("unit"), c.at("better")});
-  }
-  if (!conventions.empty()) store.write_conventions(conventions);
+  store.write_conventions(metric_conventions());
 
   const std::string revision = git_revision();
   const std::string host = host_name();
@@ -271,4 +266,3 @@ void SweepRunner::print_table(ResultStore& store, int64_t experiment_id, std::os
 
 }  // namespace stegolab
 
-#endif

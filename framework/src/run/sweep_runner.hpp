@@ -2,11 +2,6 @@
 // those already done and resuming interrupted or failed ones.
 #pragma once
 
-// The runner needs the trainer and the result store. Until both modules are
-// in the tree it is left out, and `stegolab run` offers --dry-run only.
-#if __has_include("trainer/trainer.hpp") && __has_include("store/result_store.hpp")
-#define STEGOLAB_HAS_SWEEP_RUNNER 1
-
 #include <atomic>
 #include <filesystem>
 #include <optional>
@@ -63,4 +58,3 @@ class SweepRunner {
 
 }  // namespace stegolab
 
-#endif

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stegolab/errors.hpp"
+#include "metrics/metric_convention.hpp"
 #include "trainer/trial_outcome.hpp"  // MetricRow, Throughput
 
 struct sqlite3;
@@ -30,11 +31,6 @@ namespace stegolab {
 class StoreError : public Error {
  public:
   using Error::Error;
-};
-
-struct MetricConvention {
-  std::string metric, description, unit;
-  std::string better;  // "higher" | "lower" | ""
 };
 
 struct TrialProvenance {

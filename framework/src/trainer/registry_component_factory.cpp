@@ -2,9 +2,14 @@
 // constructor (tests) does not pull in the plugin loader.
 #include "trainer/registry_component_factory.hpp"
 
+#include "trainer/directory_checkpointer.hpp"
+
 namespace stegolab {
 
 Trainer::Trainer(const PluginRegistry& registry, TrainerOptions options)
-    : Trainer(std::make_shared<RegistryComponentFactory>(registry), options) {}
+    : Trainer(std::make_shared<RegistryComponentFactory>(registry), options) {
+  // The production path writes real checkpoints, readable by embed/extract.
+  checkpointer_ = std::make_shared<DirectoryCheckpointer>();
+}
 
 }  // namespace stegolab
