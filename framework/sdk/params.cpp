@@ -55,8 +55,13 @@ bool Params::has(const std::string& key) const { return values_.contains(key); }
 
 void Params::fail(const std::string& key, const std::string& expected) const {
   std::ostringstream message;
-  message << owner_ << ": parameter '" << key << "' must be " << expected << ", got "
-          << values_.at(key).dump() << " (" << json_type_name(values_.at(key)) << ")";
+  message << owner_ << ": parameter '" << key << "' must be " << expected;
+  if (values_.contains(key)) {
+    message << ", got " << values_.at(key).dump() << " (" << json_type_name(values_.at(key)) << ")";
+  } else {
+    // The plugin's own fallback is out of range: a plugin bug, said as such.
+    message << ", but the plugin's default is not (a bug in the plugin)";
+  }
   throw ParamError(message.str());
 }
 

@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "checkpoint/checkpoint.hpp"
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/plugin_path_option.hpp"
 #include "image_io/image_io.hpp"
@@ -33,18 +34,6 @@ void add_common(po::options_description& options, CommonOptions& common) {
       "out", po::value(&common.out)->required(), "output image (PNG: 8-bit, lossless)")(
       "device", po::value(&common.device)->default_value("cpu"), "cpu or cuda");
   add_plugin_path_option(options, &common.plugin_paths);
-}
-
-// Parses; returns false when --help was shown.
-bool parse(const Arguments& args, const po::options_description& options) {
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).run(), vm);
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return false;
-  }
-  po::notify(vm);  // after --help, so that help works without the required options
-  return true;
 }
 
 torch::Device parse_device(const std::string& name) {
@@ -92,7 +81,8 @@ int embed_command(const Arguments& args) {
   options.add_options()("cover", po::value(&cover_file)->required(), "cover image")(
       "secret", po::value(&secret_file)->required(), "secret image to hide");
   add_common(options, common);
-  if (!parse(args, options)) return 0;
+  po::variables_map vm;
+  if (!parse_command_line("embed", args, options, vm)) return 0;
   const auto device = parse_device(common.device);
   const auto loaded = open_checkpoint(common, device);
   const auto cover = load_for_model(cover_file, loaded.manifest, device);
@@ -113,7 +103,8 @@ int extract_command(const Arguments& args) {
   options.add_options()("stego", po::value(&stego_file)->required(), "stego image")(
       "reference", po::value(&reference_file), "the original secret, to report PSNR/SSIM against");
   add_common(options, common);
-  if (!parse(args, options)) return 0;
+  po::variables_map vm;
+  if (!parse_command_line("extract", args, options, vm)) return 0;
   const auto device = parse_device(common.device);
   const auto loaded = open_checkpoint(common, device);
   const auto stego = load_for_model(stego_file, loaded.manifest, device);

@@ -5,6 +5,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "report/line_chart.hpp"
 #include "report/plot_series.hpp"
@@ -86,16 +87,7 @@ int plot_command(const Arguments& args) {
       "out", po::value(&out), "SVG file to write")(
       "no-png", "do not make a PNG even when a converter is installed");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& error) {
-    throw Error(std::string("plot: ") + error.what() + " (see 'stegolab plot --help')");
-  }
-  if (vm.count("help") != 0) {
-    std::cout << options;
-    return 0;
-  }
+  if (!parse_command_line("plot", args, options, vm)) return 0;
   if (out.empty()) throw ReportError("plot: --out FILE.svg is required");
   const bool throughput = vm.count("throughput") != 0;
   if (throughput ? x.empty() : metric.empty()) {

@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 #include <torch/torch.h>
 
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/plugin_path_option.hpp"
 #include "stegolab/model.hpp"
@@ -139,19 +140,8 @@ int plugins_command(const Arguments& args) {
   po::options_description options("stegolab plugins [show NAME] [options]");
   options.add_options()("help,h", "show this help")("json", "print JSON instead of a table");
   add_plugin_path_option(options, &plugin_paths);
-  po::options_description hidden;
-  hidden.add_options()("positional", po::value(&positional));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description position;
-  position.add("positional", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(position).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return 0;
-  }
+  if (!parse_command_line("plugins", args, options, vm, &positional)) return 0;
   const bool as_json = vm.count("json") > 0;
   const PluginRegistry registry = load_plugins(plugin_paths, nullptr);
   if (positional.empty()) return list(registry, as_json);

@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "report/report_table.hpp"
 #include "report/table_renderer.hpp"
@@ -101,16 +102,7 @@ int report_command(const Arguments& args) {
       "label", po::value(&spec.label), "LaTeX label")(
       "all", "render every report declared in the experiment's \"reports\"");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& error) {
-    throw Error(std::string("report: ") + error.what() + " (see 'stegolab report --help')");
-  }
-  if (vm.count("help") != 0) {
-    std::cout << options;
-    return 0;
-  }
+  if (!parse_command_line("report", args, options, vm)) return 0;
   const ResultStore store(locate_database(db, std::filesystem::current_path()),
                           ResultStore::Mode::read_only);
   if (experiment_name.empty()) {

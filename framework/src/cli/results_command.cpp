@@ -11,6 +11,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "report/sweep_value.hpp"
 #include "store/database_locator.hpp"
@@ -336,22 +337,15 @@ int results_command(const Arguments& args) {
       "layout", po::value(&layout), "export: long (one row per value) or wide (one row per trial)")(
       "experiment", po::value(&experiment), "export: only this experiment (name or id)")(
       "out", po::value(&out_file), "export: write here instead of stdout");
-  po::options_description hidden;
-  hidden.add_options()("action", po::value(&action))("target", po::value(&target));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("action", 1).add("target", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& error) {
-    throw Error(std::string("results: ") + error.what() + " (see 'stegolab results --help')");
-  }
-  if (vm.count("help") != 0 || action.empty()) {
-    (action.empty() && vm.count("help") == 0 ? std::cerr : std::cout) << kUsage << options;
-    return vm.count("help") != 0 ? 0 : 2;
+  std::vector<std::string> positional;
+  if (!parse_command_line("results", args, options, vm, &positional)) return 0;
+  if (positional.size() > 2) throw Error("results: too many arguments (see 'stegolab results --help')");
+  if (!positional.empty()) action = positional[0];
+  if (positional.size() > 1) target = positional[1];
+  if (action.empty()) {
+    std::cerr << kUsage << options;
+    return 2;
   }
   const ResultStore store(locate_database(db, std::filesystem::current_path()),
                           ResultStore::Mode::read_only);
