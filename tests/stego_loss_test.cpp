@@ -10,35 +10,11 @@
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/loss.hpp"
 #include "stegolab/transform.hpp"
+#include "support/haar_test_transform.hpp"
 
 namespace {
 
-// A one-level orthonormal Haar transform, test-only (see star_inn_test.cpp):
-// a constant image of value v has LL = 2v and zero detail bands.
-class HaarTestTransform : public stegolab::Transform {
- public:
-  HaarTestTransform() : Transform(1) {}
-  bool is_integer() const override { return false; }
-  std::string name() const override { return "haar_test"; }
-
- protected:
-  static torch::Tensor matrix(const torch::Tensor& like) {
-    return torch::tensor({1.0, 1.0, 1.0, 1.0, 1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0, -1.0, 1.0, -1.0, -1.0, 1.0},
-                         like.options())
-               .view({4, 4}) *
-           0.5;
-  }
-  torch::Tensor analyze(const torch::Tensor& x) const override {
-    const int64_t n = x.size(0), c = x.size(1), h = x.size(2) / 2, w = x.size(3) / 2;
-    const auto blocks = torch::pixel_unshuffle(x, 2).view({n, c, 4, h, w}).movedim(2, -1);
-    return torch::matmul(blocks, matrix(x).t()).movedim(-1, 1).reshape({n, 4 * c, h, w});
-  }
-  torch::Tensor synthesize(const torch::Tensor& y) const override {
-    const int64_t n = y.size(0), c = y.size(1) / 4, h = y.size(2), w = y.size(3);
-    const auto blocks = torch::matmul(y.view({n, 4, c, h, w}).movedim(1, -1), matrix(y));
-    return torch::pixel_shuffle(blocks.movedim(-1, 2).reshape({n, 4 * c, h, w}), 2);
-  }
-};
+using stegolab::testing::HaarTestTransform;
 
 std::shared_ptr<stegolab::Loss> build_loss(const nlohmann::json& params) {
   static stegolab::PluginRegistry registry = [] {
