@@ -118,6 +118,8 @@ TEST_F(BenchTest, StepCommandPrintsSaneNumbers) {
   EXPECT_GT(std::stod(match[1]), 0.0);
   ASSERT_TRUE(std::regex_search(output, match, std::regex(R"(training ~3x = ([0-9.]+) GFLOP)"))) << output;
   EXPECT_GT(std::stod(match[1]), 0.0);
+  ASSERT_TRUE(std::regex_search(output, match, std::regex(R"(conv peak\s+([0-9.]+) GFLOP/s)"))) << output;
+  EXPECT_GT(std::stod(match[1]), 0.0);
   ASSERT_TRUE(std::regex_search(output, match, std::regex(R"(matmul peak\s+([0-9.]+) GFLOP/s)"))) << output;
   EXPECT_GT(std::stod(match[1]), 0.0);
   // A key that matches no trial lists the keys.

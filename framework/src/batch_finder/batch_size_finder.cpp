@@ -115,6 +115,14 @@ BatchFinderResult find_largest_batch(ComponentFactory& factory, const TrialSpec&
     result.probes.push_back(probe);
     return probe.fits;
   };
+  // The first step of a process also pays one-time costs (thread pools,
+  // the convolution library's caches): an unrecorded batch-1 probe first
+  // keeps them out of every recorded need.
+  try {
+    measure_probe(factory, trial, device, 1);
+  } catch (const c10::OutOfMemoryError&) {
+  } catch (const std::bad_alloc&) {
+  }
   const BatchSearchResult search = search_largest_batch(fits, result.limit);
   if (search.largest < 1) {
     std::ostringstream message;

@@ -12,7 +12,7 @@
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
-#include "bench/matmul_peak.hpp"
+#include "bench/compute_peak.hpp"
 #include "bench/step_benchmark.hpp"
 #include "bench/transform_benchmark.hpp"
 #include "bench/trial_selection.hpp"
@@ -173,7 +173,7 @@ int bench_step(const Arguments& args) {
       "device", po::value(&overrides.device), "cpu | cuda | auto (default: the trial's train.device)")(
       "memory", po::value(&overrides.memory), "the model's memory mode: standard | recompute")(
       "matmul", po::value(&matmul)->default_value(matmul),
-      "n of the n x n fp32 product that measures the peak GFLOP/s (0: skip)");
+      "n of the n x n fp32 product of the peak GFLOP/s lines (0: skip the conv and matmul peaks)");
   add_plugin_path_option(options, &plugin_paths);
   po::variables_map vm;
   if (!parse_command_line("bench step", args, options, vm, &positional)) return 0;
@@ -208,10 +208,13 @@ int bench_step(const Arguments& args) {
             << " GFLOP (backward ~2x forward)\n"
             << std::setprecision(2) << "  achieved      " << r.gflops_per_s << " GFLOP/s\n";
   if (matmul > 0) {
-    const MatmulPeak peak = measure_matmul_peak(torch::Device(trial.train.device), matmul);
-    std::cout << "  matmul peak   " << peak.gflops_per_s << " GFLOP/s (fp32 " << matmul << "^3 product, "
-              << std::setprecision(1) << 100.0 * r.gflops_per_s / peak.gflops_per_s
-              << " % of it achieved by the step)\n";
+    const torch::Device device(trial.train.device);
+    const ComputePeak conv = measure_conv_peak(device);
+    const ComputePeak mm = measure_matmul_peak(device, matmul);
+    std::cout << "  conv peak     " << conv.gflops_per_s << " GFLOP/s (fp32 3x3 conv 256->256 on 64x64; the step reaches "
+              << std::setprecision(1) << 100.0 * r.gflops_per_s / conv.gflops_per_s << " % of it)\n"
+              << std::setprecision(2) << "  matmul peak   " << mm.gflops_per_s << " GFLOP/s (fp32 " << matmul
+              << "^3 product through BLAS)\n";
   }
   return 0;
 }
