@@ -1,6 +1,5 @@
 // `stegolab bench <what>`: benchmarks. Each subcommand is one entry in
-// kBenchmarks; `step` and `matrix` join `transforms` there when their
-// modules land.
+// kBenchmarks.
 #include <cstring>
 #include <iomanip>
 #include <iostream>
@@ -13,7 +12,15 @@
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
+#include "bench/compute_peak.hpp"
+#include "bench/step_benchmark.hpp"
 #include "bench/transform_benchmark.hpp"
+#include "bench/trial_selection.hpp"
+#include "cli/command_line.hpp"
+#include "run/interrupt_handlers.hpp"
+#include "run/sweep_runner.hpp"
+#include "spec/registry_catalog.hpp"
+#include "trainer/registry_component_factory.hpp"
 #include "cli/commands.hpp"
 #include "cli/plugin_path_option.hpp"
 #include "stegolab/errors.hpp"
@@ -141,6 +148,137 @@ int bench_transforms(const Arguments& args) {
   return 0;
 }
 
+// The one experiment file a command takes as its positional argument.
+std::string experiment_argument(const std::string& command, const std::vector<std::string>& positional) {
+  if (positional.size() != 1) {
+    throw Error("usage: stegolab " + command + " EXPERIMENT.json [options]; see --help");
+  }
+  return positional[0];
+}
+
+int bench_step(const Arguments& args) {
+  std::vector<std::string> plugin_paths, positional;
+  std::string trial_key;
+  TrialOverrides overrides;
+  StepBenchmarkOptions bench;
+  int64_t threads = 0;
+  int64_t matmul = 2048;
+  po::options_description options("stegolab bench step EXPERIMENT.json [options]");
+  options.add_options()("help,h", "show this help")(
+      "trial", po::value(&trial_key), "the first trial whose key contains this (default: the first)")(
+      "batch", po::value(&bench.batch), "micro-batch size (default: the trial's train.batch_size)")(
+      "steps", po::value(&bench.steps)->default_value(bench.steps), "timed optimiser steps")(
+      "warmup", po::value(&bench.warmup)->default_value(bench.warmup), "untimed steps first")(
+      "threads", po::value(&threads), "CPU threads (default: STEGOLAB_THREADS, train.threads, all)")(
+      "device", po::value(&overrides.device), "cpu | cuda | auto (default: the trial's train.device)")(
+      "memory", po::value(&overrides.memory), "the model's memory mode: standard | recompute")(
+      "matmul", po::value(&matmul)->default_value(matmul),
+      "n of the n x n fp32 product of the peak GFLOP/s lines (0: skip the conv and matmul peaks)");
+  add_plugin_path_option(options, &plugin_paths);
+  po::variables_map vm;
+  if (!parse_command_line("bench step", args, options, vm, &positional)) return 0;
+  const std::string file = experiment_argument("bench step", positional);
+  if (vm.count("threads")) overrides.threads = threads;
+  if (vm.count("batch") && bench.batch < 1) throw Error("--batch: must be at least 1");
+  if (matmul < 0) throw Error("--matmul: must not be negative");
+
+  const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
+  const ExperimentSpec spec = load_experiment(file, registry);
+  TrialSpec trial = select_trial(spec, trial_key);
+  apply_overrides(trial, overrides, spec.file);
+  RegistryComponentFactory factory(registry);
+  const StepBenchmarkResult r = run_step_benchmark(factory, trial, bench);
+
+  std::cout << std::fixed << std::setprecision(3);
+  std::cout << "bench step: " << spec.name << " [" << trial.key << "]\n"
+            << "  config        " << r.image_size << "x" << r.image_size << "x" << r.channels
+            << ", batch " << r.batch << " x " << r.accumulation << " micro-batches, "
+            << r.precision << ", model " << trial.model.params.value("memory", std::string("-"))
+            << " memory, device " << r.device << ", " << r.threads << " threads\n"
+            << "  steps         " << r.step_seconds.size() << " timed after " << bench.warmup
+            << " warm-up (synthetic batches on the device, no data loading)\n"
+            << std::setprecision(1) << "  images/s      " << r.images_per_s << "\n"
+            << std::setprecision(2) << "  step time     median " << r.median_seconds * 1e3
+            << " ms, p10 " << r.p10_seconds * 1e3 << " ms, p90 " << r.p90_seconds * 1e3 << " ms\n"
+            << std::setprecision(0) << "  peak memory   " << r.peak_memory_mb << " MiB"
+            << (r.device == "cpu" ? " peak RSS" : "") << " (" << r.peak_memory_mb - r.baseline_memory_mb
+            << " MiB above the RSS before the first step)\n"
+            << std::setprecision(3) << "  FLOPs/image   " << r.forward_flops_per_image / 1e9
+            << " GFLOP embed+extract; training ~3x = " << r.training_flops_per_image / 1e9
+            << " GFLOP (backward ~2x forward)\n"
+            << std::setprecision(2) << "  achieved      " << r.gflops_per_s << " GFLOP/s\n";
+  if (matmul > 0) {
+    const torch::Device device(trial.train.device);
+    const ComputePeak conv = measure_conv_peak(device);
+    const ComputePeak mm = measure_matmul_peak(device, matmul);
+    std::cout << "  conv peak     " << conv.gflops_per_s << " GFLOP/s (fp32 3x3 conv 256->256 on 64x64; the step reaches "
+              << std::setprecision(1) << 100.0 * r.gflops_per_s / conv.gflops_per_s << " % of it)\n"
+              << std::setprecision(2) << "  matmul peak   " << mm.gflops_per_s << " GFLOP/s (fp32 " << matmul
+              << "^3 product through BLAS)\n";
+  }
+  return 0;
+}
+
+int bench_matrix(const Arguments& args) {
+  std::vector<std::string> plugin_paths, positional;
+  std::string database, device, only;
+  int64_t steps = 20;
+  int64_t threads = 0;
+  po::options_description options("stegolab bench matrix EXPERIMENT.json [options]");
+  options.add_options()("help,h", "show this help")(
+      "steps", po::value(&steps)->default_value(steps), "training steps of every trial (one epoch)")(
+      "db", po::value(&database), "results database (default results/<name>.db)")(
+      "only", po::value(&only), "run only trials whose key contains this text")(
+      "device", po::value(&device), "cpu | cuda (default: the experiment's train.device)")(
+      "threads", po::value(&threads), "CPU threads (default: STEGOLAB_THREADS, train.threads, all)")(
+      "force-new", "register a changed benchmark as a new experiment");
+  add_plugin_path_option(options, &plugin_paths);
+  po::variables_map vm;
+  if (!parse_command_line("bench matrix", args, options, vm, &positional)) return 0;
+  const std::string file = experiment_argument("bench matrix", positional);
+  if (steps < 1) throw Error("--steps: must be at least 1");
+  if (!device.empty() && device != "cpu" && device != "cuda") {
+    throw Error("--device: expected cpu or cuda, got \"" + device + "\"");
+  }
+
+  const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
+  ExperimentSpec spec = load_experiment(file, registry);
+  // A separate experiment, so that its short trials never mix with (or
+  // count as) the real, fully trained ones; its document says what changed.
+  const std::string base_name = spec.name;
+  spec.name += "-bench";
+  spec.document["name"] = spec.name;
+  spec.document["train"]["epochs"] = 1;
+  spec.document["train"]["steps_per_epoch"] = steps;
+  spec.hash = experiment_hash(spec.document);
+  for (auto& trial : spec.trials) {
+    trial.experiment = spec.name;
+    trial.train.epochs = 1;
+    trial.train.steps_per_epoch = steps;
+    trial.resolved["train"]["epochs"] = 1;
+    trial.resolved["train"]["steps_per_epoch"] = steps;
+  }
+
+  RunOptions run_options;
+  run_options.database = database.empty() ? std::filesystem::path("results") / (base_name + ".db")
+                                          : std::filesystem::path(database);
+  run_options.force_new = vm.count("force-new") > 0;
+  run_options.only = only;
+  run_options.device = device;
+  if (vm.count("threads")) run_options.threads = threads;
+  InterruptHandlers handlers;
+  SweepRunner runner(registry, spec, run_options, &handlers.flag());
+  const RunSummary summary = runner.run();
+  std::cout << "\n" << spec.name << ": " << summary.done << " trials benchmarked (" << steps
+            << " steps each), " << summary.skipped << " done before, " << summary.failed
+            << " failed; throughput rows in " << run_options.database.string()
+            << " (stegolab report --db " << run_options.database.string() << " --experiment "
+            << spec.name << " ...)\n";
+  for (const auto& failure : summary.failures) std::cout << "  failed: " << failure << "\n";
+  if (summary.stopped) return 130;
+  return summary.failed > 0 ? 1 : 0;
+}
+
 struct Benchmark {
   const char* name;
   int (*run)(const Arguments&);
@@ -148,6 +286,8 @@ struct Benchmark {
 };
 
 const Benchmark kBenchmarks[] = {
+    {"step", bench_step, "training steps of one trial on synthetic batches: images/s, memory, GFLOP/s"},
+    {"matrix", bench_matrix, "every trial for a fixed number of steps, throughput into the database"},
     {"transforms", bench_transforms, "forward+inverse throughput of every transform plugin"},
 };
 

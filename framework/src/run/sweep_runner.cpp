@@ -17,11 +17,13 @@
 #include <torch/utils.h>
 #include <torch/version.h>
 
+#include "batch_finder/batch_size_finder.hpp"
 #include "metrics/metric_convention.hpp"
 #include "run/thread_count.hpp"
 #include "run/trial_plan.hpp"
 #include "spec/experiment_schema.hpp"
 #include "store/result_store.hpp"
+#include "trainer/registry_component_factory.hpp"
 #include "trainer/trainer.hpp"
 
 namespace stegolab {
@@ -147,6 +149,20 @@ RunSummary SweepRunner::run() {
     torch::set_num_threads(resolve_thread_count(options_.threads, std::getenv("STEGOLAB_THREADS"),
                                                 trial.train.threads));
 
+    // train.batch_size "auto": measured on this machine before the trial
+    // runs, so the database records the batch that was actually used.
+    std::string auto_batch_error;
+    if (trial.train.batch_size_auto) {
+      try {
+        RegistryComponentFactory factory(registry_);
+        trial.train.batch_size = find_largest_batch(factory, trial, BatchFinderOptions{}).batch;
+        trial.resolved["train"]["batch_size"] = trial.train.batch_size;
+        out << position << trial.key << ": train.batch_size \"auto\" -> " << trial.train.batch_size << "\n";
+      } catch (const std::exception& error) {
+        auto_batch_error = "train.batch_size \"auto\": " + first_line(error.what());
+      }
+    }
+
     TrialProvenance provenance;
     provenance.key = trial.key;
     provenance.config = trial.resolved;
@@ -193,7 +209,12 @@ RunSummary SweepRunner::run() {
     StoreSink sink(store, trial_id);
     TrialOutcome outcome;
     try {
-      outcome = trainer.run(trial, run, sink);
+      if (auto_batch_error.empty()) {
+        outcome = trainer.run(trial, run, sink);
+      } else {
+        outcome.status = "failed";
+        outcome.error = auto_batch_error;
+      }
     } catch (const std::bad_alloc&) {
       outcome.status = "failed";
       outcome.error = "out of memory";

@@ -17,6 +17,7 @@
 #include "stegolab/errors.hpp"
 #include "trainer/peak_memory.hpp"
 #include "trainer/progress_line.hpp"
+#include "trainer/trial_components.hpp"
 
 namespace stegolab {
 
@@ -184,24 +185,12 @@ class TrialExecution {
 
 void TrialExecution::build() {
   device_ = resolve_device(trial_.train.device);
-  torch::manual_seed(trial_.seed);
-  if (device_.is_cuda()) torch::cuda::manual_seed_all(trial_.seed);
-  at::globalContext().setDeterministicAlgorithms(trial_.train.deterministic, false);
-  if (trial_.train.threads > 0) torch::set_num_threads(static_cast<int>(trial_.train.threads));
-
-  BuildContext context;
-  context.device = device_;
-  context.seed = trial_.seed;
-  context.epochs = trial_.train.epochs;
-  source_ = factory_.make_source(trial_.data, context);
-  context.image_size = source_->image_size();
-  context.channels = source_->channels();
-  transform_ = factory_.make_transform(trial_.transform, context);
-  context.transform = transform_;
-  model_ = factory_.make_model(trial_.model, context);
-  loss_ = factory_.make_loss(trial_.loss, context);
-  strategy_ = factory_.make_strategy(trial_.strategy, context);
-  model_->to(device_);
+  TrialComponents components = build_trial_components(factory_, trial_, device_);
+  source_ = std::move(components.source);
+  transform_ = std::move(components.transform);
+  model_ = std::move(components.model);
+  loss_ = std::move(components.loss);
+  strategy_ = std::move(components.strategy);
 }
 
 void TrialExecution::plan() {
@@ -233,13 +222,10 @@ void TrialExecution::plan() {
                          : std::max<int64_t>(1, splits_.train.size(0) / per_step);
   const int64_t total_steps = steps_per_epoch_ * trial_.train.epochs;
 
-  StrategySetup setup;
-  setup.parameters = model_->parameters();
-  setup.device = device_;
-  setup.optimizer = trial_.train.optimizer;
-  setup.schedule = trial_.train.schedule;
-  setup.total_steps = total_steps;
-  strategy_->setup(setup);
+  TrialComponents components;
+  components.device = device_;
+  components.model = model_;
+  strategy_->setup(make_strategy_setup(trial_, components, total_steps));
 
   if (run_.resume_from) {
     if (checkpointer_ == nullptr) {
@@ -310,18 +296,7 @@ bool TrialExecution::train_epoch(int64_t epoch, std::vector<MetricRow>& rows) {
     progress.epochs = epochs;
     progress.fraction = static_cast<double>(epoch * steps_per_epoch_ + step) /
                         static_cast<double>(epochs * steps_per_epoch_);
-    const LossFunction closure = [this, progress](const MicroBatch& batch) {
-      const Embedding embedding = model_->embed(batch.cover, batch.secret);
-      const torch::Tensor received = loss_->perturb(embedding.stego, progress);
-      LossInput input;
-      input.cover = batch.cover;
-      input.secret = batch.secret;
-      input.stego = embedding.stego;
-      input.recovered = model_->extract(received);
-      input.lost = embedding.lost;
-      input.progress = progress;
-      return loss_->compute(input);
-    };
+    const LossFunction closure = training_loss(*model_, *loss_, progress);
     const StepReport report = strategy_->step(micro, closure);
     last_lr = report.learning_rate;
     train_images_ += batch_size_ * accumulation_;

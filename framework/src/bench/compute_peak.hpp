@@ -1,0 +1,28 @@
+// Practical compute ceilings for the step benchmark, measured on the same
+// device and threads: a large fp32 matrix product (BLAS) and a large fp32
+// 3x3 convolution (the convolution library, which is what the model's
+// subnets run; a CPU LibTorch may link a slow reference BLAS but a fast
+// convolution library, so the two can differ tenfold).
+#pragma once
+
+#include <cstdint>
+
+#include <torch/types.h>
+
+namespace stegolab {
+
+struct ComputePeak {
+  double flops = 0.0;         // of one timed operation
+  double seconds = 0.0;       // median of the timed operations
+  double gflops_per_s = 0.0;  // flops / seconds / 1e9
+};
+
+// n x n times n x n, fp32: 2 n^3 FLOPs. One warm-up, then `repeats` timed.
+ComputePeak measure_matmul_peak(torch::Device device, int64_t size = 2048, int repeats = 5);
+
+// A 3x3 convolution of `channels` -> `channels` on one size x size image
+// (padding 1): 2 * 9 * channels^2 * size^2 FLOPs.
+ComputePeak measure_conv_peak(torch::Device device, int64_t channels = 256, int64_t size = 64,
+                              int repeats = 5);
+
+}  // namespace stegolab

@@ -1,0 +1,101 @@
+#include "bench/step_benchmark.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include <torch/cuda.h>
+#include <torch/torch.h>
+
+#include "stegolab/errors.hpp"
+#include "trainer/peak_memory.hpp"
+#include "trainer/trial_components.hpp"
+
+namespace stegolab {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// GPU work is asynchronous: without a sync the clock would time the launches.
+void synchronize(torch::Device device) {
+  if (device.is_cuda()) torch::cuda::synchronize(device.index() < 0 ? -1 : device.index());
+}
+
+}  // namespace
+
+double quantile(std::vector<double> values, double q) {
+  if (values.empty()) throw Error("quantile of no values");
+  std::sort(values.begin(), values.end());
+  const double position = q * static_cast<double>(values.size() - 1);
+  const auto below = static_cast<size_t>(std::floor(position));
+  const size_t above = std::min(below + 1, values.size() - 1);
+  const double weight = position - static_cast<double>(below);
+  return values[below] * (1.0 - weight) + values[above] * weight;
+}
+
+StepBenchmarkResult run_step_benchmark(ComponentFactory& factory, const TrialSpec& trial,
+                                       const StepBenchmarkOptions& options) {
+  if (options.steps < 1) throw Error("bench step: --steps must be at least 1");
+  if (options.warmup < 0) throw Error("bench step: --warmup must not be negative");
+  const int64_t batch = options.batch > 0 ? options.batch : trial.train.batch_size;
+  if (batch < 1) {
+    throw Error("bench step: train.batch_size of trial '" + trial.key +
+                "' is not a number (\"auto\"?); give --batch N");
+  }
+  const torch::Device device(trial.train.device);
+  TrialComponents components = build_trial_components(factory, trial, device);
+  const int64_t accumulation = std::max<int64_t>(1, components.strategy->accumulation());
+  const int64_t total_steps = options.warmup + options.steps;
+  components.strategy->setup(make_strategy_setup(trial, components, total_steps));
+  components.model->train();
+
+  StepBenchmarkResult result;
+  result.device = device.str();
+  result.precision = components.strategy->precision();
+  result.threads = torch::get_num_threads();
+  result.batch = batch;
+  result.accumulation = accumulation;
+  result.image_size = components.source->image_size();
+  result.channels = components.source->channels();
+
+  // Synthetic images in [-1, 1], created once on the device: the loop below
+  // then measures compute only.
+  const auto shape = std::vector<int64_t>{batch, result.channels, result.image_size, result.image_size};
+  const auto float_options = torch::TensorOptions().dtype(torch::kFloat).device(device);
+  std::vector<MicroBatch> micro;
+  for (int64_t i = 0; i < accumulation; ++i) {
+    micro.push_back({torch::rand(shape, float_options) * 2 - 1, torch::rand(shape, float_options) * 2 - 1});
+  }
+
+  synchronize(device);
+  reset_peak_memory(device);
+  result.baseline_memory_mb = peak_memory_mb(device);
+  for (int64_t step = 0; step < total_steps; ++step) {
+    TrainingProgress progress;
+    progress.epoch = 0;
+    progress.epochs = 1;
+    progress.fraction = static_cast<double>(step) / static_cast<double>(total_steps);
+    const auto begin = Clock::now();
+    components.strategy->step(micro, training_loss(*components.model, *components.loss, progress));
+    synchronize(device);
+    if (step >= options.warmup) {
+      result.step_seconds.push_back(std::chrono::duration<double>(Clock::now() - begin).count());
+    }
+  }
+  result.peak_memory_mb = peak_memory_mb(device);
+
+  result.median_seconds = quantile(result.step_seconds, 0.5);
+  result.p10_seconds = quantile(result.step_seconds, 0.1);
+  result.p90_seconds = quantile(result.step_seconds, 0.9);
+  const double images_per_step = static_cast<double>(batch * accumulation);
+  result.images_per_s = images_per_step / result.median_seconds;
+  result.forward_flops_per_image =
+      components.model->flops_per_image(result.image_size, result.image_size);
+  result.training_flops_per_image = 3.0 * result.forward_flops_per_image;
+  result.gflops_per_s =
+      result.training_flops_per_image * images_per_step / result.median_seconds / 1e9;
+  return result;
+}
+
+}  // namespace stegolab
