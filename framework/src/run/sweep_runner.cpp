@@ -17,7 +17,11 @@
 #include <torch/utils.h>
 #include <torch/version.h>
 
+#include "checkpoint/checkpoint.hpp"
 #include "metrics/metric_convention.hpp"
+#include "report/declared_reports.hpp"
+#include "report/epoch_progress_table.hpp"
+#include "report/report_table.hpp"
 #include "run/thread_count.hpp"
 #include "run/trial_plan.hpp"
 #include "spec/experiment_schema.hpp"
@@ -73,6 +77,29 @@ std::string format_number(double value, int precision) {
   return text.str();
 }
 
+// The epoch (0-based) of the checkpoint in `dir`, or nothing when there is
+// none or it cannot be resumed from (then `how` says why).
+std::optional<int64_t> resumable_epoch(const std::filesystem::path& dir, int64_t last_recorded_epoch,
+                                       std::string& how) {
+  if (!std::filesystem::exists(dir)) return std::nullopt;
+  int64_t epoch = 0;
+  try {
+    epoch = read_checkpoint_manifest(dir).epoch;
+  } catch (const Error& error) {
+    how += " (its checkpoint is unusable: " + first_line(error.what()) + ")";
+    return std::nullopt;
+  }
+  // The trainer saves the checkpoint just before recording the epoch's rows;
+  // a process killed in between leaves a checkpoint whose epoch has no rows,
+  // and resuming would leave that hole in the curves.
+  if (epoch > last_recorded_epoch) {
+    how += " (its checkpoint after epoch " + std::to_string(epoch + 1) +
+           " is ahead of the recorded epochs)";
+    return std::nullopt;
+  }
+  return epoch;
+}
+
 }  // namespace
 
 std::filesystem::path run_folder(const std::filesystem::path& database) {
@@ -105,7 +132,15 @@ RunSummary SweepRunner::run() {
   std::ostream& out = *options_.out;
   RunSummary summary;
   const auto database = options_.database;
-  if (database.has_parent_path()) std::filesystem::create_directories(database.parent_path());
+  if (database.has_parent_path()) {
+    // One line naming the folder, rather than std::filesystem's own wording.
+    std::error_code error;
+    std::filesystem::create_directories(database.parent_path(), error);
+    if (error) {
+      throw StoreError("results database '" + database.string() + "': cannot create its folder '" +
+                       database.parent_path().string() + "': " + error.message());
+    }
+  }
   ResultStore store(database, ResultStore::Mode::read_write);
   summary.experiment_id = store.open_experiment(spec_.name, spec_.document, options_.force_new);
 
@@ -180,14 +215,18 @@ RunSummary SweepRunner::run() {
     }
     std::filesystem::create_directories(run.checkpoint_dir);
     store.set_checkpoint_dir(trial_id, run.checkpoint_dir.string());
-    if (existing && std::filesystem::exists(run.checkpoint_dir / "last")) {
-      run.resume_from = run.checkpoint_dir / "last";
+    std::string how = existing ? "rerunning " + existing->status + " trial from the start" : "starting";
+    if (existing) {
+      if (const auto resume_epoch = resumable_epoch(run.checkpoint_dir / "last", existing->last_epoch, how)) {
+        run.resume_from = run.checkpoint_dir / "last";
+        // 1-based, as the trainer's progress lines count epochs.
+        how = "resuming " + existing->status + " trial from epoch " + std::to_string(*resume_epoch + 2) +
+              "/" + std::to_string(trial.train.epochs) + " (checkpoint after epoch " +
+              std::to_string(*resume_epoch + 1) + ")";
+      }
     }
-    out << position << trial.key << ": "
-        << (run.resume_from ? "resuming " + existing->status + " trial from its last checkpoint"
-                            : existing ? "rerunning " + existing->status + " trial from the start"
-                                       : std::string("starting"))
-        << " (trial " << trial_id << ", seed " << trial.seed << ", " << trial.train.device << ")\n"
+    out << position << trial.key << ": " << how << " (trial " << trial_id << ", seed " << trial.seed
+        << ", " << trial.train.device << ")\n"
         << std::flush;
 
     StoreSink sink(store, trial_id);
@@ -220,8 +259,27 @@ RunSummary SweepRunner::run() {
       out << position << trial.key << ": FAILED: " << outcome.error << "\n" << std::flush;
     }
   }
-  if (!summary.stopped) print_table(store, summary.experiment_id, out);
+  if (!summary.stopped) print_reports(store, summary.experiment_id, out);
   return summary;
+}
+
+void SweepRunner::print_reports(ResultStore& store, int64_t experiment_id, std::ostream& out) const {
+  // A report that cannot be made (e.g. every trial failed, so a metric has no
+  // value) is said on one line; the trials' results are in the database.
+  try {
+    const ExperimentRecord experiment = store.experiment(std::to_string(experiment_id));
+    if (declares_reports(experiment)) {
+      out << "\n";
+      render_declared_reports(store, experiment, out, out);
+    } else {
+      print_table(store, experiment_id, out);
+    }
+  } catch (const ReportError& error) {
+    out << "report: " << first_line(error.what()) << "\n";
+  }
+  const std::string progress =
+      EpochProgressTable::build(store, experiment_id, {"rec_psnr", "hide_psnr"}, "val").markdown(2);
+  if (!progress.empty()) out << "\n" << progress;
 }
 
 void SweepRunner::print_table(ResultStore& store, int64_t experiment_id, std::ostream& out) const {
