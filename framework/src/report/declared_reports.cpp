@@ -31,8 +31,8 @@ int render_declared_reports(const ResultStore& store, const ExperimentRecord& ex
   for (size_t i = 0; i < declared.size(); ++i) {
     const auto& entry = declared[i];
     const std::string name = entry.is_object() ? entry.value("name", "") : "";
-    const std::string where = "experiment '" + experiment.name + "', reports[" +
-                              std::to_string(i) + "]" + (name.empty() ? "" : " '" + name + "'");
+    const std::string where = "experiment '" + experiment.name + "', reports[" + std::to_string(i) +
+                              "]" + (name.empty() ? "" : " '" + name + "'");
     const auto spec = ReportSpec::from_json(entry, where);
     const auto table = ReportTable::build(store, experiment, spec);
     for (const auto& warning : table.warnings) {

@@ -73,8 +73,8 @@ std::string EpochProgressTable::markdown(int decimals) const {
   }
   cells.push_back(header);
   for (const auto& row : rows) {
-    std::vector<std::string> line = {
-        row.trial, std::to_string(row.first_epoch + 1) + " → " + std::to_string(row.last_epoch + 1)};
+    std::vector<std::string> line = {row.trial, std::to_string(row.first_epoch + 1) + " → " +
+                                                    std::to_string(row.last_epoch + 1)};
     for (size_t m = 0; m < metrics.size(); ++m) {
       line.push_back(rounded(row.first[m], decimals) + " → " + rounded(row.last[m], decimals));
     }

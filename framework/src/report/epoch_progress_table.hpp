@@ -12,9 +12,9 @@
 namespace stegolab {
 
 struct EpochProgressRow {
-  std::string trial;                    // the trial key
+  std::string trial;                        // the trial key
   int64_t first_epoch = 0, last_epoch = 0;  // 0-based, over the metrics shown
-  std::vector<double> first, last;      // per metric; NaN when not recorded at that epoch
+  std::vector<double> first, last;          // per metric; NaN when not recorded at that epoch
 };
 
 struct EpochProgressTable {

@@ -1,6 +1,5 @@
 #include "run/sweep_runner.hpp"
 
-
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
@@ -35,7 +34,8 @@ namespace {
 std::string git_revision() {
   // The source tree this binary was built from; "unknown" for an installed
   // copy or a tarball without .git.
-  const std::string command = std::string("git -C '") + STEGOLAB_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null";
+  const std::string command =
+      std::string("git -C '") + STEGOLAB_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return "unknown";
   char buffer[128] = {0};
@@ -79,8 +79,8 @@ std::string format_number(double value, int precision) {
 
 // The epoch (0-based) of the checkpoint in `dir`, or nothing when there is
 // none or it cannot be resumed from (then `how` says why).
-std::optional<int64_t> resumable_epoch(const std::filesystem::path& dir, int64_t last_recorded_epoch,
-                                       std::string& how) {
+std::optional<int64_t> resumable_epoch(const std::filesystem::path& dir,
+                                       int64_t last_recorded_epoch, std::string& how) {
   if (!std::filesystem::exists(dir)) return std::nullopt;
   int64_t epoch = 0;
   try {
@@ -113,7 +113,8 @@ std::string resolve_device(const std::string& requested, const std::string& orig
   const bool cuda = torch::cuda::is_available();
   if (requested == "auto") return cuda ? "cuda" : "cpu";
   if (requested == "cuda" && !cuda) {
-    throw Error(origin + ": device \"cuda\" requested, but LibTorch sees no CUDA device "
+    throw Error(origin +
+                ": device \"cuda\" requested, but LibTorch sees no CUDA device "
                 "(use \"cpu\" or \"auto\")");
   }
   if (requested != "cpu" && requested != "cuda") {
@@ -122,8 +123,8 @@ std::string resolve_device(const std::string& requested, const std::string& orig
   return requested;
 }
 
-SweepRunner::SweepRunner(const PluginRegistry& registry, const ExperimentSpec& spec, RunOptions options,
-                         const std::atomic<bool>* interrupt)
+SweepRunner::SweepRunner(const PluginRegistry& registry, const ExperimentSpec& spec,
+                         RunOptions options, const std::atomic<bool>* interrupt)
     : registry_(registry), spec_(spec), options_(std::move(options)), interrupt_(interrupt) {
   if (!options_.out) options_.out = &std::cout;
 }
@@ -167,7 +168,8 @@ RunSummary SweepRunner::run() {
       break;
     }
     TrialSpec trial = *selected[index];
-    const std::string position = "[" + std::to_string(index + 1) + "/" + std::to_string(selected.size()) + "] ";
+    const std::string position =
+        "[" + std::to_string(index + 1) + "/" + std::to_string(selected.size()) + "] ";
     const auto existing = store.find_trial(summary.experiment_id, trial.key);
     if (existing && existing->status == "done") {
       out << position << trial.key << ": done already, skipped\n" << std::flush;
@@ -194,8 +196,11 @@ RunSummary SweepRunner::run() {
     provenance.host = host;
     provenance.plugins = nlohmann::json::object();
     const std::pair<const char*, const ComponentSpec*> components[] = {
-        {"data", &trial.data},   {"transform", &trial.transform}, {"model", &trial.model},
-        {"loss", &trial.loss},   {"strategy", &trial.strategy}};
+        {"data", &trial.data},
+        {"transform", &trial.transform},
+        {"model", &trial.model},
+        {"loss", &trial.loss},
+        {"strategy", &trial.strategy}};
     for (const auto& [section, component] : components) {
       const char* kind = section;
       for (const auto& c : ExperimentSchema::components()) {
@@ -215,13 +220,18 @@ RunSummary SweepRunner::run() {
     }
     std::filesystem::create_directories(run.checkpoint_dir);
     store.set_checkpoint_dir(trial_id, run.checkpoint_dir.string());
-    std::string how = existing ? "rerunning " + existing->status + " trial from the start" : "starting";
+    // "running" is what a killed process leaves behind.
+    const std::string was = !existing                       ? ""
+                            : existing->status == "running" ? "unfinished"
+                                                            : existing->status;
+    std::string how = existing ? "rerunning " + was + " trial from the start" : "starting";
     if (existing) {
-      if (const auto resume_epoch = resumable_epoch(run.checkpoint_dir / "last", existing->last_epoch, how)) {
+      if (const auto resume_epoch =
+              resumable_epoch(run.checkpoint_dir / "last", existing->last_epoch, how)) {
         run.resume_from = run.checkpoint_dir / "last";
         // 1-based, as the trainer's progress lines count epochs.
-        how = "resuming " + existing->status + " trial from epoch " + std::to_string(*resume_epoch + 2) +
-              "/" + std::to_string(trial.train.epochs) + " (checkpoint after epoch " +
+        how = "resuming " + was + " trial from epoch " + std::to_string(*resume_epoch + 2) + "/" +
+              std::to_string(trial.train.epochs) + " (checkpoint after epoch " +
               std::to_string(*resume_epoch + 1) + ")";
       }
     }
@@ -243,7 +253,8 @@ RunSummary SweepRunner::run() {
       outcome.status = "failed";
       outcome.error = first_line(error.what());
     }
-    store.finish_trial(trial_id, outcome.status, outcome.error, outcome.final_metrics, outcome.throughput);
+    store.finish_trial(trial_id, outcome.status, outcome.error, outcome.final_metrics,
+                       outcome.throughput);
 
     if (outcome.status == "done") {
       ++summary.done;
@@ -251,7 +262,8 @@ RunSummary SweepRunner::run() {
     } else if (outcome.status == "interrupted") {
       ++summary.interrupted;
       summary.stopped = true;
-      out << position << trial.key << ": interrupted after " << outcome.epochs_completed << " epochs\n";
+      out << position << trial.key << ": interrupted after " << outcome.epochs_completed
+          << " epochs\n";
       break;
     } else {
       ++summary.failed;
@@ -263,7 +275,8 @@ RunSummary SweepRunner::run() {
   return summary;
 }
 
-void SweepRunner::print_reports(ResultStore& store, int64_t experiment_id, std::ostream& out) const {
+void SweepRunner::print_reports(ResultStore& store, int64_t experiment_id,
+                                std::ostream& out) const {
   // A report that cannot be made (e.g. every trial failed, so a metric has no
   // value) is said on one line; the trials' results are in the database.
   try {
@@ -286,7 +299,8 @@ void SweepRunner::print_table(ResultStore& store, int64_t experiment_id, std::os
   std::map<std::string, TrialRecord> by_key;
   for (auto& record : store.trials(experiment_id)) by_key[record.key] = record;
 
-  std::vector<std::vector<std::string>> rows = {{"trial", "status", "rec_psnr", "hide_psnr", "ber", "train_images_per_s"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"trial", "status", "rec_psnr", "hide_psnr", "ber", "train_images_per_s"}};
   for (const auto& trial : spec_.trials) {
     const auto found = by_key.find(trial.key);
     if (found == by_key.end()) continue;
@@ -300,7 +314,8 @@ void SweepRunner::print_table(ResultStore& store, int64_t experiment_id, std::os
     };
     const auto throughput = store.throughput(found->second.id);
     rows.push_back({trial.key, found->second.status, metric("rec_psnr", 2), metric("hide_psnr", 2),
-                    metric("ber", 5), throughput ? format_number(throughput->train_images_per_s, 1) : "-"});
+                    metric("ber", 5),
+                    throughput ? format_number(throughput->train_images_per_s, 1) : "-"});
   }
   if (rows.size() == 1) return;
   std::vector<size_t> widths(rows[0].size(), 0);
@@ -323,4 +338,3 @@ void SweepRunner::print_table(ResultStore& store, int64_t experiment_id, std::os
 }
 
 }  // namespace stegolab
-

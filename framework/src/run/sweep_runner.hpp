@@ -61,4 +61,3 @@ class SweepRunner {
 };
 
 }  // namespace stegolab
-
