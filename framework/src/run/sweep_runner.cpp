@@ -279,17 +279,22 @@ void SweepRunner::print_reports(ResultStore& store, int64_t experiment_id,
                                 std::ostream& out) const {
   // A report that cannot be made (e.g. every trial failed, so a metric has no
   // value) is said on one line; the trials' results are in the database.
+  std::ostringstream reports;
   try {
     const ExperimentRecord experiment = store.experiment(std::to_string(experiment_id));
     if (declares_reports(experiment)) {
-      out << "\n";
-      render_declared_reports(store, experiment, out, out);
+      reports << "\n";
+      render_declared_reports(store, experiment, reports, reports);
     } else {
-      print_table(store, experiment_id, out);
+      print_table(store, experiment_id, reports);
     }
   } catch (const ReportError& error) {
-    out << "report: " << first_line(error.what()) << "\n";
+    reports << "report: " << first_line(error.what()) << "\n";
   }
+  // One blank line between the tables, whichever way each one ends.
+  std::string text = reports.str();
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  if (!text.empty()) out << text << "\n";
   const std::string progress =
       EpochProgressTable::build(store, experiment_id, {"rec_psnr", "hide_psnr"}, "val").markdown(2);
   if (!progress.empty()) out << "\n" << progress;
