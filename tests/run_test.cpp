@@ -9,8 +9,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +25,7 @@
 #include "spec/experiment_spec.hpp"
 #include "stegolab/errors.hpp"
 
+#include "report/epoch_progress_table.hpp"
 #include "store/result_store.hpp"
 
 namespace stegolab {
@@ -29,6 +33,7 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct CommandResult {
   int status = -1;
@@ -40,7 +45,8 @@ CommandResult run_shell(const std::string& command) {
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   std::array<char, 4096> buffer{};
   size_t count = 0;
-  while ((count = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), count);
+  while ((count = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.output.append(buffer.data(), count);
   const int status = pclose(pipe);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
@@ -59,7 +65,8 @@ TEST(ThreadCount, BadValuesNameTheirSource) {
     resolve_thread_count(std::nullopt, "four", 0);
     FAIL() << "expected an Error";
   } catch (const Error& error) {
-    EXPECT_EQ(std::string(error.what()), "STEGOLAB_THREADS: expected a positive integer, got \"four\"");
+    EXPECT_EQ(std::string(error.what()),
+              "STEGOLAB_THREADS: expected a positive integer, got \"four\"");
   }
   EXPECT_THROW(resolve_thread_count(std::nullopt, "0", 0), Error);
   EXPECT_THROW(resolve_thread_count(std::nullopt, "2x", 0), Error);
@@ -93,7 +100,9 @@ class BareCatalog : public PluginCatalog {
     if (name != "p") throw Error("unknown " + kind + " '" + name + "'; known: p");
     return info;
   }
-  json resolve_params(const std::string&, const std::string&, const json& params) const override { return params; }
+  json resolve_params(const std::string&, const std::string&, const json& params) const override {
+    return params;
+  }
 };
 
 TEST(TrialPlan, ListsSeedSweepValuesAndKeyOfTheSelectedTrials) {
@@ -110,18 +119,20 @@ TEST(TrialPlan, ListsSeedSweepValuesAndKeyOfTheSelectedTrials) {
   std::ostringstream out;
   print_trial_plan(spec, "#r1", out);
   // Repeat 1 of both points: seed 5 + 1; columns padded to the widest cell.
-  EXPECT_EQ(out.str(),
-            "experiment plan (plan.json, hash " + spec.hash + "): 2 of 4 trials selected by --only \"#r1\"\n"
-            "  # seed train.batch_size key\n"
-            "  1 6    4                train.batch_size=4#r1\n"
-            "  2 6    16               train.batch_size=16#r1\n");
+  EXPECT_EQ(out.str(), "experiment plan (plan.json, hash " + spec.hash +
+                           "): 2 of 4 trials selected by --only \"#r1\"\n"
+                           "  # seed train.batch_size key\n"
+                           "  1 6    4                train.batch_size=4#r1\n"
+                           "  2 6    16               train.batch_size=16#r1\n");
 }
 
 TEST(RunCommand, ReportsAMissingExperimentFileOnOneLine) {
-  const auto result = run_shell(std::string(STEGOLAB_TEST_BINARY) + " run no_such_experiment.json --dry-run");
+  const auto result =
+      run_shell(std::string(STEGOLAB_TEST_BINARY) + " run no_such_experiment.json --dry-run");
   EXPECT_EQ(result.status, 1);
   EXPECT_EQ(result.output,
-            "stegolab run: error: no_such_experiment.json: cannot read the experiment file (does it exist?)\n");
+            "stegolab run: error: no_such_experiment.json: cannot read the experiment file (does "
+            "it exist?)\n");
 }
 
 TEST(RunCommand, RejectsAnUnknownDevice) {
@@ -129,7 +140,6 @@ TEST(RunCommand, RejectsAnUnknownDevice) {
   EXPECT_EQ(result.status, 1);
   EXPECT_THAT(result.output, HasSubstr("--device: expected cpu or cuda, got \"gpu\""));
 }
-
 
 TEST(RunFolder, SitsNextToTheDatabase) {
   EXPECT_EQ(run_folder("results/x.db"), std::filesystem::path("results/x.runs"));
@@ -143,7 +153,8 @@ class TinyRun : public ::testing::Test {
     PluginRegistry registry;
     registry.discover({STEGOLAB_TEST_PLUGIN_DIR});
     for (const char* name : {"synthetic", "haar_dwt", "star_inn", "stego_loss", "standard"}) {
-      if (!registry.find_any_kind(name)) GTEST_SKIP() << "plugin " << name << " is not in this build";
+      if (!registry.find_any_kind(name))
+        GTEST_SKIP() << "plugin " << name << " is not in this build";
     }
     dir_ = std::filesystem::path(STEGOLAB_TEST_BUILD_DIR) / "run_test" /
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -153,22 +164,27 @@ class TinyRun : public ::testing::Test {
     database_ = dir_ / "tiny.db";
   }
 
-  void write_experiment(int epochs, int count) {
-    const json document = {
+  // `changes` is merged over the document (JSON merge patch), e.g. to add
+  // reports or replace the sweep.
+  void write_experiment(int epochs, int count, const json& changes = json::object()) {
+    json document = {
         {"name", "tiny"},
-        {"data", {{"plugin", "synthetic"}, {"params", {{"size", 16}, {"count", count}}},
-                  {"split", {{"train", 0.5}, {"val", 0.25}, {"test", 0.25}}}}},
+        {"data",
+         {{"plugin", "synthetic"},
+          {"params", {{"size", 16}, {"count", count}}},
+          {"split", {{"train", 0.5}, {"val", 0.25}, {"test", 0.25}}}}},
         {"transform", {{"plugin", "haar_dwt"}}},
         {"model", {{"plugin", "star_inn"}, {"params", {{"blocks", 1}, {"hidden", 8}}}}},
         {"train", {{"epochs", epochs}, {"batch_size", 4}, {"device", "cpu"}, {"seed", 3}}},
         {"eval", {{"batch_size", 8}}},
         {"sweep", {{"axes", {{"train.optimizer.lr", {1e-3, 2e-3}}}}}}};
+    document.merge_patch(changes);
     std::ofstream(experiment_) << document.dump(2);
   }
 
   std::string command(const std::string& extra = "") const {
-    return std::string(STEGOLAB_TEST_BINARY) + " run " + experiment_.string() + " --db " + database_.string() +
-           " --threads 1 " + extra;
+    return std::string(STEGOLAB_TEST_BINARY) + " run " + experiment_.string() + " --db " +
+           database_.string() + " --threads 1 " + extra;
   }
 
   std::filesystem::path dir_, experiment_, database_;
@@ -191,7 +207,8 @@ TEST_F(TinyRun, RecordsTrialsAndSkipsThemOnRerun) {
       EXPECT_EQ(trial.plugins.at("model").at("name"), "star_inn");
       EXPECT_TRUE(std::filesystem::exists(run_folder(database_) / std::to_string(trial.id)));
       bool has_test_psnr = false;
-      for (const auto& row : store.final_metrics(trial.id)) has_test_psnr |= row.split == "test" && row.metric == "rec_psnr";
+      for (const auto& row : store.final_metrics(trial.id))
+        has_test_psnr |= row.split == "test" && row.metric == "rec_psnr";
       EXPECT_TRUE(has_test_psnr);
     }
     EXPECT_EQ(trials[0].key, "train.optimizer.lr=0.001#r0");
@@ -202,7 +219,7 @@ TEST_F(TinyRun, RecordsTrialsAndSkipsThemOnRerun) {
   EXPECT_THAT(second.output, HasSubstr("[2/2] train.optimizer.lr=0.002#r0: done already, skipped"));
 }
 
-TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunCompletesIt) {
+TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunResumesFromItsCheckpoint) {
   write_experiment(60, 64);  // long enough (several seconds) to be interrupted mid-trial
   const std::string log = (dir_ / "log.txt").string();
   const pid_t pid = fork();
@@ -212,12 +229,12 @@ TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunCompletesIt) {
     execl("/bin/sh", "sh", "-c", ("exec " + line).c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  // Interrupt as soon as the trainer reports its first epoch (of 60), i.e.
-  // mid-trial, whatever the machine's speed.
+  // Interrupt as soon as the trainer reports its second epoch (of 60), i.e.
+  // mid-trial with at least one checkpoint, whatever the machine's speed.
   for (int i = 0; i < 1200; ++i) {
     std::ifstream in(log);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.find("epoch 1/60") != std::string::npos) break;
+    if (text.find("epoch 2/60") != std::string::npos) break;
     usleep(50000);
   }
   kill(pid, SIGINT);
@@ -225,22 +242,263 @@ TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunCompletesIt) {
   waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 130);
+  int64_t interrupted_after = -1;
+  std::vector<MetricRow> epoch0_before;
   {
     ResultStore store(database_, ResultStore::Mode::read_only);
     const auto trials = store.trials(store.experiment("tiny").id);
     ASSERT_EQ(trials.size(), 1u);
     EXPECT_EQ(trials[0].status, "interrupted");
+    interrupted_after = trials[0].last_epoch;
+    ASSERT_GE(interrupted_after, 1);
+    ASSERT_LT(interrupted_after, 59) << "the trial finished before the signal; nothing to resume";
+    for (const auto& row : store.epoch_metrics(trials[0].id)) {
+      if (row.epoch == 0) epoch0_before.push_back(row);
+    }
   }
-  write_experiment(60, 64);
+  ASSERT_FALSE(epoch0_before.empty());
+
   const auto rerun = run_shell(command("--only 0.001"));
   ASSERT_EQ(rerun.status, 0) << rerun.output;
+  // The checkpoint of the last completed (0-based) epoch K; the rerun starts
+  // with epoch K+1, which the 1-based messages call K+2.
+  const std::string next = std::to_string(interrupted_after + 2);
+  EXPECT_THAT(
+      rerun.output,
+      HasSubstr("[1/1] train.optimizer.lr=0.001#r0: resuming interrupted trial from epoch " + next +
+                "/60 (checkpoint after epoch " + std::to_string(interrupted_after + 1) + ")"));
+  // The epochs before the checkpoint were not trained again.
+  EXPECT_THAT(rerun.output, Not(HasSubstr("epoch 1/60 ")));
+  EXPECT_THAT(rerun.output, HasSubstr("epoch " + next + "/60 "));
+  EXPECT_THAT(rerun.output, HasSubstr("epoch 60/60 "));
+
   ResultStore store(database_, ResultStore::Mode::read_only);
   const auto trials = store.trials(store.experiment("tiny").id);
   ASSERT_EQ(trials.size(), 1u);
   EXPECT_EQ(trials[0].status, "done");
   EXPECT_EQ(trials[0].last_epoch, 59);
+  // Every epoch has its rows, and epoch 0's are those of the first run.
+  std::set<int64_t> epochs;
+  std::vector<MetricRow> epoch0_after;
+  for (const auto& row : store.epoch_metrics(trials[0].id)) {
+    epochs.insert(row.epoch);
+    if (row.epoch == 0) epoch0_after.push_back(row);
+  }
+  EXPECT_EQ(epochs.size(), 60u);
+  ASSERT_EQ(epoch0_after.size(), epoch0_before.size());
+  for (size_t i = 0; i < epoch0_before.size(); ++i) {
+    EXPECT_EQ(epoch0_after[i].metric, epoch0_before[i].metric);
+    EXPECT_EQ(epoch0_after[i].split, epoch0_before[i].split);
+    EXPECT_DOUBLE_EQ(epoch0_after[i].value, epoch0_before[i].value) << epoch0_before[i].metric;
+  }
+  // The trainer recorded where it resumed.
+  bool resumed = false;
+  for (const auto& event : store.events(trials[0].id)) {
+    resumed |=
+        event.kind == "resume" &&
+        event.message.find("after epoch " + std::to_string(interrupted_after)) != std::string::npos;
+  }
+  EXPECT_TRUE(resumed);
 }
 
+// Runs one statement against the database, as a user's sqlite3 would.
+void execute_sql(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+      << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+TEST_F(TinyRun, ACheckpointThatCannotBeResumedFromMeansARerunFromTheStart) {
+  write_experiment(2, 16);
+  ASSERT_EQ(run_shell(command("--only 0.001")).status, 0);
+  const auto last = run_folder(database_) / "1" / "last";
+  ASSERT_TRUE(std::filesystem::exists(last / "checkpoint.json"));
+
+  // As if the process had been killed after saving epoch 1's checkpoint but
+  // before recording its rows: the checkpoint is ahead of the database.
+  execute_sql(database_,
+              "UPDATE trials SET status = 'interrupted', last_epoch = 0; "
+              "DELETE FROM epoch_metrics WHERE epoch = 1");
+  const auto ahead = run_shell(command("--only 0.001"));
+  ASSERT_EQ(ahead.status, 0) << ahead.output;
+  EXPECT_THAT(ahead.output,
+              HasSubstr("[1/1] train.optimizer.lr=0.001#r0: rerunning interrupted trial from the "
+                        "start (its checkpoint after epoch 2 is ahead of the recorded epochs)"));
+  EXPECT_THAT(ahead.output, HasSubstr("epoch 1/2 "));  // really from the start
+  {
+    ResultStore store(database_, ResultStore::Mode::read_only);
+    const auto trial = store.trials(store.experiment("tiny").id).at(0);
+    EXPECT_EQ(trial.status, "done");
+    EXPECT_EQ(trial.last_epoch, 1);
+    bool has_epoch_1 = false;
+    for (const auto& row : store.epoch_metrics(trial.id)) has_epoch_1 |= row.epoch == 1;
+    EXPECT_TRUE(has_epoch_1);
+  }
+
+  // A damaged checkpoint is named and not used.
+  execute_sql(database_, "UPDATE trials SET status = 'failed'");
+  std::ofstream(last / "checkpoint.json") << "{ truncated";
+  const auto damaged = run_shell(command("--only 0.001"));
+  ASSERT_EQ(damaged.status, 0) << damaged.output;
+  EXPECT_THAT(damaged.output,
+              HasSubstr("[1/1] train.optimizer.lr=0.001#r0: rerunning failed trial from the "
+                        "start (its checkpoint is unusable: "));
+  EXPECT_THAT(damaged.output, HasSubstr("epoch 1/2 "));
+}
+
+TEST_F(TinyRun, AChangedExperimentIsRefusedNamingTheChangeUnlessForceNew) {
+  write_experiment(1, 16);
+  ASSERT_EQ(run_shell(command("--only 0.001")).status, 0);
+  write_experiment(2, 16, {{"eval", {{"batch_size", 4}}}});
+  const auto refused = run_shell(command("--only 0.001"));
+  EXPECT_EQ(refused.status, 1);
+  // One line, naming the database and both changed keys as JSON pointers.
+  EXPECT_EQ(std::count(refused.output.begin(), refused.output.end(), '\n'), 1) << refused.output;
+  EXPECT_THAT(refused.output,
+              HasSubstr("stegolab run: error: results database '" + database_.string() +
+                        "' already holds experiment 'tiny' (id 1) with a different definition"));
+  EXPECT_THAT(refused.output, HasSubstr("/train/epochs (replace)"));
+  EXPECT_THAT(refused.output, HasSubstr("/eval/batch_size (replace)"));
+  EXPECT_THAT(refused.output, HasSubstr("--force-new"));
+
+  const auto forced = run_shell(command("--only 0.001 --force-new"));
+  ASSERT_EQ(forced.status, 0) << forced.output;
+  // A new experiment of the same name whose trial ran again (not skipped).
+  EXPECT_THAT(forced.output, HasSubstr("[1/1] train.optimizer.lr=0.001#r0: starting"));
+  ResultStore store(database_, ResultStore::Mode::read_only);
+  const auto experiments = store.experiments();
+  ASSERT_EQ(experiments.size(), 2u);
+  EXPECT_EQ(experiments[1].name, "tiny");
+  const auto trials = store.trials(experiments[1].id);
+  ASSERT_EQ(trials.size(), 1u);
+  EXPECT_EQ(trials[0].last_epoch, 1);                              // the new definition's 2 epochs
+  EXPECT_EQ(store.trials(experiments[0].id).at(0).last_epoch, 0);  // the old one's row stays
+}
+
+TEST_F(TinyRun, ATrialThatFailsToBuildDoesNotStopTheSweep) {
+  // clamp 50 passes the type check of the experiment file but the star_inn
+  // factory accepts only [0.001, 20]: the first trial's build fails.
+  write_experiment(
+      1, 16,
+      {{"sweep",
+        {{"axes", {{"train.optimizer.lr", nullptr}, {"model.params.clamp", {50.0, 2.0}}}}}},
+       {"reports",
+        {{{"name", "by clamp"}, {"rows", {"model.params.clamp"}}, {"metrics", {"rec_psnr"}}}}}});
+  const auto result = run_shell(command());
+  EXPECT_EQ(result.status, 1) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("[1/2] model.params.clamp=50"));
+  EXPECT_THAT(result.output,
+              HasSubstr("parameter 'clamp' must be a number in [0.001, 20], got 50"));
+  EXPECT_THAT(result.output, HasSubstr("[2/2] model.params.clamp=2"));
+  EXPECT_THAT(result.output, HasSubstr("1 done now, 0 done before, 1 failed, 0 interrupted"));
+  // The declared report is still printed, from the trial that ran.
+  EXPECT_THAT(result.output, HasSubstr("## by clamp"));
+  ResultStore store(database_, ResultStore::Mode::read_only);
+  const auto trials = store.trials(store.experiment("tiny").id);
+  ASSERT_EQ(trials.size(), 2u);
+  EXPECT_EQ(trials[0].status, "failed");
+  EXPECT_THAT(trials[0].error, HasSubstr("clamp"));
+  EXPECT_EQ(trials[1].status, "done");
+}
+
+TEST_F(TinyRun, EndOfRunPrintsTheDeclaredReportsAsReportAllDoesAndTheValidationProgress) {
+  write_experiment(
+      2, 16,
+      {{"reports",
+        {{{"name", "by lr"}, {"rows", {"train.optimizer.lr"}}, {"metrics", {"rec_psnr", "ber"}}},
+         {{"name", "csv copy"},
+          {"rows", {"train.optimizer.lr"}},
+          {"metrics", {"rec_psnr"}},
+          {"format", "csv"},
+          {"out", "tables/by_lr.csv"}}}}});
+  const auto run = run_shell(command());
+  ASSERT_EQ(run.status, 0) << run.output;
+  // The same text as `stegolab report --all` (stderr apart), from one renderer.
+  const auto report = run_shell(std::string(STEGOLAB_TEST_BINARY) + " report --db " +
+                                database_.string() + " --all 2>/dev/null");
+  ASSERT_EQ(report.status, 0) << report.output;
+  EXPECT_THAT(report.output, HasSubstr("## by lr"));
+  EXPECT_THAT(run.output, HasSubstr(report.output));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "tables" / "by_lr.csv"));
+  EXPECT_THAT(run.output, HasSubstr("wrote " + (dir_ / "tables" / "by_lr.csv").string()));
+  // With declared reports there is no fallback table.
+  EXPECT_THAT(run.output, Not(HasSubstr("tiny: test metrics")));
+
+  // The progress table's cells are the stored validation values of epochs 0
+  // and 1, rounded to 2 decimals.
+  EXPECT_THAT(run.output, HasSubstr("val metrics, first → last epoch"));
+  ResultStore store(database_, ResultStore::Mode::read_only);
+  for (const auto& trial : store.trials(store.experiment("tiny").id)) {
+    std::map<std::pair<int64_t, std::string>, double> val;
+    for (const auto& row : store.epoch_metrics(trial.id)) {
+      if (row.split == "val") val[{row.epoch, row.metric}] = row.value;
+    }
+    char expected[256];
+    std::snprintf(expected, sizeof expected, "| %s | 1 → 2  | %.2f → %.2f", trial.key.c_str(),
+                  val.at({0, "rec_psnr"}), val.at({1, "rec_psnr"}));
+    EXPECT_THAT(run.output, HasSubstr(expected));
+    std::snprintf(expected, sizeof expected, "| %.2f → %.2f", val.at({0, "hide_psnr"}),
+                  val.at({1, "hide_psnr"}));
+    EXPECT_THAT(run.output, HasSubstr(expected));
+  }
+}
+
+TEST_F(TinyRun, WithoutDeclaredReportsTheRunEndsWithTheTestMetricTable) {
+  write_experiment(1, 16);
+  const auto run = run_shell(command("--only 0.002"));
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_THAT(run.output,
+              HasSubstr("tiny: test metrics (rec/hide PSNR in dB, BER as a fraction of bits)\n"
+                        "| trial                       | status | rec_psnr |"));
+}
+
+TEST_F(TinyRun, DatabaseErrorsAreOneLineNamingTheFile) {
+  write_experiment(1, 16);
+  // A folder that cannot be created: its parent is a regular file.
+  std::ofstream(dir_ / "plain_file") << "x";
+  const std::string blocked = (dir_ / "plain_file" / "sub" / "r.db").string();
+  const auto folder = run_shell(std::string(STEGOLAB_TEST_BINARY) + " run " + experiment_.string() +
+                                " --threads 1 --db " + blocked);
+  EXPECT_EQ(folder.status, 1);
+  EXPECT_EQ(std::count(folder.output.begin(), folder.output.end(), '\n'), 1) << folder.output;
+  EXPECT_THAT(folder.output,
+              HasSubstr("stegolab run: error: results database '" + blocked +
+                        "': cannot create its folder '" + (dir_ / "plain_file" / "sub").string() +
+                        "': Not a directory"));
+  // A file that is not a database.
+  std::ofstream(database_) << "not a database, just text that is long enough to have a header\n";
+  const auto text = run_shell(command());
+  EXPECT_EQ(text.status, 1);
+  EXPECT_EQ(std::count(text.output.begin(), text.output.end(), '\n'), 1) << text.output;
+  EXPECT_THAT(text.output, HasSubstr("stegolab run: error: "));
+  EXPECT_THAT(text.output, HasSubstr(database_.string()));
+}
+
+TEST(EpochProgressTable, RendersFirstAndLastValuesWithOneBasedEpochsAndUnits) {
+  EpochProgressTable table;
+  table.metrics = {"rec_psnr", "ber"};
+  table.split = "val";
+  EpochProgressRow row;
+  row.trial = "t=a#r0";
+  row.first_epoch = 0;
+  row.last_epoch = 7;
+  row.first = {12.346, 0.5};
+  row.last = {30.0, NAN};
+  table.rows.push_back(row);
+  // Units from the metric conventions (rec_psnr: dB, ber: fraction), in
+  // brackets as the report tables write them; a missing value is "-"; "→"
+  // counts as one column when padding.
+  EXPECT_EQ(table.markdown(2),
+            "val metrics, first → last epoch\n\n"
+            "| trial  | epochs | rec_psnr [dB] | ber [fraction] |\n"
+            "|--------|--------|---------------|----------------|\n"
+            "| t=a#r0 | 1 → 8  | 12.35 → 30.00 | 0.50 → -       |\n");
+  EXPECT_EQ(EpochProgressTable().markdown(2), "");
+}
 
 }  // namespace
 }  // namespace stegolab

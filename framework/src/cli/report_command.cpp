@@ -1,11 +1,11 @@
 // `stegolab report`: comparison tables (Markdown, LaTeX, CSV) from a results database.
-#include <fstream>
 #include <iostream>
 
 #include <boost/program_options.hpp>
 
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+#include "report/declared_reports.hpp"
 #include "report/report_table.hpp"
 #include "report/table_renderer.hpp"
 #include "store/database_locator.hpp"
@@ -30,51 +30,19 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
-void write_output(const std::string& text, const std::filesystem::path& file) {
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-  std::ofstream out(file, std::ios::binary);
-  if (!(out << text) || !out.flush()) {
-    throw ReportError("report: cannot write '" + file.string() + "'");
-  }
-  std::cerr << "wrote " << file.string() << "\n";
-}
-
-void print_warnings(const ReportTable& table, const std::string& name) {
+void print_warnings(const ReportTable& table) {
   for (const auto& warning : table.warnings) {
-    std::cerr << "stegolab report" << (name.empty() ? "" : " '" + name + "'")
-              << ": warning: " << warning << "\n";
+    std::cerr << "stegolab report: warning: " << warning << "\n";
   }
 }
 
 // Every report declared under "reports" in the stored experiment JSON.
 int render_all(const ResultStore& store, const ExperimentRecord& experiment) {
-  const auto& declared = experiment.experiment.contains("reports")
-                             ? experiment.experiment.at("reports")
-                             : nlohmann::json::array();
-  if (!declared.is_array() || declared.empty()) {
+  if (!declares_reports(experiment)) {
     throw ReportError("experiment '" + experiment.name + "' in '" + store.file().string() +
                       "' declares no \"reports\" list");
   }
-  for (size_t i = 0; i < declared.size(); ++i) {
-    const auto& entry = declared[i];
-    const std::string name = entry.is_object() ? entry.value("name", "") : "";
-    const std::string where = "experiment '" + experiment.name + "', reports[" +
-                              std::to_string(i) + "]" + (name.empty() ? "" : " '" + name + "'");
-    const auto spec = ReportSpec::from_json(entry, where);
-    const auto table = ReportTable::build(store, experiment, spec);
-    print_warnings(table, name);
-    const std::string text = TableRenderer::render(table);
-    const std::string out = entry.value("out", "");
-    if (!out.empty()) {
-      std::filesystem::path file = out;
-      if (file.is_relative()) file = store.file().parent_path() / file;
-      write_output(text, file);
-    } else if (spec.format == "markdown") {
-      std::cout << (name.empty() ? "" : "## " + name + "\n\n") << text << "\n";
-    } else {
-      throw ReportError(where + ": a " + spec.format + " report needs an \"out\" file");
-    }
-  }
+  render_declared_reports(store, experiment, std::cout, std::cerr);
   return 0;
 }
 
@@ -121,12 +89,12 @@ int report_command(const Arguments& args) {
   if (spec.rows.empty()) throw ReportError("report: --rows needs at least one sweep path");
   if (spec.metrics.empty()) throw ReportError("report: --metrics needs at least one metric");
   const auto table = ReportTable::build(store, experiment, spec);
-  print_warnings(table, "");
+  print_warnings(table);
   const std::string text = TableRenderer::render(table);
   if (out.empty()) {
     std::cout << text;
   } else {
-    write_output(text, out);
+    write_report_file(text, out, std::cerr);
   }
   return 0;
 }

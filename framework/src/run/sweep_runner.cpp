@@ -1,6 +1,5 @@
 #include "run/sweep_runner.hpp"
 
-
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
@@ -18,7 +17,11 @@
 #include <torch/version.h>
 
 #include "batch_finder/batch_size_finder.hpp"
+#include "checkpoint/checkpoint.hpp"
 #include "metrics/metric_convention.hpp"
+#include "report/declared_reports.hpp"
+#include "report/epoch_progress_table.hpp"
+#include "report/report_table.hpp"
 #include "run/thread_count.hpp"
 #include "run/trial_plan.hpp"
 #include "spec/experiment_schema.hpp"
@@ -33,7 +36,8 @@ namespace {
 std::string git_revision() {
   // The source tree this binary was built from; "unknown" for an installed
   // copy or a tarball without .git.
-  const std::string command = std::string("git -C '") + STEGOLAB_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null";
+  const std::string command =
+      std::string("git -C '") + STEGOLAB_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return "unknown";
   char buffer[128] = {0};
@@ -75,6 +79,29 @@ std::string format_number(double value, int precision) {
   return text.str();
 }
 
+// The epoch (0-based) of the checkpoint in `dir`, or nothing when there is
+// none or it cannot be resumed from (then `how` says why).
+std::optional<int64_t> resumable_epoch(const std::filesystem::path& dir,
+                                       int64_t last_recorded_epoch, std::string& how) {
+  if (!std::filesystem::exists(dir)) return std::nullopt;
+  int64_t epoch = 0;
+  try {
+    epoch = read_checkpoint_manifest(dir).epoch;
+  } catch (const Error& error) {
+    how += " (its checkpoint is unusable: " + first_line(error.what()) + ")";
+    return std::nullopt;
+  }
+  // The trainer saves the checkpoint just before recording the epoch's rows;
+  // a process killed in between leaves a checkpoint whose epoch has no rows,
+  // and resuming would leave that hole in the curves.
+  if (epoch > last_recorded_epoch) {
+    how += " (its checkpoint after epoch " + std::to_string(epoch + 1) +
+           " is ahead of the recorded epochs)";
+    return std::nullopt;
+  }
+  return epoch;
+}
+
 }  // namespace
 
 std::filesystem::path run_folder(const std::filesystem::path& database) {
@@ -88,7 +115,8 @@ std::string resolve_device(const std::string& requested, const std::string& orig
   const bool cuda = torch::cuda::is_available();
   if (requested == "auto") return cuda ? "cuda" : "cpu";
   if (requested == "cuda" && !cuda) {
-    throw Error(origin + ": device \"cuda\" requested, but LibTorch sees no CUDA device "
+    throw Error(origin +
+                ": device \"cuda\" requested, but LibTorch sees no CUDA device "
                 "(use \"cpu\" or \"auto\")");
   }
   if (requested != "cpu" && requested != "cuda") {
@@ -97,8 +125,8 @@ std::string resolve_device(const std::string& requested, const std::string& orig
   return requested;
 }
 
-SweepRunner::SweepRunner(const PluginRegistry& registry, const ExperimentSpec& spec, RunOptions options,
-                         const std::atomic<bool>* interrupt)
+SweepRunner::SweepRunner(const PluginRegistry& registry, const ExperimentSpec& spec,
+                         RunOptions options, const std::atomic<bool>* interrupt)
     : registry_(registry), spec_(spec), options_(std::move(options)), interrupt_(interrupt) {
   if (!options_.out) options_.out = &std::cout;
 }
@@ -107,7 +135,15 @@ RunSummary SweepRunner::run() {
   std::ostream& out = *options_.out;
   RunSummary summary;
   const auto database = options_.database;
-  if (database.has_parent_path()) std::filesystem::create_directories(database.parent_path());
+  if (database.has_parent_path()) {
+    // One line naming the folder, rather than std::filesystem's own wording.
+    std::error_code error;
+    std::filesystem::create_directories(database.parent_path(), error);
+    if (error) {
+      throw StoreError("results database '" + database.string() + "': cannot create its folder '" +
+                       database.parent_path().string() + "': " + error.message());
+    }
+  }
   ResultStore store(database, ResultStore::Mode::read_write);
   summary.experiment_id = store.open_experiment(spec_.name, spec_.document, options_.force_new);
 
@@ -134,7 +170,8 @@ RunSummary SweepRunner::run() {
       break;
     }
     TrialSpec trial = *selected[index];
-    const std::string position = "[" + std::to_string(index + 1) + "/" + std::to_string(selected.size()) + "] ";
+    const std::string position =
+        "[" + std::to_string(index + 1) + "/" + std::to_string(selected.size()) + "] ";
     const auto existing = store.find_trial(summary.experiment_id, trial.key);
     if (existing && existing->status == "done") {
       out << position << trial.key << ": done already, skipped\n" << std::flush;
@@ -175,8 +212,11 @@ RunSummary SweepRunner::run() {
     provenance.host = host;
     provenance.plugins = nlohmann::json::object();
     const std::pair<const char*, const ComponentSpec*> components[] = {
-        {"data", &trial.data},   {"transform", &trial.transform}, {"model", &trial.model},
-        {"loss", &trial.loss},   {"strategy", &trial.strategy}};
+        {"data", &trial.data},
+        {"transform", &trial.transform},
+        {"model", &trial.model},
+        {"loss", &trial.loss},
+        {"strategy", &trial.strategy}};
     for (const auto& [section, component] : components) {
       const char* kind = section;
       for (const auto& c : ExperimentSchema::components()) {
@@ -196,14 +236,23 @@ RunSummary SweepRunner::run() {
     }
     std::filesystem::create_directories(run.checkpoint_dir);
     store.set_checkpoint_dir(trial_id, run.checkpoint_dir.string());
-    if (existing && std::filesystem::exists(run.checkpoint_dir / "last")) {
-      run.resume_from = run.checkpoint_dir / "last";
+    // "running" is what a killed process leaves behind.
+    const std::string was = !existing                       ? ""
+                            : existing->status == "running" ? "unfinished"
+                                                            : existing->status;
+    std::string how = existing ? "rerunning " + was + " trial from the start" : "starting";
+    if (existing) {
+      if (const auto resume_epoch =
+              resumable_epoch(run.checkpoint_dir / "last", existing->last_epoch, how)) {
+        run.resume_from = run.checkpoint_dir / "last";
+        // 1-based, as the trainer's progress lines count epochs.
+        how = "resuming " + was + " trial from epoch " + std::to_string(*resume_epoch + 2) + "/" +
+              std::to_string(trial.train.epochs) + " (checkpoint after epoch " +
+              std::to_string(*resume_epoch + 1) + ")";
+      }
     }
-    out << position << trial.key << ": "
-        << (run.resume_from ? "resuming " + existing->status + " trial from its last checkpoint"
-                            : existing ? "rerunning " + existing->status + " trial from the start"
-                                       : std::string("starting"))
-        << " (trial " << trial_id << ", seed " << trial.seed << ", " << trial.train.device << ")\n"
+    out << position << trial.key << ": " << how << " (trial " << trial_id << ", seed " << trial.seed
+        << ", " << trial.train.device << ")\n"
         << std::flush;
 
     StoreSink sink(store, trial_id);
@@ -225,7 +274,8 @@ RunSummary SweepRunner::run() {
       outcome.status = "failed";
       outcome.error = first_line(error.what());
     }
-    store.finish_trial(trial_id, outcome.status, outcome.error, outcome.final_metrics, outcome.throughput);
+    store.finish_trial(trial_id, outcome.status, outcome.error, outcome.final_metrics,
+                       outcome.throughput);
 
     if (outcome.status == "done") {
       ++summary.done;
@@ -233,7 +283,8 @@ RunSummary SweepRunner::run() {
     } else if (outcome.status == "interrupted") {
       ++summary.interrupted;
       summary.stopped = true;
-      out << position << trial.key << ": interrupted after " << outcome.epochs_completed << " epochs\n";
+      out << position << trial.key << ": interrupted after " << outcome.epochs_completed
+          << " epochs\n";
       break;
     } else {
       ++summary.failed;
@@ -241,15 +292,41 @@ RunSummary SweepRunner::run() {
       out << position << trial.key << ": FAILED: " << outcome.error << "\n" << std::flush;
     }
   }
-  if (!summary.stopped) print_table(store, summary.experiment_id, out);
+  if (!summary.stopped) print_reports(store, summary.experiment_id, out);
   return summary;
+}
+
+void SweepRunner::print_reports(ResultStore& store, int64_t experiment_id,
+                                std::ostream& out) const {
+  // A report that cannot be made (e.g. every trial failed, so a metric has no
+  // value) is said on one line; the trials' results are in the database.
+  std::ostringstream reports;
+  try {
+    const ExperimentRecord experiment = store.experiment(std::to_string(experiment_id));
+    if (declares_reports(experiment)) {
+      reports << "\n";
+      render_declared_reports(store, experiment, reports, reports);
+    } else {
+      print_table(store, experiment_id, reports);
+    }
+  } catch (const ReportError& error) {
+    reports << "report: " << first_line(error.what()) << "\n";
+  }
+  // One blank line between the tables, whichever way each one ends.
+  std::string text = reports.str();
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  if (!text.empty()) out << text << "\n";
+  const std::string progress =
+      EpochProgressTable::build(store, experiment_id, {"rec_psnr", "hide_psnr"}, "val").markdown(2);
+  if (!progress.empty()) out << "\n" << progress;
 }
 
 void SweepRunner::print_table(ResultStore& store, int64_t experiment_id, std::ostream& out) const {
   std::map<std::string, TrialRecord> by_key;
   for (auto& record : store.trials(experiment_id)) by_key[record.key] = record;
 
-  std::vector<std::vector<std::string>> rows = {{"trial", "status", "rec_psnr", "hide_psnr", "ber", "train_images_per_s"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"trial", "status", "rec_psnr", "hide_psnr", "ber", "train_images_per_s"}};
   for (const auto& trial : spec_.trials) {
     const auto found = by_key.find(trial.key);
     if (found == by_key.end()) continue;
@@ -263,7 +340,8 @@ void SweepRunner::print_table(ResultStore& store, int64_t experiment_id, std::os
     };
     const auto throughput = store.throughput(found->second.id);
     rows.push_back({trial.key, found->second.status, metric("rec_psnr", 2), metric("hide_psnr", 2),
-                    metric("ber", 5), throughput ? format_number(throughput->train_images_per_s, 1) : "-"});
+                    metric("ber", 5),
+                    throughput ? format_number(throughput->train_images_per_s, 1) : "-"});
   }
   if (rows.size() == 1) return;
   std::vector<size_t> widths(rows[0].size(), 0);
@@ -286,4 +364,3 @@ void SweepRunner::print_table(ResultStore& store, int64_t experiment_id, std::os
 }
 
 }  // namespace stegolab
-

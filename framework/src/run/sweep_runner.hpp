@@ -46,7 +46,11 @@ class SweepRunner {
   SweepRunner(const PluginRegistry& registry, const ExperimentSpec& spec, RunOptions options,
               const std::atomic<bool>* interrupt);
   RunSummary run();
-  // The final comparison: test metrics of this experiment's trials.
+  // The end of a run: the experiment's declared reports (the same rendering
+  // as `stegolab report --all`), or print_table() when it declares none, then
+  // each trial's validation PSNRs at its first and last epoch.
+  void print_reports(ResultStore& store, int64_t experiment_id, std::ostream& out) const;
+  // The fallback comparison: test metrics of this experiment's trials.
   void print_table(ResultStore& store, int64_t experiment_id, std::ostream& out) const;
 
  private:
@@ -57,4 +61,3 @@ class SweepRunner {
 };
 
 }  // namespace stegolab
-

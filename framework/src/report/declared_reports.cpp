@@ -1,0 +1,60 @@
+#include "report/declared_reports.hpp"
+
+#include <fstream>
+
+#include "report/report_table.hpp"
+#include "report/table_renderer.hpp"
+
+namespace stegolab {
+
+bool declares_reports(const ExperimentRecord& experiment) {
+  const auto& json = experiment.experiment;
+  return json.is_object() && json.contains("reports") && json.at("reports").is_array() &&
+         !json.at("reports").empty();
+}
+
+void write_report_file(const std::string& text, const std::filesystem::path& file,
+                       std::ostream& log) {
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary);
+  if (!(out << text) || !out.flush()) {
+    throw ReportError("report: cannot write '" + file.string() + "'");
+  }
+  log << "wrote " << file.string() << "\n";
+}
+
+int render_declared_reports(const ResultStore& store, const ExperimentRecord& experiment,
+                            std::ostream& text, std::ostream& log) {
+  if (!declares_reports(experiment)) return 0;
+  const auto& declared = experiment.experiment.at("reports");
+  int rendered = 0;
+  for (size_t i = 0; i < declared.size(); ++i) {
+    const auto& entry = declared[i];
+    const std::string name = entry.is_object() ? entry.value("name", "") : "";
+    const std::string where = "experiment '" + experiment.name + "', reports[" + std::to_string(i) +
+                              "]" + (name.empty() ? "" : " '" + name + "'");
+    const auto spec = ReportSpec::from_json(entry, where);
+    const auto table = ReportTable::build(store, experiment, spec);
+    for (const auto& warning : table.warnings) {
+      log << "stegolab report" << (name.empty() ? "" : " '" + name + "'")
+          << ": warning: " << warning << "\n";
+    }
+    const std::string rendered_text = TableRenderer::render(table);
+    const std::string out = entry.value("out", "");
+    if (!out.empty()) {
+      std::filesystem::path file = out;
+      // Relative to the database, so the same experiment writes beside
+      // whichever --db it was run into.
+      if (file.is_relative()) file = store.file().parent_path() / file;
+      write_report_file(rendered_text, file, log);
+    } else if (spec.format == "markdown") {
+      text << (name.empty() ? "" : "## " + name + "\n\n") << rendered_text << "\n";
+    } else {
+      throw ReportError(where + ": a " + spec.format + " report needs an \"out\" file");
+    }
+    ++rendered;
+  }
+  return rendered;
+}
+
+}  // namespace stegolab
