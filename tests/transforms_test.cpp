@@ -589,7 +589,7 @@ TEST(Transforms, BenchCommandReportsEveryTransformAndTheBandwidth) {
       << bad_output;
   const auto [unknown_code, unknown_output] = run_stegolab("bench nonsense");
   EXPECT_EQ(unknown_code, 1);
-  EXPECT_NE(unknown_output.find("available: transforms"), std::string::npos) << unknown_output;
+  EXPECT_NE(unknown_output.find("available: step matrix transforms"), std::string::npos) << unknown_output;
 }
 
 }  // namespace
