@@ -15,3 +15,19 @@ if(NOT TARGET stegolab_torch)
   separate_arguments(_stegolab_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
   set_property(TARGET stegolab_torch PROPERTY INTERFACE_COMPILE_OPTIONS "${_stegolab_torch_flags}")
 endif()
+
+# Does the LibTorch found have CUDA? Its config names the CUDA libraries in
+# TORCH_CUDA_LIBRARIES (1.13 and 2.x) and, in 2.x, imports torch_cuda and
+# c10_cuda as targets. The CUDA-only parts of stegolab are built only then.
+# Cached (internal, rewritten at every configure) so scripts/build-gpu can
+# report it.
+if(TORCH_CUDA_LIBRARIES OR TARGET torch_cuda OR TARGET c10_cuda)
+  set(STEGOLAB_TORCH_HAS_CUDA ON CACHE INTERNAL "LibTorch has CUDA")
+  find_package(CUDAToolkit QUIET)
+else()
+  set(STEGOLAB_TORCH_HAS_CUDA OFF CACHE INTERNAL "LibTorch has CUDA")
+endif()
+if(NOT STEGOLAB_DEPENDENCIES_REPORTED)
+  set(STEGOLAB_DEPENDENCIES_REPORTED ON)
+  message(STATUS "stegolab: LibTorch ${Torch_VERSION} ${TORCH_INSTALL_PREFIX}, CUDA features ${STEGOLAB_TORCH_HAS_CUDA}")
+endif()

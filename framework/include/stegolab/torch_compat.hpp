@@ -79,3 +79,45 @@ inline bool autocast_enabled(torch::DeviceType device) {
 }
 
 }  // namespace stegolab::compat
+
+// --- CUDA caching-allocator statistics ---------------------------------------
+// Only for translation units compiled against a LibTorch with CUDA (the build
+// defines STEGOLAB_WITH_CUDA for them alone), since it needs the CUDA headers.
+// getDeviceStats()/resetPeakStats() stayed in c10::cuda::CUDACachingAllocator
+// from 1.13 to 2.x (taking an int device, later a c10::DeviceIndex); the
+// DeviceStats they return and its StatType enum moved to
+// c10/core/CachingDeviceAllocator.h (c10::CachingDeviceAllocator) during 2.x
+// (the header appeared in late 2024), so the header's presence decides.
+#if defined(STEGOLAB_WITH_CUDA)
+#include <c10/cuda/CUDACachingAllocator.h>
+#if __has_include(<c10/core/CachingDeviceAllocator.h>)
+#include <c10/core/CachingDeviceAllocator.h>
+#define STEGOLAB_CUDA_STAT_NAMESPACE c10::CachingDeviceAllocator
+#else
+#define STEGOLAB_CUDA_STAT_NAMESPACE c10::cuda::CUDACachingAllocator
+#endif
+
+namespace stegolab::compat {
+
+struct CudaAllocatorPeaks {
+  int64_t allocated_bytes = 0;  // held by tensors
+  int64_t reserved_bytes = 0;   // held by the allocator (tensors + its cache)
+};
+
+// Peaks over all pools (small and large blocks) since the last reset.
+inline CudaAllocatorPeaks cuda_allocator_peaks(c10::DeviceIndex device) {
+  const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device);
+  constexpr auto all_pools =
+      static_cast<std::size_t>(STEGOLAB_CUDA_STAT_NAMESPACE::StatType::AGGREGATE);
+  return {stats.allocated_bytes[all_pools].peak, stats.reserved_bytes[all_pools].peak};
+}
+
+// Peaks restart from the current values.
+inline void reset_cuda_allocator_peaks(c10::DeviceIndex device) {
+  c10::cuda::CUDACachingAllocator::resetPeakStats(device);
+}
+
+}  // namespace stegolab::compat
+
+#undef STEGOLAB_CUDA_STAT_NAMESPACE
+#endif  // STEGOLAB_WITH_CUDA

@@ -11,6 +11,7 @@
 #include "data/batch_pipeline.hpp"
 #include "data/dataset_splits.hpp"
 #include "data/image_pairs.hpp"
+#include "device/trial_utilisation.hpp"
 #include "metrics/metric_accumulator.hpp"
 #include "metrics/metric_convention.hpp"
 #include "metrics/pixel_scale.hpp"
@@ -445,9 +446,16 @@ Throughput TrialExecution::throughput() const {
   t.peak_memory_mb = peak_memory_mb(device_);
   t.effective_batch = batch_size_ * accumulation_;
   if (model_ && source_) {
-    t.extra["flops_per_image"] =
-        model_->flops_per_image(source_->image_size(), source_->image_size());
+    const double flops = model_->flops_per_image(source_->image_size(), source_->image_size());
+    t.extra["flops_per_image"] = flops;
+    // Model FLOPs (a training step counts 3x embed+extract) per second of
+    // step time: the figure to set against a measured peak (docs/gpu.md).
+    if (std::isfinite(t.step_time_ms) && t.step_time_ms > 0) {
+      t.extra["achieved_gflops_per_s"] = 3.0 * flops * static_cast<double>(t.effective_batch) /
+                                         (t.step_time_ms / 1000.0) / 1e9;
+    }
   }
+  for (const auto& [key, value] : TrialUtilisation::process().end().items()) t.extra[key] = value;
   t.extra["device"] = device_.str();
   if (strategy_) t.extra["precision"] = strategy_->precision();
   t.extra["nonfinite_steps"] = nonfinite_total_;
@@ -464,6 +472,7 @@ TrialOutcome TrialExecution::execute() {
   TrialOutcome outcome;
   build();
   reset_peak_memory(device_);
+  TrialUtilisation::process().begin(device_, *options_.out);
   plan();
   epochs_completed_ = start_epoch_;
   const int64_t epochs = trial_.train.epochs;

@@ -1,20 +1,25 @@
-#include "trainer/peak_memory.hpp"
+#include "device/peak_memory.hpp"
 
 #include <cmath>
 #include <fstream>
 #include <string>
 
+#include "device/cuda_backend.hpp"
+
 namespace stegolab {
 
 void reset_peak_memory(torch::Device device) {
-  if (!device.is_cpu()) return;
+  if (device.is_cuda()) {
+    cuda_backend::reset_peak_allocated(cuda_backend::index_of(device));
+    return;
+  }
   // "5" resets the peak RSS (VmHWM) to the current RSS (Linux >= 4.0).
   std::ofstream clear("/proc/self/clear_refs");
   if (clear) clear << "5";
 }
 
 double peak_memory_mb(torch::Device device) {
-  if (!device.is_cpu()) return NAN;
+  if (device.is_cuda()) return cuda_backend::peak_allocated_mb(cuda_backend::index_of(device));
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
