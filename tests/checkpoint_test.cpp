@@ -12,8 +12,8 @@
 #include <string>
 
 #include <gtest/gtest.h>
-#include <opencv2/imgcodecs.hpp>
 #include <torch/torch.h>
+#include <opencv2/imgcodecs.hpp>
 
 #include "checkpoint/checkpoint.hpp"
 #include "image_io/image_io.hpp"
@@ -49,10 +49,12 @@ class CheckpointTest : public ::testing::Test {
 
   // A tiny star_inn on haar_dwt, its ActNorm initialised by one training-mode
   // batch and its weights moved off their initial values.
-  std::shared_ptr<stegolab::StegoModel> make_model(const nlohmann::json& model_params = kModelParams) {
+  std::shared_ptr<stegolab::StegoModel> make_model(
+      const nlohmann::json& model_params = kModelParams) {
     stegolab::BuildContext context;
     context.image_size = kImageSize;
-    context.transform = registry().build<stegolab::Transform>("haar_dwt", kTransformParams, context);
+    context.transform =
+        registry().build<stegolab::Transform>("haar_dwt", kTransformParams, context);
     auto model = registry().build<stegolab::StegoModel>("star_inn", model_params, context);
     torch::manual_seed(7);
     model->train();
@@ -66,10 +68,12 @@ class CheckpointTest : public ::testing::Test {
   stegolab::CheckpointManifest manifest(const nlohmann::json& model_params = kModelParams) const {
     stegolab::CheckpointManifest m;
     m.components = {
-        {"transform", stegolab::component_entry("haar_dwt", registry().find("transform", "haar_dwt").info.version,
-                                                kTransformParams)},
-        {"model", stegolab::component_entry("star_inn", registry().find("model", "star_inn").info.version,
-                                            model_params)}};
+        {"transform",
+         stegolab::component_entry(
+             "haar_dwt", registry().find("transform", "haar_dwt").info.version, kTransformParams)},
+        {"model",
+         stegolab::component_entry("star_inn", registry().find("model", "star_inn").info.version,
+                                   model_params)}};
     m.image_size = kImageSize;
     m.epoch = 3;
     m.metrics = {{"rec_psnr", 12.5}};
@@ -137,7 +141,8 @@ TEST_F(CheckpointTest, ClearErrors) {
     stegolab::load_checkpoint(dir_, registry(), torch::kCPU);
     FAIL();
   } catch (const stegolab::CheckpointError& error) {
-    EXPECT_NE(std::string(error.what()).find("not a checkpoint"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("not a checkpoint"), std::string::npos)
+        << error.what();
   }
   // Weights of another model: saved with hidden 8, manifest says 16.
   auto model = make_model();
@@ -147,7 +152,8 @@ TEST_F(CheckpointTest, ClearErrors) {
     stegolab::load_checkpoint(dir_ / "wrong", registry(), torch::kCPU);
     FAIL();
   } catch (const stegolab::CheckpointError& error) {
-    EXPECT_NE(std::string(error.what()).find("does not hold weights of model 'star_inn'"), std::string::npos)
+    EXPECT_NE(std::string(error.what()).find("does not hold weights of model 'star_inn'"),
+              std::string::npos)
         << error.what();
   }
   // A plugin that is not installed is named.
@@ -165,9 +171,11 @@ TEST_F(CheckpointTest, ClearErrors) {
 TEST_F(CheckpointTest, ImageFilesRoundTripAndConvert) {
   const auto pixels = torch::randint(0, 256, {5, 7, 3}, torch::kUInt8);
   stegolab::write_image(dir_ / "a.png", pixels);
-  EXPECT_TRUE(torch::equal(stegolab::read_image(dir_ / "a.png", nullptr), pixels));  // PNG is lossless
+  EXPECT_TRUE(
+      torch::equal(stegolab::read_image(dir_ / "a.png", nullptr), pixels));  // PNG is lossless
   // Model range: uint8 -> [-1, 1] -> uint8 is the identity.
-  EXPECT_TRUE(torch::equal(stegolab::from_model_image(stegolab::to_model_image(pixels, torch::kCPU)), pixels));
+  EXPECT_TRUE(torch::equal(
+      stegolab::from_model_image(stegolab::to_model_image(pixels, torch::kCPU)), pixels));
   // Resizing to the same size is a no-op; other sizes give the asked shape.
   EXPECT_EQ(stegolab::resize_image(pixels, 10, 4).sizes(), torch::IntArrayRef({10, 4, 3}));
   // Grayscale files become RGB, with a note.
@@ -197,7 +205,8 @@ struct Run {
 };
 Run run(const std::string& arguments, const fs::path& dir) {
   const std::string command = std::string("'") + STEGOLAB_TEST_BINARY + "' " + arguments + " > '" +
-                              (dir / "out.txt").string() + "' 2> '" + (dir / "err.txt").string() + "'";
+                              (dir / "out.txt").string() + "' 2> '" + (dir / "err.txt").string() +
+                              "'";
   const int raw = std::system(command.c_str());
   auto slurp = [](const fs::path& file) {
     std::ifstream in(file);
@@ -214,31 +223,60 @@ TEST_F(CheckpointTest, EmbedAndExtractCommands) {
   stegolab::save_checkpoint(checkpoint, *model, manifest());
   // A 48x40 cover (resized to 32x32 with a note) and a secret of the trained size.
   stegolab::write_image(dir_ / "cover.png", torch::randint(0, 256, {40, 48, 3}, torch::kUInt8));
-  const auto gray = torch::randint(0, 256, {kImageSize, kImageSize, 1}, torch::kUInt8).expand({kImageSize, kImageSize, 3});
+  const auto gray = torch::randint(0, 256, {kImageSize, kImageSize, 1}, torch::kUInt8)
+                        .expand({kImageSize, kImageSize, 3});
   stegolab::write_image(dir_ / "secret.png", gray.contiguous());
-  const std::string common = "--checkpoint '" + checkpoint.string() + "' --plugin-path '" + STEGOLAB_TEST_PLUGIN_DIR + "'";
+  const std::string common =
+      "--checkpoint '" + checkpoint.string() + "' --plugin-path '" + STEGOLAB_TEST_PLUGIN_DIR + "'";
 
-  auto embed = run("embed " + common + " --cover '" + (dir_ / "cover.png").string() + "' --secret '" +
-                       (dir_ / "secret.png").string() + "' --out '" + (dir_ / "stego.png").string() + "'",
-                   dir_);
+  auto embed =
+      run("embed " + common + " --cover '" + (dir_ / "cover.png").string() + "' --secret '" +
+              (dir_ / "secret.png").string() + "' --out '" + (dir_ / "stego.png").string() + "'",
+          dir_);
   ASSERT_EQ(embed.status, 0) << embed.out << embed.err;
-  EXPECT_NE(embed.out.find("resized"), std::string::npos) << embed.out;
+  EXPECT_NE(embed.err.find("resized"), std::string::npos) << embed.err;
   EXPECT_NE(embed.out.find("PSNR"), std::string::npos) << embed.out;
   const auto stego = stegolab::read_image(dir_ / "stego.png", nullptr);
   EXPECT_EQ(stego.sizes(), torch::IntArrayRef({kImageSize, kImageSize, 3}));
 
-  auto extract = run("extract " + common + " --stego '" + (dir_ / "stego.png").string() + "' --out '" +
-                         (dir_ / "recovered.png").string() + "' --reference '" + (dir_ / "secret.png").string() + "'",
+  auto extract = run("extract " + common + " --stego '" + (dir_ / "stego.png").string() +
+                         "' --out '" + (dir_ / "recovered.png").string() + "' --reference '" +
+                         (dir_ / "secret.png").string() + "'",
                      dir_);
   ASSERT_EQ(extract.status, 0) << extract.out << extract.err;
   EXPECT_NE(extract.out.find("recovered vs reference: PSNR"), std::string::npos) << extract.out;
   EXPECT_EQ(stegolab::read_image(dir_ / "recovered.png", nullptr).sizes(),
             torch::IntArrayRef({kImageSize, kImageSize, 3}));
 
+  // --fit native: the stego keeps the cover's 48x40 (the secret is resized to
+  // it), and extraction runs at the stego's own size.
+  auto native = run("embed " + common + " --fit native --cover '" + (dir_ / "cover.png").string() +
+                        "' --secret '" + (dir_ / "secret.png").string() + "' --out '" +
+                        (dir_ / "native.png").string() + "'",
+                    dir_);
+  ASSERT_EQ(native.status, 0) << native.out << native.err;
+  EXPECT_NE(native.err.find("the cover's size"), std::string::npos) << native.err;
+  EXPECT_EQ(stegolab::read_image(dir_ / "native.png", nullptr).sizes(),
+            torch::IntArrayRef({40, 48, 3}));
+  auto native_back =
+      run("extract " + common + " --fit native --stego '" + (dir_ / "native.png").string() +
+              "' --out '" + (dir_ / "native_secret.png").string() + "'",
+          dir_);
+  ASSERT_EQ(native_back.status, 0) << native_back.out << native_back.err;
+  EXPECT_EQ(stegolab::read_image(dir_ / "native_secret.png", nullptr).sizes(),
+            torch::IntArrayRef({40, 48, 3}));
+  auto bad_fit =
+      run("extract " + common + " --fit stretch --stego '" + (dir_ / "native.png").string() +
+              "' --out '" + (dir_ / "z.png").string() + "'",
+          dir_);
+  EXPECT_NE(bad_fit.status, 0);
+  EXPECT_NE(bad_fit.err.find("--fit must be resize or native"), std::string::npos) << bad_fit.err;
+
   // A missing image: non-zero exit, one line naming the file.
-  auto missing = run("embed " + common + " --cover '" + (dir_ / "nope.png").string() + "' --secret '" +
-                         (dir_ / "secret.png").string() + "' --out '" + (dir_ / "x.png").string() + "'",
-                     dir_);
+  auto missing =
+      run("embed " + common + " --cover '" + (dir_ / "nope.png").string() + "' --secret '" +
+              (dir_ / "secret.png").string() + "' --out '" + (dir_ / "x.png").string() + "'",
+          dir_);
   EXPECT_NE(missing.status, 0);
   EXPECT_NE(missing.err.find("nope.png"), std::string::npos) << missing.err;
   EXPECT_EQ(std::count(missing.err.begin(), missing.err.end(), '\n'), 1) << missing.err;
@@ -248,8 +286,8 @@ TEST_F(CheckpointTest, EmbedAndExtractCommands) {
   unknown.components["model"]["plugin"] = "no_such_model";
   stegolab::save_checkpoint(dir_ / "unknown", *model, unknown);
   auto failed = run("extract --checkpoint '" + (dir_ / "unknown").string() + "' --plugin-path '" +
-                        STEGOLAB_TEST_PLUGIN_DIR + "' --stego '" + (dir_ / "stego.png").string() + "' --out '" +
-                        (dir_ / "y.png").string() + "'",
+                        STEGOLAB_TEST_PLUGIN_DIR + "' --stego '" + (dir_ / "stego.png").string() +
+                        "' --out '" + (dir_ / "y.png").string() + "'",
                     dir_);
   EXPECT_NE(failed.status, 0);
   EXPECT_NE(failed.err.find("no_such_model"), std::string::npos) << failed.err;

@@ -8,7 +8,7 @@
 
 #include "metrics/metric_accumulator.hpp"
 #include "metrics/metric_convention.hpp"
-#include "metrics/pixel_scale.hpp"
+#include "stegolab/pixel_scale.hpp"
 
 namespace stegolab {
 namespace {
@@ -120,14 +120,16 @@ TEST(MetricAccumulator, FloatPathIsUnroundedAndSuffixed) {
   EXPECT_EQ(accumulator.images("_float"), 1);
 }
 
-TEST(MetricAccumulator, NonFiniteRecoveryGivesNaNQualityAndCountsAsZeroForBer) {
+TEST(MetricAccumulator, NonFiniteRecoveryGivesNaNQualityAndWrongBits) {
+  // A black secret: reading NaN as pixel value 0 would score it perfect.
   const torch::Tensor secret = uniform(0);
-  const torch::Tensor recovered = torch::full_like(secret, NAN);
+  torch::Tensor recovered = secret.clone();
+  recovered.index_put_({0, 0, 0, 0}, NAN);  // one of the 3 * 16 * 16 values
   MetricAccumulator accumulator;
   accumulator.add(secret, secret, secret, recovered, true);
   const auto m = as_map(accumulator);
   EXPECT_TRUE(std::isnan(m.at("rec_psnr")));
-  EXPECT_EQ(m.at("ber"), 0.0);  // NaN is read as pixel value 0, which equals the secret
+  EXPECT_DOUBLE_EQ(m.at("ber"), 8.0 / (8.0 * static_cast<double>(secret.numel())));
 }
 
 TEST(MetricConventions, EveryProducedMetricIsDocumentedWithItsDirection) {

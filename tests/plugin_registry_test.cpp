@@ -13,8 +13,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/dataset.hpp"
@@ -169,6 +169,20 @@ TEST(PluginRegistry, GarbageFileIsNotASharedLibrary) {
   EXPECT_FALSE(contains(message, "\n")) << message;
 }
 
+TEST(PluginRegistry, TruncatedPluginIsACorruptFileNotACrash) {
+  // A real plugin cut short (an interrupted copy): its ELF header is intact,
+  // the rest is missing. The loader must refuse it with one line naming it.
+  const fs::path dir = scratch_dir();
+  const fs::path truncated = dir / ("truncated_" + kGood.filename().string());
+  fs::copy_file(kGood, truncated);
+  fs::resize_file(truncated, fs::file_size(kGood) / 3);
+  PluginRegistry registry;
+  const std::string message = load_error(registry, truncated);
+  EXPECT_TRUE(contains(message, truncated.string())) << message;
+  EXPECT_FALSE(contains(message, "\n")) << message;
+  EXPECT_TRUE(registry.components().empty());
+}
+
 TEST(PluginRegistry, DuplicateNameNamesBothFilesAndKeepsTheFirst) {
   PluginRegistry registry = good_registry();
   const std::string message = load_error(registry, kDuplicate);
@@ -267,8 +281,8 @@ TEST(PluginRegistry, BuildsALossWithTheResolvedParameters) {
   EXPECT_NEAR(value.terms[0].second.item<double>(), 0.625, 1e-7);
 
   // power defaults to 1: 3 * 0.5 = 1.5.
-  auto plain = registry.build<stegolab::Loss>(
-      "fixture_loss", {{"weight", 3}, {"log_terms", false}}, stegolab::BuildContext{});
+  auto plain = registry.build<stegolab::Loss>("fixture_loss", {{"weight", 3}, {"log_terms", false}},
+                                              stegolab::BuildContext{});
   const stegolab::LossValue plain_value = plain->compute(input);
   EXPECT_NEAR(plain_value.total.item<double>(), 1.5, 1e-7);
   EXPECT_TRUE(plain_value.terms.empty());
@@ -311,8 +325,9 @@ TEST(PluginRegistry, ResolveParamsFillsDefaults) {
   // Given values win over defaults.
   EXPECT_EQ(registry.resolve_params(loss, {{"weight", 1}, {"label", "l1"}})["label"], "l1");
   const auto& source = registry.find("dataset", "fixture_source");
-  EXPECT_EQ(registry.resolve_params(source, nullptr),
-            (json{{"count", 4}, {"size", 16}, {"shades", {0, 128, 255}}, {"extra", json::object()}}));
+  EXPECT_EQ(
+      registry.resolve_params(source, nullptr),
+      (json{{"count", 4}, {"size", 16}, {"shades", {0, 128, 255}}, {"extra", json::object()}}));
 }
 
 TEST(PluginRegistry, ResolveParamsRequiresRequiredOnes) {
@@ -326,7 +341,9 @@ TEST(PluginRegistry, ResolveParamsRequiresRequiredOnes) {
 TEST(PluginRegistry, ResolveParamsRejectsUnknownKeysWithASuggestion) {
   const PluginRegistry registry = good_registry();
   const auto& loss = registry.find("loss", "fixture_loss");
-  EXPECT_EQ(param_error_of([&] { registry.resolve_params(loss, {{"weight", 1}, {"pwoer", 2}}); }),
+  EXPECT_EQ(param_error_of([&] {
+              registry.resolve_params(loss, {{"weight", 1}, {"pwoer", 2}});
+            }),
             "loss 'fixture_loss': unknown parameter 'pwoer' (did you mean 'power'?); "
             "known: weight, power, log_terms, label");
   EXPECT_TRUE(contains(param_error_of([&] { registry.resolve_params(loss, json::array()); }),
@@ -346,7 +363,9 @@ TEST(PluginRegistry, ResolveParamsChecksEveryDocumentedType) {
       {&loss, {{"weight", "1"}}, "parameter 'weight' must be a number, got \"1\""},
       {&loss, {{"weight", 1}, {"power", "2"}}, "parameter 'power' must be an integer, got \"2\""},
       {&loss, {{"weight", 1}, {"power", 2.5}}, "parameter 'power' must be an integer, got 2.5"},
-      {&loss, {{"weight", 1}, {"log_terms", 1}}, "parameter 'log_terms' must be true or false, got 1"},
+      {&loss,
+       {{"weight", 1}, {"log_terms", 1}},
+       "parameter 'log_terms' must be true or false, got 1"},
       {&loss, {{"weight", 1}, {"label", 3}}, "parameter 'label' must be a string, got 3"},
       {&source, {{"shades", "grey"}}, "parameter 'shades' must be an array, got \"grey\""},
       {&source, {{"extra", json::array()}}, "parameter 'extra' must be an object, got []"},
@@ -377,8 +396,8 @@ std::string shell_quoted(const std::string& text) { return "'" + text + "'"; }
 // folders next to it and the given --plugin-path are searched.
 CommandResult run_stegolab(const std::string& arguments) {
   const fs::path err_file = scratch_dir() / "stderr.txt";
-  const std::string command = "env -u STEGOLAB_PLUGIN_PATH " + shell_quoted(STEGOLAB_TEST_BINARY) + " " +
-                              arguments + " 2>" + shell_quoted(err_file.string());
+  const std::string command = "env -u STEGOLAB_PLUGIN_PATH " + shell_quoted(STEGOLAB_TEST_BINARY) +
+                              " " + arguments + " 2>" + shell_quoted(err_file.string());
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
@@ -409,7 +428,8 @@ std::string line_with(const std::string& text, const std::string& part) {
 }
 
 TEST(PluginsCommand, ListsTheComponentsOfAPluginPath) {
-  const CommandResult result = run_stegolab("plugins --plugin-path " + shell_quoted((kFixtures / "good").string()));
+  const CommandResult result =
+      run_stegolab("plugins --plugin-path " + shell_quoted((kFixtures / "good").string()));
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   const std::string loss_line = line_with(result.out, "fixture_loss");
   EXPECT_TRUE(contains(loss_line, "loss")) << loss_line;
@@ -489,7 +509,8 @@ TEST(PluginsCommand, ShowUnknownNameFailsWithOneLine) {
 }
 
 TEST(PluginsCommand, BadPluginFileFailsAndIsReportedOnce) {
-  const CommandResult result = run_stegolab("plugins --plugin-path " + shell_quoted(kGarbage.string()));
+  const CommandResult result =
+      run_stegolab("plugins --plugin-path " + shell_quoted(kGarbage.string()));
   EXPECT_NE(result.exit_code, 0);
   std::vector<std::string> reports;
   for (const auto& line : lines_of(result.out + result.err)) {
@@ -503,8 +524,8 @@ TEST(PluginsCommand, MissingPluginPathFailsWithOneLine) {
   const std::string missing = (kFixtures / "no_such_folder").string();
   const CommandResult result = run_stegolab("plugins --plugin-path " + shell_quoted(missing));
   EXPECT_NE(result.exit_code, 0);
-  EXPECT_EQ(result.err, "stegolab plugins: error: --plugin-path " + missing +
-                            ": no such file or folder\n");
+  EXPECT_EQ(result.err,
+            "stegolab plugins: error: --plugin-path " + missing + ": no such file or folder\n");
 }
 
 }  // namespace

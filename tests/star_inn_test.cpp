@@ -80,7 +80,8 @@ TEST(StarInn, BlockStackIsExactlyInvertibleAfterTraining) {
     const auto cover = torch::rand({2, 3, 16, 16}) * 2 - 1;
     const auto secret = torch::rand({2, 3, 16, 16}) * 2 - 1;
     const auto embedding = model.embed(cover, secret);
-    const auto loss = torch::mse_loss(embedding.stego, cover) + torch::mse_loss(model.extract(embedding.stego), secret);
+    const auto loss = torch::mse_loss(embedding.stego, cover) +
+                      torch::mse_loss(model.extract(embedding.stego), secret);
     adam.zero_grad();
     loss.backward();
     adam.step();
@@ -107,7 +108,8 @@ TEST(StarInn, EmbedThenExactReverseWithTheLostHalfRecoversTheSecret) {
   const auto cover = torch::rand({1, 3, 16, 16}) * 2 - 1;
   const auto secret = torch::rand({1, 3, 16, 16}) * 2 - 1;
   const auto embedding = model.embed(cover, secret);
-  const auto x = model.run_blocks_inverse(torch::cat({model.to_coefficients(embedding.stego), embedding.lost}, 1));
+  const auto x = model.run_blocks_inverse(
+      torch::cat({model.to_coefficients(embedding.stego), embedding.lost}, 1));
   const auto recovered = model.from_coefficients(x.narrow(1, 12, 12), 16, 16);
   EXPECT_LT((recovered - secret).abs().max().item<double>(), 1e-4);
 }
@@ -131,9 +133,13 @@ TEST(StarInn, RecomputeModeGivesTheSameGradients) {
   const auto cover = torch::rand({2, 3, 16, 16}) * 2 - 1;
   const auto secret = torch::rand({2, 3, 16, 16}) * 2 - 1;
   const auto target = torch::rand({2, 3, 16, 16}) * 2 - 1;
+  // Embedding and extraction both run their stacks reversibly in recompute
+  // mode; the loss reaches the parameters through both, as in training.
   for (auto* model : {&standard, &recompute}) {
     const auto e = model->embed(cover, secret);
-    (torch::mse_loss(e.stego, target) + e.lost.pow(2).mean()).backward();
+    const auto recovered = model->extract(e.stego);
+    (torch::mse_loss(e.stego, target) + e.lost.pow(2).mean() + torch::mse_loss(recovered, secret))
+        .backward();
   }
   const auto recomputed = recompute.named_parameters();
   int compared = 0;
@@ -143,7 +149,7 @@ TEST(StarInn, RecomputeModeGivesTheSameGradients) {
     const auto& h = recomputed[p.key()].grad();
     ASSERT_TRUE(h.defined()) << p.key();
     const double scale = std::max(g.abs().max().item<double>(), 1e-6);
-    EXPECT_LT((g - h).abs().max().item<double>() / scale, 1e-3) << p.key();
+    EXPECT_LT((g - h).abs().max().item<double>() / scale, 1e-4) << p.key();
     ++compared;
   }
   EXPECT_EQ(compared, static_cast<int>(standard.parameters().size()));
@@ -154,7 +160,8 @@ TEST(StarInn, ParameterCountOfTheDefaultConfiguration) {
   // Defaults: 8 blocks, hidden 128; RGB through a one-level transform gives
   // 12 coefficient channels per image, so a block sees C = 24, halves of 12.
   const int64_t c = 24, half = 12, hidden = 128, blocks = 8;
-  const int64_t subnet = (half * hidden * 9 + hidden) + (hidden * hidden * 9 + hidden) + (hidden * half * 9 + half);
+  const int64_t subnet =
+      (half * hidden * 9 + hidden) + (hidden * hidden * 9 + hidden) + (hidden * half * 9 + half);
   const int64_t act_norm = 2 * c;  // bias + log-scale
   // L and U are stored as full CxC matrices (masked to their strict
   // triangles when used), plus log|s| of length C.
@@ -216,6 +223,33 @@ TEST(StarInn, ActNormInitialisationSurvivesSaveAndLoad) {
   EXPECT_FALSE(torch::allclose(fresh->named_parameters()["block0.act_norm.bias"], bias));
 }
 
+TEST(StarInn, RestoringAnUninitialisedStateInitialisesAgain) {
+  // The trainer's divergence guard may restore the state captured before the
+  // first batch: ActNorm must then initialise again from the next batch.
+  torch::manual_seed(6);
+  const nlohmann::json params{{"blocks", 1}, {"hidden", 8}};
+  auto model = build_model(params);
+  std::stringstream before_first_batch;
+  {
+    torch::serialize::OutputArchive archive;
+    model->save(archive);
+    archive.save_to(before_first_batch);
+  }
+  model->train();
+  const auto batch = torch::rand({2, 3, 16, 16}) * 2 - 1;
+  model->embed(batch, batch.flip(3));
+  ASSERT_EQ(model->named_buffers()["block0.act_norm.initialized"].item<int>(), 1);
+  {
+    torch::serialize::InputArchive archive;
+    archive.load_from(before_first_batch);
+    model->load(archive);
+  }
+  ASSERT_EQ(model->named_buffers()["block0.act_norm.initialized"].item<int>(), 0);
+  model->embed(batch, batch.flip(3));
+  EXPECT_EQ(model->named_buffers()["block0.act_norm.initialized"].item<int>(), 1);
+  EXPECT_GT(model->named_parameters()["block0.act_norm.bias"].abs().max().item<double>(), 1e-3);
+}
+
 TEST(StarInn, YcbcrResidualScalesLumaAndChromaOfTheChange) {
   torch::manual_seed(5);
   StarInnOptions options;
@@ -238,10 +272,14 @@ TEST(StarInn, YcbcrResidualScalesLumaAndChromaOfTheChange) {
   const auto change = bands.embed(cover, secret).stego - cover;
   const auto scaled = residual.embed(cover, secret).stego - cover;
   // Luma is linear: Y(scaled change) = k_y * Y(change) (BT.601 weights).
-  const auto luma = [](const torch::Tensor& t) { return 0.299 * t[0][0] + 0.587 * t[0][1] + 0.114 * t[0][2]; };
+  const auto luma = [](const torch::Tensor& t) {
+    return 0.299 * t[0][0] + 0.587 * t[0][1] + 0.114 * t[0][2];
+  };
   EXPECT_LT((luma(scaled) - 0.02 * luma(change)).abs().max().item<double>(), 1e-5);
   // Cb = -0.168736 R - 0.331264 G + 0.5 B is scaled by k_c = 0.06.
-  const auto cb = [](const torch::Tensor& t) { return -0.168736 * t[0][0] - 0.331264 * t[0][1] + 0.5 * t[0][2]; };
+  const auto cb = [](const torch::Tensor& t) {
+    return -0.168736 * t[0][0] - 0.331264 * t[0][1] + 0.5 * t[0][2];
+  };
   EXPECT_LT((cb(scaled) - 0.06 * cb(change)).abs().max().item<double>(), 1e-5);
   EXPECT_GT(luma(change).abs().max().item<double>(), 1e-2);
 }
@@ -266,7 +304,8 @@ TEST(StarInn, ClearErrors) {
   }
   context.transform = haar();
   context.channels = 1;
-  EXPECT_THROW(registry().build<stegolab::StegoModel>("star_inn", {{"composition", "ycbcr_residual"}}, context),
+  EXPECT_THROW(registry().build<stegolab::StegoModel>("star_inn",
+                                                      {{"composition", "ycbcr_residual"}}, context),
                stegolab::Error);
   EXPECT_THROW(build_model({{"memory", "cheap"}}), stegolab::ParamError);
 }

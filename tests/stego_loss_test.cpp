@@ -16,20 +16,33 @@ namespace {
 
 using stegolab::testing::HaarTestTransform;
 
-std::shared_ptr<stegolab::Loss> build_loss(const nlohmann::json& params) {
-  static stegolab::PluginRegistry registry = [] {
+stegolab::PluginRegistry& registry() {
+  static stegolab::PluginRegistry loaded = [] {
     stegolab::PluginRegistry r;
     r.discover({STEGOLAB_TEST_PLUGIN_DIR});
     return r;
   }();
+  return loaded;
+}
+
+std::shared_ptr<stegolab::Loss> build_loss(
+    const nlohmann::json& params,
+    std::shared_ptr<stegolab::Transform> transform = std::make_shared<HaarTestTransform>()) {
   stegolab::BuildContext context;
-  context.transform = std::make_shared<HaarTestTransform>();
-  return registry.build<stegolab::Loss>("stego_loss", params, context);
+  context.transform = std::move(transform);
+  return registry().build<stegolab::Loss>("stego_loss", params, context);
+}
+
+// A transform plugin, for the terms that must hold with the real ones too.
+std::shared_ptr<stegolab::Transform> plugin_transform(const std::string& name, int levels) {
+  return registry().build<stegolab::Transform>(name, {{"levels", levels}},
+                                               stegolab::BuildContext{});
 }
 
 // All terms off except those given.
 nlohmann::json only(nlohmann::json weights) {
-  nlohmann::json params{{"hide_start", 0.0}, {"hide_end", 0.0}, {"rec_mse", 0.0}, {"rec_ssim", 0.0}};
+  nlohmann::json params{
+      {"hide_start", 0.0}, {"hide_end", 0.0}, {"rec_mse", 0.0}, {"rec_ssim", 0.0}};
   for (const auto& item : weights.items()) params[item.key()] = item.value();
   return params;
 }
@@ -60,7 +73,8 @@ TEST(StegoLoss, HidingWeightRamp) {
   auto loss = build_loss({{"rec_mse", 0.0}, {"rec_ssim", 0.0}});
   auto in = input();
   in.stego = in.cover + 0.1;
-  for (const auto& [fraction, weight] : std::map<double, double>{{0.0, 2.0}, {0.35, 13.0}, {0.7, 24.0}, {1.0, 24.0}}) {
+  for (const auto& [fraction, weight] :
+       std::map<double, double>{{0.0, 2.0}, {0.35, 13.0}, {0.7, 24.0}, {1.0, 24.0}}) {
     in.progress.fraction = fraction;
     const auto value = loss->compute(in);
     EXPECT_NEAR(terms(value).at("hide_mse"), weight * 0.01, 1e-6) << "fraction " << fraction;
@@ -113,6 +127,30 @@ TEST(StegoLoss, WaveletAndLowFrequencyTerms) {
   const auto i = torch::arange(8).view({8, 1}), j = torch::arange(8).view({1, 8});
   in.recovered = (0.1 * (1 - 2 * ((i + j) % 2))).to(torch::kFloat32).expand({2, 3, 8, 8});
   EXPECT_NEAR(terms(loss->compute(in)).at("wavelet"), 0.06 * 0.04, 1e-7);
+}
+
+TEST(StegoLoss, WaveletTermOnAnIntegerTransformWorksOnPixelValues) {
+  // ilwt_haar keeps a constant image's value in LL at every level (s = floor((a+b)/2)).
+  // Pixels 100 vs 102: every LL, and the next coarser one, differs by 2/255 on the
+  // network's scale (integer coefficients / 255); detail bands are 0:
+  // (0.35 + 0.20) * (2/255)^2. Computing the coarser LL on the /255 scale would
+  // floor both to 0 and lose the 0.20 part.
+  auto loss = build_loss(only({{"wavelet", 1.0}}), plugin_transform("ilwt_haar", 2));
+  auto in = input(8);
+  in.secret = torch::full({2, 3, 8, 8}, 100.0 / 127.5 - 1.0);
+  in.recovered = torch::full({2, 3, 8, 8}, 102.0 / 127.5 - 1.0);
+  const double step = 2.0 / 255.0;
+  EXPECT_NEAR(terms(loss->compute(in)).at("wavelet"), 0.55 * step * step, 1e-9);
+}
+
+TEST(StegoLoss, WaveletDetailWeightsAreSharedByTheLevels) {
+  // Two levels of the orthonormal Haar plugin: a +-0.1 checkerboard lives in
+  // level 1's HH only (0.2 per coefficient); its weight is 0.06 / 2 levels.
+  auto loss = build_loss(only({{"wavelet", 1.0}}), plugin_transform("haar_dwt", 2));
+  auto in = input(8);
+  const auto i = torch::arange(8).view({8, 1}), j = torch::arange(8).view({1, 8});
+  in.recovered = (0.1 * (1 - 2 * ((i + j) % 2))).to(torch::kFloat32).expand({2, 3, 8, 8});
+  EXPECT_NEAR(terms(loss->compute(in)).at("wavelet"), 0.03 * 0.04, 1e-7);
 }
 
 TEST(StegoLoss, ZeroWeightTermsAreAbsentAndTotalIsTheirSum) {

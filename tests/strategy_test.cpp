@@ -132,7 +132,7 @@ TEST(StandardStrategy, AccumulationMatchesOneLargeBatch) {
     gradients[run] = torch::zeros_like(problem.weight);
     torch::Tensor sum = gradients[run];
     problem.weight.register_hook([sum](const torch::Tensor& g) { sum.add_(g); });
-    const StepReport report = strategy->step(split(whole, parts), problem.loss());
+    const StepReport report = strategy->step(split(whole, parts), problem.loss(), StepLimits{});
     EXPECT_TRUE(report.applied);
     losses[run] = report.loss;
     weights[run] = problem.weight.detach().clone();
@@ -152,7 +152,7 @@ TEST(StandardStrategy, ReportsMeanLossAndTermsOnDevice) {
   // Expected: the mean of the two micro-batch losses, computed before the step.
   double expected = 0;
   for (const auto& part : parts) expected += problem.loss()(part).total.item<double>() / 2;
-  const StepReport report = strategy->step(parts, problem.loss());
+  const StepReport report = strategy->step(parts, problem.loss(), StepLimits{});
   EXPECT_FALSE(report.loss.requires_grad());
   EXPECT_NEAR(report.loss.item<double>(), expected, 1e-6);
   ASSERT_EQ(report.terms.size(), 2u);
@@ -172,12 +172,37 @@ TEST(StandardStrategy, NonFiniteLossSkipsTheStep) {
     v.total = v.total * std::numeric_limits<float>::quiet_NaN();
     return v;
   };
-  const StepReport report = strategy->step({batch(2, 1)}, nan_loss);
+  const StepReport report = strategy->step({batch(2, 1)}, nan_loss, StepLimits{});
   EXPECT_TRUE(report.nonfinite);
+  EXPECT_FALSE(report.scaler_overflow);  // no loss scaling in fp32: a real divergence
+  EXPECT_TRUE(std::isnan(report.loss_value));
   EXPECT_FALSE(report.applied);
   EXPECT_TRUE(torch::equal(problem.weight.detach(), before));
   // A finite step afterwards moves the weights again.
-  EXPECT_TRUE(strategy->step({batch(2, 1)}, problem.loss()).applied);
+  EXPECT_TRUE(strategy->step({batch(2, 1)}, problem.loss(), StepLimits{}).applied);
+  EXPECT_FALSE(torch::equal(problem.weight.detach(), before));
+}
+
+TEST(StandardStrategy, LossAboveTheCeilingSkipsTheStepAndReportsTheLoss) {
+  TinyProblem problem(5);
+  auto strategy = build({});
+  strategy->setup(problem.setup());
+  const MicroBatch b = batch(2, 1);
+  const double loss = problem.loss()(b).total.item<double>();
+  ASSERT_GT(loss, 0.0);
+  const torch::Tensor before = problem.weight.detach().clone();
+  StepLimits limits;
+  limits.loss_ceiling = loss / 2;
+  const StepReport exploded = strategy->step({b}, problem.loss(), limits);
+  EXPECT_TRUE(exploded.exploded);
+  EXPECT_FALSE(exploded.nonfinite);
+  EXPECT_FALSE(exploded.applied);
+  EXPECT_NEAR(exploded.loss_value, loss, 1e-6 * loss);
+  EXPECT_TRUE(torch::equal(problem.weight.detach(), before));
+  limits.loss_ceiling = loss * 2;
+  const StepReport applied = strategy->step({b}, problem.loss(), limits);
+  EXPECT_FALSE(applied.exploded);
+  EXPECT_TRUE(applied.applied);
   EXPECT_FALSE(torch::equal(problem.weight.detach(), before));
 }
 
@@ -190,7 +215,7 @@ TEST(StandardStrategy, ClipNormCapsTheGradient) {
   ASSERT_GT(raw_norm, 0.1);  // otherwise the test would not exercise clipping
   auto strategy = build({{"clip_norm", 0.1}});
   strategy->setup(problem.setup());
-  ASSERT_TRUE(strategy->step({b}, problem.loss()).applied);
+  ASSERT_TRUE(strategy->step({b}, problem.loss(), StepLimits{}).applied);
   // The optimiser leaves .grad as the clipped gradient: raw * 0.1 / |raw|.
   const torch::Tensor clipped = problem.weight.grad();
   EXPECT_NEAR(clipped.norm().item<double>(), 0.1, 1e-5);
@@ -206,12 +231,14 @@ TEST(StandardStrategy, FollowsScheduleAndLearningRateFactor) {
   setup.schedule.gamma = 0.5;
   strategy->setup(setup);
   const MicroBatch b = batch(2, 4);
-  EXPECT_DOUBLE_EQ(strategy->step({b}, problem.loss()).learning_rate, 0.8);  // step 0
-  EXPECT_DOUBLE_EQ(strategy->step({b}, problem.loss()).learning_rate, 0.8);  // step 1
-  EXPECT_DOUBLE_EQ(strategy->step({b}, problem.loss()).learning_rate, 0.4);  // step 2
+  EXPECT_DOUBLE_EQ(strategy->step({b}, problem.loss(), StepLimits{}).learning_rate, 0.8);  // step 0
+  EXPECT_DOUBLE_EQ(strategy->step({b}, problem.loss(), StepLimits{}).learning_rate, 0.8);  // step 1
+  EXPECT_DOUBLE_EQ(strategy->step({b}, problem.loss(), StepLimits{}).learning_rate, 0.4);  // step 2
   strategy->scale_learning_rate(0.5);
-  EXPECT_DOUBLE_EQ(strategy->step({b}, problem.loss()).learning_rate, 0.2);   // step 3, x0.5
-  EXPECT_DOUBLE_EQ(strategy->step({b}, problem.loss()).learning_rate, 0.1);   // step 4, x0.5 persists
+  EXPECT_DOUBLE_EQ(strategy->step({b}, problem.loss(), StepLimits{}).learning_rate,
+                   0.2);  // step 3, x0.5
+  EXPECT_DOUBLE_EQ(strategy->step({b}, problem.loss(), StepLimits{}).learning_rate,
+                   0.1);  // step 4, x0.5 persists
 }
 
 TEST(StandardStrategy, Bf16OnCpuRunsUnderAutocast) {
@@ -227,15 +254,17 @@ TEST(StandardStrategy, Bf16OnCpuRunsUnderAutocast) {
     conv_dtype = torch::conv2d(b.cover, problem.weight, {}, 1, 1).scalar_type();
     return inner(b);
   };
-  const StepReport report = strategy->step({batch(2, 6)}, probe);
+  const StepReport report = strategy->step({batch(2, 6)}, probe, StepLimits{});
   EXPECT_TRUE(autocast_seen);
-  EXPECT_EQ(conv_dtype, torch::kBFloat16);  // autocast lowered the convolution
+  EXPECT_EQ(conv_dtype, torch::kBFloat16);              // autocast lowered the convolution
   EXPECT_FALSE(compat::autocast_enabled(torch::kCPU));  // restored after the step
   EXPECT_TRUE(report.applied);
   EXPECT_TRUE(std::isfinite(report.loss.item<double>()));
   EXPECT_EQ(problem.weight.scalar_type(), torch::kFloat);  // weights stay fp32
   bool eval_autocast = false;
-  strategy->evaluate([&] { eval_autocast = compat::autocast_enabled(torch::kCPU) && !torch::GradMode::is_enabled(); });
+  strategy->evaluate([&] {
+    eval_autocast = compat::autocast_enabled(torch::kCPU) && !torch::GradMode::is_enabled();
+  });
   EXPECT_TRUE(eval_autocast);
 }
 
@@ -255,7 +284,7 @@ TEST(StandardStrategy, SaveLoadRestoresOptimiserState) {
   TinyProblem original(21);
   auto first = build({});
   first->setup(original.setup(1e-2, 10));
-  for (int i = 0; i < 3; ++i) first->step({b}, original.loss());
+  for (int i = 0; i < 3; ++i) first->step({b}, original.loss(), StepLimits{});
   first->scale_learning_rate(0.5);
   torch::serialize::OutputArchive out;
   first->save(out);
@@ -278,9 +307,9 @@ TEST(StandardStrategy, SaveLoadRestoresOptimiserState) {
   auto third = build({});
   third->setup(fresh.setup(1e-2, 10));
 
-  const StepReport a = first->step({b}, original.loss());
-  const StepReport r = second->step({b}, resumed.loss());
-  third->step({b}, fresh.loss());
+  const StepReport a = first->step({b}, original.loss(), StepLimits{});
+  const StepReport r = second->step({b}, resumed.loss(), StepLimits{});
+  third->step({b}, fresh.loss(), StepLimits{});
   EXPECT_DOUBLE_EQ(r.learning_rate, a.learning_rate);  // step count and factor restored
   EXPECT_TRUE(torch::allclose(resumed.weight, original.weight, 1e-6, 1e-8));
   // Adam's moments matter: without them the update differs.

@@ -103,7 +103,8 @@ TEST(Transforms, KnownValuesOn2x2) {
   expect_values("ilwt_haar", make("ilwt_haar", 1)->forward(x).coefficients, {2, -2, -1, 0});
   // Reversible 5/3: d = x1 - floor((x0+x0)/2) = x1 - x0, s = x0 + floor((2d+2)/4).
   // Rows: [1,2] -> (1 + 1, 1) = (2, 1), [3,4] -> (4, 1).
-  // Columns: L = [2, 4] -> d = 2, s = 2 + floor(6/4) = 3; H = [1, 1] -> d = 0, s = 1 + floor(2/4) = 1.
+  // Columns: L = [2, 4] -> d = 2, s = 2 + floor(6/4) = 3; H = [1, 1] -> d = 0, s = 1 + floor(2/4)
+  // = 1.
   expect_values("ilwt53", make("ilwt53", 1)->forward(x).coefficients, {3, 2, 1, 0});
 }
 
@@ -160,10 +161,10 @@ TEST(Transforms, KnownValuesOn4x4OneAndTwoLevels) {
        {9.5, 6.5, 9, 6.5, 0.5, -1.5, 4, -0.5, -6.5, -3.5, 1, 5.5, 2.5, 0.5, 2, -1.5},
        {15.75, 0.25, 2.75, 0.25, 0.5, -1.5, 4, -0.5, -6.5, -3.5, 1, 5.5, 2.5, 0.5, 2, -1.5}},
       {"cdf53_dwt",
-       {4.3125, 3.84375, 5.15625, 4.359375, -2.375, 1.6875, -6, 1.25, 8.125, 5.25, 0.0625,
-        -3.625, 6.25, 4.5, 0, -3},
-       {4.41796875, 0.6796875, -0.6328125, -0.328125, -2.375, 1.6875, -6, 1.25, 8.125, 5.25,
-        0.0625, -3.625, 6.25, 4.5, 0, -3}},
+       {4.3125, 3.84375, 5.15625, 4.359375, -2.375, 1.6875, -6, 1.25, 8.125, 5.25, 0.0625, -3.625,
+        6.25, 4.5, 0, -3},
+       {4.41796875, 0.6796875, -0.6328125, -0.328125, -2.375, 1.6875, -6, 1.25, 8.125, 5.25, 0.0625,
+        -3.625, 6.25, 4.5, 0, -3}},
       {"ilwt_haar",
        {4, 3, 4, 3, 1, -2, 4, 0, -7, -4, 1, 5, 5, 1, 4, -3},
        {3, 0, 1, 0, 1, -2, 4, 0, -7, -4, 1, 5, 5, 1, 4, -3}},
@@ -255,8 +256,7 @@ TEST(Transforms, BandLayoutMatchesTheData) {
 TEST(Transforms, OddSizesPadByEdgeReplicationAndCropBack) {
   torch::manual_seed(1);
   const torch::Tensor x = eight_bit({2, 3, 3, 5});
-  const torch::Tensor padded =
-      torch::cat({x, x.narrow(3, 4, 1).expand({2, 3, 3, 3})}, 3);
+  const torch::Tensor padded = torch::cat({x, x.narrow(3, 4, 1).expand({2, 3, 3, 3})}, 3);
   const torch::Tensor replicated = torch::cat({padded, padded.narrow(2, 2, 1)}, 2);
   ASSERT_EQ(replicated.sizes(), torch::IntArrayRef({2, 3, 4, 8}));
   for (const auto& name : kAll) {
@@ -336,17 +336,17 @@ struct Range {
   double lo, hi;
 };
 Range lifting_low(Range r) {
-  return {std::ceil(1.25 * r.lo - 0.25 * r.hi - 0.25), std::floor(1.25 * r.hi - 0.25 * r.lo + 0.75)};
+  return {std::ceil(1.25 * r.lo - 0.25 * r.hi - 0.25),
+          std::floor(1.25 * r.hi - 0.25 * r.lo + 0.75)};
 }
 Range lifting_high(Range r) { return {r.lo - r.hi, r.hi - r.lo}; }
 
 TEST(Transforms, Ilwt53StaysWithinDocumentedBoundsOnEightBitInput) {
   // The table in docs/transforms.md, per level: bounds of LL, LH, HL, HH.
-  const double documented[4][4][2] = {
-      {{-160, 415}, {-383, 383}, {-382, 383}, {-510, 510}},
-      {{-520, 775}, {-863, 863}, {-862, 863}, {-1150, 1150}},
-      {{-1330, 1585}, {-1943, 1943}, {-1942, 1943}, {-2590, 2590}},
-      {{-3152, 3408}, {-4373, 4373}, {-4372, 4373}, {-5830, 5830}}};
+  const double documented[4][4][2] = {{{-160, 415}, {-383, 383}, {-382, 383}, {-510, 510}},
+                                      {{-520, 775}, {-863, 863}, {-862, 863}, {-1150, 1150}},
+                                      {{-1330, 1585}, {-1943, 1943}, {-1942, 1943}, {-2590, 2590}},
+                                      {{-3152, 3408}, {-4373, 4373}, {-4372, 4373}, {-5830, 5830}}};
   Range ll{0, 255};
   for (int level = 0; level < 4; ++level) {
     const Range low_w = lifting_low(ll), high_w = lifting_high(ll);
@@ -368,8 +368,8 @@ TEST(Transforms, Ilwt53StaysWithinDocumentedBoundsOnEightBitInput) {
           .to(torch::kFloat)
           .mul(255)
           .view({1, 1, 32, 32});
-  const torch::Tensor stripes = (torch::arange(32) % 2).to(torch::kFloat).mul(255).view({1, 1, 32, 1})
-                                    .expand({1, 1, 32, 32});
+  const torch::Tensor stripes =
+      (torch::arange(32) % 2).to(torch::kFloat).mul(255).view({1, 1, 32, 1}).expand({1, 1, 32, 32});
   const torch::Tensor images =
       torch::cat({eight_bit({14, 1, 32, 32}), checker, stripes.contiguous()}, 0);
   for (int levels = 1; levels <= 4; ++levels) {
@@ -414,11 +414,17 @@ TEST(Transforms, BatchEqualsPerImageAndBatchesOfDifferentSizesCoexist) {
     const auto transform = make(name, 2);
     const WaveletBands bands = transform->forward(batch);
     const torch::Tensor back = transform->inverse(bands);
+    const bool integer = transform->is_integer();
     for (int64_t i = 0; i < 8; ++i) {
       const WaveletBands single = transform->forward(batch.narrow(0, i, 1));
-      EXPECT_TRUE(torch::allclose(bands.coefficients.narrow(0, i, 1), single.coefficients, 0, 1e-4))
+      const torch::Tensor batched = bands.coefficients.narrow(0, i, 1);
+      const torch::Tensor batched_back = back.narrow(0, i, 1);
+      // Integer lifting is exact, so batching may not change a single bit.
+      EXPECT_TRUE(integer ? torch::equal(batched, single.coefficients)
+                          : torch::allclose(batched, single.coefficients, 0, 1e-4))
           << name << " image " << i;
-      EXPECT_TRUE(torch::allclose(back.narrow(0, i, 1), transform->inverse(single), 0, 1e-4))
+      EXPECT_TRUE(integer ? torch::equal(batched_back, transform->inverse(single))
+                          : torch::allclose(batched_back, transform->inverse(single), 0, 1e-4))
           << name << " image " << i;
     }
     // Two batches of different sizes in flight: no state is kept between calls.
@@ -427,8 +433,13 @@ TEST(Transforms, BatchEqualsPerImageAndBatchesOfDifferentSizesCoexist) {
     const WaveletBands second = transform->forward(other);
     const torch::Tensor second_back = transform->inverse(second);
     const torch::Tensor first_back = transform->inverse(first);
-    EXPECT_LT(relative_error(first_back, batch), 1e-5) << name;
-    EXPECT_LT(relative_error(second_back, other), 1e-5) << name;
+    if (integer) {
+      EXPECT_TRUE(torch::equal(first_back, batch)) << name;
+      EXPECT_TRUE(torch::equal(second_back, other)) << name;
+    } else {
+      EXPECT_LT(relative_error(first_back, batch), 1e-5) << name;
+      EXPECT_LT(relative_error(second_back, other), 1e-5) << name;
+    }
   }
 }
 
@@ -513,6 +524,78 @@ TEST(Transforms, FloatTransformsWorkInBfloat16) {
   }
 }
 
+TEST(Transforms, FloatTransformsWorkInFloat16) {
+  torch::manual_seed(12);
+  const torch::Tensor x = torch::rand({2, 3, 16, 16}) * 2 - 1;
+  for (const auto& name : kFloat) {
+    const auto transform = make(name, 2);
+    const WaveletBands bands = transform->forward(x.to(torch::kHalf));
+    EXPECT_EQ(bands.coefficients.scalar_type(), torch::kHalf) << name;
+    const torch::Tensor back = transform->inverse(bands);
+    EXPECT_EQ(back.scalar_type(), torch::kHalf) << name;
+    // fp16 keeps 11 significant bits: far tighter than bf16's 0.05.
+    EXPECT_LT((back.to(torch::kFloat) - x).abs().max().item<double>(), 5e-3) << name;
+  }
+}
+
+TEST(Transforms, FloatTransformsRunUnchangedUnderAutocast) {
+  // Autocast lowers matrix products and convolutions, not the element-wise
+  // lifting: the float transforms give the fp32 result inside a bf16 scope.
+  torch::manual_seed(13);
+  const torch::Tensor x = torch::rand({2, 3, 12, 10}) * 2 - 1;
+  for (const auto& name : kFloat) {
+    const auto transform = make(name, 2);
+    const WaveletBands reference = transform->forward(x);
+    compat::AutocastScope autocast(torch::kCPU, torch::kBFloat16);
+    const WaveletBands bands = transform->forward(x);
+    EXPECT_EQ(bands.coefficients.scalar_type(), torch::kFloat) << name;
+    EXPECT_TRUE(torch::allclose(bands.coefficients, reference.coefficients, 1e-6, 1e-6)) << name;
+    EXPECT_LT(relative_error(transform->inverse(bands), x), 1e-5) << name;
+  }
+}
+
+TEST(Transforms, ImageScaleMapsEightBitImagesToIntegerCoefficientsOver255) {
+  torch::manual_seed(14);
+  const torch::Tensor pixels = eight_bit({2, 3, 9, 12});
+  const torch::Tensor images = pixels / 127.5 - 1.0;  // the model's [-1, 1]
+  for (const auto& name : kAll) {
+    const auto transform = make(name, 2);
+    const WaveletBands scaled = transform->forward_images(images);
+    if (transform->is_integer()) {
+      // The integer transform of the 8-bit values, divided by 255.
+      const WaveletBands raw = transform->forward(pixels);
+      EXPECT_TRUE(torch::allclose(scaled.coefficients * 255.0, raw.coefficients, 0, 1e-3)) << name;
+      const torch::Tensor back_pixels = (transform->inverse_images(scaled) + 1.0) * 127.5;
+      EXPECT_TRUE(torch::equal(back_pixels.round(), pixels)) << name;
+    } else {
+      EXPECT_TRUE(torch::equal(scaled.coefficients, transform->forward(images).coefficients))
+          << name;
+    }
+    EXPECT_LT((transform->inverse_images(scaled) - images).abs().max().item<double>(), 1e-5)
+        << name;
+  }
+}
+
+TEST(Transforms, CoarserLLIsTheNextLevelsLL) {
+  // One more level of a 1-level transform's LL equals the LL of the same
+  // transform with 2 levels, on the image scale of forward_images().
+  torch::manual_seed(15);
+  const torch::Tensor images = eight_bit({2, 3, 12, 16}) / 127.5 - 1.0;
+  for (const auto& name : kAll) {
+    const auto one = make(name, 1);
+    const auto two = make(name, 2);
+    const torch::Tensor ll1 = one->forward_images(images).coefficients.narrow(1, 0, 3);
+    const torch::Tensor ll2 = two->forward_images(images).coefficients.narrow(1, 0, 3);
+    const torch::Tensor coarser = one->coarser_ll(ll1);
+    ASSERT_EQ(coarser.sizes(), ll2.sizes()) << name;
+    EXPECT_LT((coarser - ll2).abs().max().item<double>(), 1e-5) << name;
+  }
+  // Odd sizes are padded like forward() pads them.
+  const auto haar = make("haar_dwt", 1);
+  EXPECT_EQ(haar->coarser_ll(torch::zeros({1, 3, 5, 7})).sizes(),
+            (std::vector<int64_t>{1, 3, 3, 4}));
+}
+
 TEST(Transforms, IntegerTransformsStayExactWithBfloat16AndAutocast) {
   torch::manual_seed(11);
   // Integers up to 256 are exact in bf16.
@@ -589,7 +672,8 @@ TEST(Transforms, BenchCommandReportsEveryTransformAndTheBandwidth) {
       << bad_output;
   const auto [unknown_code, unknown_output] = run_stegolab("bench nonsense");
   EXPECT_EQ(unknown_code, 1);
-  EXPECT_NE(unknown_output.find("available: step matrix transforms"), std::string::npos) << unknown_output;
+  EXPECT_NE(unknown_output.find("available: step matrix transforms"), std::string::npos)
+      << unknown_output;
 }
 
 }  // namespace

@@ -4,11 +4,10 @@
 #include <string>
 #include <vector>
 
-#include <c10/core/DispatchKeySet.h>
-#include <c10/core/impl/LocalDispatchKeySet.h>
 #include <torch/torch.h>
 
 #include "stegolab/errors.hpp"
+#include "stegolab/torch_compat.hpp"
 
 namespace stegolab {
 
@@ -32,7 +31,10 @@ torch::Tensor gaussian_window(int64_t channels, const torch::Device& device) {
   auto g = torch::exp(-(coords * coords) / (2.0 * kSigma * kSigma));
   g = g / g.sum();
   auto window = torch::outer(g, g).to(torch::kFloat32);
-  return window.view({1, 1, kWindow, kWindow}).expand({channels, 1, kWindow, kWindow}).contiguous().to(device);
+  return window.view({1, 1, kWindow, kWindow})
+      .expand({channels, 1, kWindow, kWindow})
+      .contiguous()
+      .to(device);
 }
 
 }  // namespace
@@ -52,7 +54,7 @@ torch::Tensor ssim(const torch::Tensor& a, const torch::Tensor& b, double data_r
                 std::to_string(a.size(2)) + "x" + std::to_string(a.size(3)));
   }
   // The metric must not change with the caller's precision: keep autocast out.
-  c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::autocast_dispatch_keyset);
+  compat::AutocastExcludedScope no_autocast;
   const auto x = a.to(torch::kFloat32);
   const auto y = b.to(torch::kFloat32);
   const int64_t channels = x.size(1);

@@ -4,10 +4,10 @@
 
 #include <optional>
 
-#include <c10/core/impl/LocalDispatchKeySet.h>
 #include <torch/torch.h>
 
 #include "stegolab/errors.hpp"
+#include "stegolab/torch_compat.hpp"
 
 namespace stegolab {
 
@@ -73,8 +73,8 @@ WaveletBands Transform::forward(const torch::Tensor& images) const {
   }
   // Autocast must not lower the precision of integer lifting: its roundings are
   // only exact in fp32 or wider.
-  std::optional<c10::impl::ExcludeDispatchKeyGuard> no_autocast;
-  if (is_integer()) no_autocast.emplace(c10::autocast_dispatch_keyset);
+  std::optional<compat::AutocastExcludedScope> no_autocast;
+  if (is_integer()) no_autocast.emplace();
 
   const int64_t height = images.size(2);
   const int64_t width = images.size(3);
@@ -107,7 +107,8 @@ WaveletBands Transform::forward(const torch::Tensor& images) const {
 torch::Tensor Transform::inverse(const WaveletBands& bands) const {
   const torch::Tensor& coefficients = bands.coefficients;
   const int64_t per_channel = int64_t{1} << (2 * levels_);
-  if (!coefficients.defined() || coefficients.dim() != 4 || coefficients.size(1) % per_channel != 0 ||
+  if (!coefficients.defined() || coefficients.dim() != 4 ||
+      coefficients.size(1) % per_channel != 0 ||
       coefficients.size(2) != coefficient_size(bands.height) ||
       coefficients.size(3) != coefficient_size(bands.width)) {
     throw PluginError("transform '" + name() + "' (levels " + std::to_string(levels_) +
@@ -119,8 +120,8 @@ torch::Tensor Transform::inverse(const WaveletBands& bands) const {
                       std::to_string(coefficient_size(bands.height)) + ", " +
                       std::to_string(coefficient_size(bands.width)) + "]");
   }
-  std::optional<c10::impl::ExcludeDispatchKeyGuard> no_autocast;
-  if (is_integer()) no_autocast.emplace(c10::autocast_dispatch_keyset);
+  std::optional<compat::AutocastExcludedScope> no_autocast;
+  if (is_integer()) no_autocast.emplace();
 
   const torch::Tensor packed = coefficients.to(compute_dtype(coefficients, is_integer()));
   const int64_t channels = packed.size(1) / per_channel;
@@ -135,6 +136,59 @@ torch::Tensor Transform::inverse(const WaveletBands& bands) const {
     begin += count;
   }
   return current.narrow(2, 0, bands.height).narrow(3, 0, bands.width);
+}
+
+namespace {
+// Integer transforms work on 8-bit pixel values; their coefficients are
+// brought back to about the range of a float transform's (see transform.hpp).
+constexpr double kPixelScale = 127.5;
+constexpr double kIntegerCoefficientScale = 255.0;
+
+// Integer lifting on values that should be integers but carry float rounding
+// from a scaling (p / 127.5 - 1 for an 8-bit pixel p, c / 255 for a
+// coefficient c): its floor would turn 99.99999 into 99. Values within 1e-3 of
+// an integer are snapped to it, straight-through (gradients unchanged). The
+// snap is exact: v + (n - v) == n in floating point when n and v are that close.
+torch::Tensor snap_to_integers(const torch::Tensor& values) {
+  const torch::Tensor detached = values.detach();
+  const torch::Tensor nearest = detached.round();
+  const torch::Tensor snapped = torch::where((detached - nearest).abs() < 1e-3, nearest, detached);
+  return values + (snapped - detached);
+}
+
+// At least fp32, whatever autocast or the input dtype: see compute_dtype.
+torch::Tensor integer_scaled(const torch::Tensor& x, double offset, double scale) {
+  return snap_to_integers((x.to(compute_dtype(x, true)) + offset) * scale);
+}
+
+}  // namespace
+
+WaveletBands Transform::forward_images(const torch::Tensor& images) const {
+  if (!is_integer()) return forward(images);
+  WaveletBands bands = forward(integer_scaled(images, 1.0, kPixelScale));
+  bands.coefficients = bands.coefficients / kIntegerCoefficientScale;
+  return bands;
+}
+
+torch::Tensor Transform::inverse_images(const WaveletBands& bands) const {
+  if (!is_integer()) return inverse(bands);
+  const WaveletBands pixels{integer_scaled(bands.coefficients, 0.0, kIntegerCoefficientScale),
+                            bands.height, bands.width};
+  return inverse(pixels) / kPixelScale - 1.0;
+}
+
+torch::Tensor Transform::coarser_ll(const torch::Tensor& ll) const {
+  if (ll.dim() != 4) {
+    throw PluginError("transform '" + name() + "': coarser_ll() expects an NCHW band, got shape " +
+                      c10::str(ll.sizes()));
+  }
+  const double scale = is_integer() ? kIntegerCoefficientScale : 1.0;
+  std::optional<compat::AutocastExcludedScope> no_autocast;
+  if (is_integer()) no_autocast.emplace();
+  torch::Tensor current = is_integer() ? integer_scaled(ll, 0.0, scale) : ll;
+  current = replicate_to(current, 2, 2 * ((ll.size(2) + 1) / 2));
+  current = replicate_to(current, 3, 2 * ((ll.size(3) + 1) / 2));
+  return analyze(current).narrow(1, 0, ll.size(1)) / scale;
 }
 
 namespace {

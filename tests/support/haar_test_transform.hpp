@@ -13,7 +13,9 @@
 namespace stegolab::testing {
 
 // Each 2x2 block (a b / c d) maps to
-// LL = (a+b+c+d)/2, LH = (a-b+c-d)/2, HL = (a+b-c-d)/2, HH = (a-b-c+d)/2.
+// LL = (a+b+c+d)/2, LH = (a+b-c-d)/2, HL = (a-b+c-d)/2, HH = (a-b-c+d)/2,
+// with the plugins' naming: the first letter is the filter along the width,
+// the second along the height (LH: low along the width, high along the height).
 class HaarTestTransform : public stegolab::Transform {
  public:
   HaarTestTransform() : Transform(1) {}
@@ -22,7 +24,8 @@ class HaarTestTransform : public stegolab::Transform {
 
  protected:
   static torch::Tensor matrix(const torch::Tensor& like) {
-    return torch::tensor({1.0, 1.0, 1.0, 1.0, 1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0, -1.0, 1.0, -1.0, -1.0, 1.0},
+    return torch::tensor({1.0, 1.0, 1.0, 1.0, 1.0, 1.0, -1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0,
+                          -1.0, 1.0},
                          like.options())
                .view({4, 4}) *
            0.5;

@@ -15,17 +15,19 @@
 #include <string>
 #include <vector>
 
+#include <torch/types.h>
 #include <boost/dll/alias.hpp>
 #include <nlohmann/json.hpp>
-#include <torch/types.h>
 
 #include "stegolab/export.hpp"
 #include "stegolab/params.hpp"
 
 namespace stegolab {
 
-// Bump on any change to a struct or interface in this SDK.
-constexpr int kApiVersion = 1;
+// Bump on any change to a struct or interface in this SDK that a plugin
+// built against the old headers would misread (layouts, virtual functions).
+// 2: Strategy::step() takes StepLimits; StepReport carries the host loss.
+constexpr int kApiVersion = 2;
 
 // One documented parameter. The host rejects keys that are not documented and
 // values whose JSON type differs from `type`, and fills in `default_value`.
@@ -52,10 +54,10 @@ class Transform;
 // rather than from globals, so two trials can be built side by side.
 struct BuildContext {
   torch::Device device = torch::kCPU;
-  int64_t image_size = 0;      // square training images, pixels per side
-  int64_t channels = 3;        // image channels
-  uint64_t seed = 0;           // the trial's seed
-  int64_t epochs = 1;          // planned epochs of the trial (losses ramp weights over them)
+  int64_t image_size = 0;  // square training images, pixels per side
+  int64_t channels = 3;    // image channels
+  uint64_t seed = 0;       // the trial's seed
+  int64_t epochs = 1;      // planned epochs of the trial (losses ramp weights over them)
   std::shared_ptr<Transform> transform;  // set for models and losses
 };
 
@@ -79,15 +81,15 @@ PluginInfo stamp(PluginInfo info, const char* id) {
 // function returning its PluginInfo, `MakeFn` its factory:
 //   std::shared_ptr<Interface> MakeFn(const stegolab::Params&, const stegolab::BuildContext&)
 // Use it once per component, at namespace scope, in any source of the plugin.
-#define STEGOLAB_PLUGIN(Interface, Id, InfoFn, MakeFn)                                       \
-  static int stegolab_api_fn_##Id() { return ::stegolab::kApiVersion; }                     \
-  static ::stegolab::PluginInfo stegolab_info_fn_##Id() {                                   \
-    return ::stegolab::detail::stamp<Interface>(InfoFn(), #Id);                             \
-  }                                                                                         \
-  static std::shared_ptr<Interface> stegolab_make_fn_##Id(const ::stegolab::Params& params, \
-                                                          const ::stegolab::BuildContext& context) { \
-    return MakeFn(params, context);                                                         \
-  }                                                                                         \
-  BOOST_DLL_ALIAS_SECTIONED(stegolab_api_fn_##Id, stegolab_api_##Id, stegolab)              \
-  BOOST_DLL_ALIAS_SECTIONED(stegolab_info_fn_##Id, stegolab_info_##Id, stegolab)            \
+#define STEGOLAB_PLUGIN(Interface, Id, InfoFn, MakeFn)                             \
+  static int stegolab_api_fn_##Id() { return ::stegolab::kApiVersion; }            \
+  static ::stegolab::PluginInfo stegolab_info_fn_##Id() {                          \
+    return ::stegolab::detail::stamp<Interface>(InfoFn(), #Id);                    \
+  }                                                                                \
+  static std::shared_ptr<Interface> stegolab_make_fn_##Id(                         \
+      const ::stegolab::Params& params, const ::stegolab::BuildContext& context) { \
+    return MakeFn(params, context);                                                \
+  }                                                                                \
+  BOOST_DLL_ALIAS_SECTIONED(stegolab_api_fn_##Id, stegolab_api_##Id, stegolab)     \
+  BOOST_DLL_ALIAS_SECTIONED(stegolab_info_fn_##Id, stegolab_info_##Id, stegolab)   \
   BOOST_DLL_ALIAS_SECTIONED(stegolab_make_fn_##Id, stegolab_make_##Id, stegolab)

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,11 +60,24 @@ struct MicroBatch {
 // it runs under and what happens to the result.
 using LossFunction = std::function<LossValue(const MicroBatch&)>;
 
+// What the host's divergence guard asks of one step.
+struct StepLimits {
+  // A finite loss above this is an explosion: the step is not applied. The
+  // host sets it from the recent losses; infinity disables the check.
+  double loss_ceiling = std::numeric_limits<double>::infinity();
+};
+
 struct StepReport {
   bool applied = false;    // the optimiser stepped
   bool nonfinite = false;  // loss or gradients were inf/NaN: the step was skipped
-  torch::Tensor loss;      // detached scalar on the device: mean over micro-batches
-  std::vector<std::pair<std::string, torch::Tensor>> terms;  // same, per term
+  // The loss was finite but the fp16-scaled gradients overflowed: the step was
+  // skipped and the loss scale lowered. Routine while the scale settles, so
+  // the divergence guard does not count it (nonfinite is also set).
+  bool scaler_overflow = false;
+  bool exploded = false;  // the loss was above StepLimits::loss_ceiling: the step was skipped
+  torch::Tensor loss;     // detached scalar on the device: mean over micro-batches
+  double loss_value = std::numeric_limits<double>::quiet_NaN();  // the same, on the host
+  std::vector<std::pair<std::string, torch::Tensor>> terms;      // same, per term
   double learning_rate = 0.0;
   double loss_scale = 1.0;  // fp16 dynamic loss scale after this step (1 otherwise)
 };
@@ -74,9 +88,10 @@ class STEGOLAB_VISIBLE Strategy {
   virtual void setup(const StrategySetup& setup) = 0;
   // How many micro-batches make one optimiser step.
   virtual int64_t accumulation() const = 0;
-  // One optimiser step over accumulation() micro-batches.
-  virtual StepReport step(const std::vector<MicroBatch>& micro_batches,
-                          const LossFunction& loss) = 0;
+  // One optimiser step over accumulation() micro-batches. Whether to apply
+  // it needs the loss on the host; that is the step's one host synchronisation.
+  virtual StepReport step(const std::vector<MicroBatch>& micro_batches, const LossFunction& loss,
+                          const StepLimits& limits) = 0;
   // Runs `fn` under this strategy's precision without gradients (evaluation).
   virtual void evaluate(const std::function<void()>& fn) = 0;
   // The divergence guard lowers the learning rate after a restore.

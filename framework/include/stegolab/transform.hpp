@@ -31,8 +31,9 @@ struct WaveletBands {
 // are folded into channels by pixel_unshuffle (a permutation, so exactly
 // invertible); `channel_count` is C * 4^(levels - level) for them.
 struct BandSlice {
-  std::string name;  // "LL", "LH", "HL", "HH": first letter along the width, second along the height
-  int level = 1;     // 1 is the finest
+  std::string
+      name;       // "LL", "LH", "HL", "HH": first letter along the width, second along the height
+  int level = 1;  // 1 is the finest
   int64_t channel_begin = 0;
   int64_t channel_count = 0;
 };
@@ -47,6 +48,17 @@ class STEGOLAB_VISIBLE Transform {
   // dtype or autocast state: exactness is never traded for speed).
   WaveletBands forward(const torch::Tensor& images) const;
   torch::Tensor inverse(const WaveletBands& bands) const;
+
+  // The same for images NCHW in [-1, 1], on the scale a network and a loss
+  // work with: float transforms see the images as they are; integer
+  // transforms see 0..255 pixel values (so an 8-bit image gives integer
+  // coefficients) and their coefficients are divided by 255, which keeps both
+  // kinds at similar magnitudes. inverse_images() returns [-1, 1] images.
+  WaveletBands forward_images(const torch::Tensor& images) const;
+  torch::Tensor inverse_images(const WaveletBands& bands) const;
+  // One more analysis level of an LL band on forward_images()'s scale:
+  // [N, C, h, w] -> the LL band of that, [N, C, ceil(h/2), ceil(w/2)].
+  torch::Tensor coarser_ll(const torch::Tensor& ll) const;
 
   // The layout of forward()'s channels for `channels` input channels:
   // LL of the coarsest level first, then LH, HL, HH from coarsest to finest.

@@ -13,8 +13,8 @@
 
 #include "batch_finder/batch_search.hpp"
 #include "data/dataset_splits.hpp"
-#include "metrics/pixel_scale.hpp"
 #include "stegolab/errors.hpp"
+#include "stegolab/pixel_scale.hpp"
 #include "trainer/peak_memory.hpp"
 #include "trainer/trial_components.hpp"
 
@@ -38,13 +38,16 @@ double measure_probe(ComponentFactory& factory, const TrialSpec& trial, torch::D
     const int64_t channels = components.source->channels();
     const int64_t size = components.source->image_size();
     const auto options = torch::TensorOptions().dtype(torch::kFloat).device(device);
-    auto images = [&](int64_t n) { return torch::rand({n, channels, size, size}, options) * 2 - 1; };
+    auto images = [&](int64_t n) {
+      return torch::rand({n, channels, size, size}, options) * 2 - 1;
+    };
 
     const int64_t accumulation = std::max<int64_t>(1, components.strategy->accumulation());
     std::vector<MicroBatch> micro;
     for (int64_t i = 0; i < accumulation; ++i) micro.push_back({images(batch), images(batch)});
     components.model->train();
-    components.strategy->step(micro, training_loss(*components.model, *components.loss, {}));
+    components.strategy->step(micro, training_loss(*components.model, *components.loss, {}),
+                              StepLimits{});
     micro.clear();
 
     // The evaluation pass of a real trial (embed, 8-bit stego, extract).
@@ -79,17 +82,18 @@ BatchFinderResult find_largest_batch(ComponentFactory& factory, const TrialSpec&
   if (options.margin < 0) throw Error("batch finder: the safety margin must not be negative");
   const torch::Device device(trial.train.device);
   BatchFinderResult result;
-  result.budget_mb = device.is_cpu()
-                         ? (options.budget_bytes > 0 ? options.budget_bytes : default_memory_budget_bytes()) /
-                               (1024.0 * 1024.0)
-                         : NAN;
+  result.budget_mb = device.is_cpu() ? (options.budget_bytes > 0 ? options.budget_bytes
+                                                                 : default_memory_budget_bytes()) /
+                                           (1024.0 * 1024.0)
+                                     : NAN;
   result.limit = options.max_batch;
   if (result.limit < 1) {
     BuildContext context;
     context.device = torch::kCPU;
     context.seed = trial.seed;
     const auto source = factory.make_source(trial.data, context);
-    result.limit = std::max<int64_t>(1, make_dataset_splits(source->size(), trial.split, trial.seed).train.size(0));
+    result.limit = std::max<int64_t>(
+        1, make_dataset_splits(source->size(), trial.split, trial.seed).train.size(0));
   }
 
   const auto fits = [&](int64_t batch) {
@@ -98,7 +102,8 @@ BatchFinderResult find_largest_batch(ComponentFactory& factory, const TrialSpec&
     probe.needed_mb = NAN;
     try {
       probe.needed_mb = measure_probe(factory, trial, device, batch);
-      probe.fits = device.is_cpu() ? probe.needed_mb * (1.0 + options.margin) <= result.budget_mb : true;
+      probe.fits =
+          device.is_cpu() ? probe.needed_mb * (1.0 + options.margin) <= result.budget_mb : true;
     } catch (const c10::OutOfMemoryError&) {
       probe.note = "out of memory";
     } catch (const std::bad_alloc&) {
@@ -106,8 +111,10 @@ BatchFinderResult find_largest_batch(ComponentFactory& factory, const TrialSpec&
     }
     if (options.log) {
       *options.log << "  batch " << std::setw(5) << batch << ": "
-                   << (std::isnan(probe.needed_mb) ? std::string("-")
-                                                   : std::to_string(static_cast<int64_t>(std::lround(probe.needed_mb))) + " MiB")
+                   << (std::isnan(probe.needed_mb)
+                           ? std::string("-")
+                           : std::to_string(static_cast<int64_t>(std::lround(probe.needed_mb))) +
+                                 " MiB")
                    << (probe.fits ? " fits" : " does not fit")
                    << (probe.note.empty() ? "" : " (" + probe.note + ")") << "\n"
                    << std::flush;
@@ -138,8 +145,9 @@ BatchFinderResult find_largest_batch(ComponentFactory& factory, const TrialSpec&
   // The allocator's cache and fragmentation are invisible to a no-OOM test:
   // keep the margin off the largest batch that ran.
   if (!device.is_cpu()) {
-    result.batch = std::max<int64_t>(1, static_cast<int64_t>(std::floor(
-                                            static_cast<double>(search.largest) / (1.0 + options.margin))));
+    result.batch =
+        std::max<int64_t>(1, static_cast<int64_t>(std::floor(static_cast<double>(search.largest) /
+                                                             (1.0 + options.margin))));
   }
   return result;
 }

@@ -77,7 +77,8 @@ StepBenchmarkResult run_step_benchmark(ComponentFactory& factory, const TrialSpe
     progress.epochs = 1;
     progress.fraction = static_cast<double>(step) / static_cast<double>(total_steps);
     const auto begin = Clock::now();
-    components.strategy->step(micro, training_loss(*components.model, *components.loss, progress));
+    components.strategy->step(micro, training_loss(*components.model, *components.loss, progress),
+                              StepLimits{});
     synchronize(device);
     if (step >= options.warmup) {
       result.step_seconds.push_back(std::chrono::duration<double>(Clock::now() - begin).count());

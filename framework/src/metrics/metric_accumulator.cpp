@@ -2,9 +2,9 @@
 
 #include <torch/torch.h>
 
-#include "metrics/pixel_scale.hpp"
 #include "stegolab/errors.hpp"
 #include "stegolab/image_quality.hpp"
+#include "stegolab/pixel_scale.hpp"
 
 namespace stegolab {
 
@@ -72,18 +72,20 @@ void MetricAccumulator::add(const torch::Tensor& cover, const torch::Tensor& sec
   add_quality("hide", cover_px, to_pixel_scale(stego, quantize), suffix);
   add_quality("rec", secret_px, to_pixel_scale(recovered, quantize), suffix);
 
-  // BER is defined on 8-bit values whatever the path; a NaN recovery reads as
-  // pixel value 0 (and +-inf as 255 / 0) rather than going through an
-  // undefined float-to-uint8 cast.
+  // BER is defined on 8-bit values whatever the path. A NaN recovery has no
+  // bits to compare: all 8 of its bits count as wrong (never as a lucky 0);
+  // +-inf saturate to 255 / 0 like any out-of-range value.
   const torch::Tensor secret_8 = secret_px.to(torch::kByte);
+  const torch::Tensor lost = torch::isnan(recovered).flatten();
   const torch::Tensor recovered_8 =
       to_pixel_scale(recovered.nan_to_num(-1.0, 1.0, -1.0), true).to(torch::kByte);
   const torch::Tensor differing = torch::bitwise_xor(secret_8, recovered_8).flatten();
   if (!popcount_.defined() || popcount_.device() != differing.device()) {
     popcount_ = popcount_table(differing.device());
   }
+  const torch::Tensor per_value = popcount_.index_select(0, differing.to(torch::kLong));
   const torch::Tensor bit_errors =
-      popcount_.index_select(0, differing.to(torch::kLong)).sum();
+      torch::where(lost, torch::full_like(per_value, 8), per_value).sum();
   accumulate("ber" + suffix, bit_errors, 8.0 * static_cast<double>(secret.numel()));
 }
 

@@ -13,6 +13,9 @@ struct MetricConvention {
   std::string description;  // how it is computed, including averaging and caps
   std::string unit;         // "dB", "", "0-255", "fraction", "images/s", ...
   std::string better;       // "higher" | "lower" | "" (neither, e.g. the learning rate)
+  std::string range;  // the values it can take, e.g. "0-100" (PSNR, capped), "0-1"; "" unbounded
+  std::string colour_space;  // image metrics: "RGB" or "Y (BT.601 full range)"; "" otherwise
+  std::string quantised;     // image metrics: "8-bit" or "float"; "" otherwise
 };
 
 // Every metric the trainer and the metrics module produce.

@@ -183,8 +183,11 @@ RunSummary SweepRunner::run() {
                              ? resolve_device(trial.train.device, spec_.file + ": train.device")
                              : resolve_device(options_.device, "--device");
     trial.resolved["train"]["device"] = trial.train.device;
-    torch::set_num_threads(resolve_thread_count(options_.threads, std::getenv("STEGOLAB_THREADS"),
-                                                trial.train.threads));
+    // The trial carries the resolved count (--threads, then STEGOLAB_THREADS,
+    // then the file), so building its components cannot undo the command line.
+    trial.train.threads =
+        resolve_thread_count(options_.threads, std::getenv("STEGOLAB_THREADS"), trial.train.threads);
+    torch::set_num_threads(static_cast<int>(trial.train.threads));
 
     // train.batch_size "auto": measured on this machine before the trial
     // runs, so the database records the batch that was actually used.

@@ -187,6 +187,7 @@ ExperimentSchema::ExperimentSchema() {
   rules_.push_back(int_at_least("train.max_nonfinite_steps", 1, train.max_nonfinite_steps));
   rules_.push_back(int_at_least("train.max_restores", 0, train.max_restores));
   rules_.push_back(number_in("train.restore_lr_factor", 0, true, 1, false, train.restore_lr_factor));
+  rules_.push_back(number_in("train.explode_factor", 0, false, inf, false, train.explode_factor));
 
   rules_.push_back(int_at_least("eval.every", 1, eval.every));
   rules_.push_back(int_at_least("eval.batch_size", 1, eval.batch_size));

@@ -164,6 +164,7 @@ TrialSpec make_trial(const json& doc, const std::string& name, const SweepPoint&
   t.max_nonfinite_steps = train.at("max_nonfinite_steps").get<int64_t>();
   t.max_restores = train.at("max_restores").get<int64_t>();
   t.restore_lr_factor = train.at("restore_lr_factor").get<double>();
+  t.explode_factor = train.at("explode_factor").get<double>();
 
   const json& eval = doc.at("eval");
   trial.eval.every = eval.at("every").get<int64_t>();

@@ -39,6 +39,7 @@ struct TrainSettings {
   int64_t max_nonfinite_steps = 3;  // divergence guard: consecutive skipped steps before a restore
   int64_t max_restores = 3;         // restores before the trial is marked failed
   double restore_lr_factor = 0.5;   // learning rate multiplier after each restore
+  double explode_factor = 20.0;     // a loss above this times the recent median is an explosion; 0: off
 };
 
 struct EvalSettings {

@@ -14,8 +14,9 @@
 #include "device/trial_utilisation.hpp"
 #include "metrics/metric_accumulator.hpp"
 #include "metrics/metric_convention.hpp"
-#include "metrics/pixel_scale.hpp"
 #include "stegolab/errors.hpp"
+#include "stegolab/pixel_scale.hpp"
+#include "trainer/loss_ceiling.hpp"
 #include "trainer/peak_memory.hpp"
 #include "trainer/progress_line.hpp"
 #include "trainer/trial_components.hpp"
@@ -112,8 +113,7 @@ class TrialExecution {
         trial_(trial),
         run_(run),
         sink_(sink),
-        progress_(*options.out,
-                  options.live_progress && ProgressLine::is_terminal(*options.out),
+        progress_(*options.out, options.live_progress && ProgressLine::is_terminal(*options.out),
                   "[" + (trial.key.empty() ? trial.experiment : trial.key) + "]") {}
 
   TrialOutcome execute();
@@ -162,9 +162,12 @@ class TrialExecution {
   bool higher_is_better_ = true;
 
   StateSnapshot good_state_;
-  int64_t consecutive_nonfinite_ = 0;
+  LossCeiling loss_ceiling_;
+  int64_t consecutive_bad_ = 0;
   int64_t restores_ = 0;
   int64_t nonfinite_total_ = 0;
+  int64_t exploded_total_ = 0;
+  int64_t overflow_total_ = 0;
   std::optional<double> best_value_;
   int64_t best_epoch_ = -1;
 
@@ -213,6 +216,7 @@ void TrialExecution::plan() {
                        "' is not a validation metric (e.g. rec_psnr, hide_ssim, ber)");
   }
   higher_is_better_ = convention->better == "higher";
+  loss_ceiling_ = LossCeiling(trial_.train.explode_factor);
 
   splits_ = make_dataset_splits(source_->size(), trial_.split, trial_.seed);
   batch_size_ = trial_.train.batch_size;
@@ -257,12 +261,14 @@ void TrialExecution::on_divergence(int64_t epoch, const std::string& reason) {
   good_state_.restore(*model_, *strategy_, device_);
   strategy_->scale_learning_rate(trial_.train.restore_lr_factor);
   ++restores_;
-  consecutive_nonfinite_ = 0;
+  consecutive_bad_ = 0;
   // The next restore returns here, with the lowered learning rate kept.
   good_state_.capture(*model_, *strategy_);
-  const std::string message = reason + "; restored the last good state and scaled the "
-                              "learning rate by " + std::to_string(trial_.train.restore_lr_factor) +
-                              " (restore " + std::to_string(restores_) + " of " +
+  const std::string message = reason +
+                              "; restored the last good state and scaled the "
+                              "learning rate by " +
+                              std::to_string(trial_.train.restore_lr_factor) + " (restore " +
+                              std::to_string(restores_) + " of " +
                               std::to_string(trial_.train.max_restores) + ")";
   sink_.on_event(epoch, "divergence_restore", message);
   progress_.message("epoch " + std::to_string(epoch + 1) + ": " + message);
@@ -272,14 +278,17 @@ bool TrialExecution::train_epoch(int64_t epoch, std::vector<MetricRow>& rows) {
   model_->train();
   const int64_t epochs = trial_.train.epochs;
   const int64_t micro_batches = steps_per_epoch_ * accumulation_;
-  BatchPipeline pipeline(source_, device_, /*augment=*/true,
-                         epoch_pairs(splits_.train, trial_.seed, epoch, micro_batches * batch_size_),
-                         batch_size_, /*drop_last=*/true);
+  BatchPipeline pipeline(
+      source_, device_, /*augment=*/true,
+      epoch_pairs(splits_.train, trial_.seed, epoch, micro_batches * batch_size_), batch_size_,
+      /*drop_last=*/true);
 
-  torch::Tensor loss_sum = torch::zeros({}, torch::dtype(torch::kDouble).device(device_));
+  double loss_sum = 0.0;
   TermSums term_sums;
   int64_t applied = 0;
   int64_t nonfinite = 0;
+  int64_t exploded = 0;
+  int64_t overflows = 0;
   double last_lr = NAN;
   const auto epoch_begin = Clock::now();
 
@@ -298,61 +307,83 @@ bool TrialExecution::train_epoch(int64_t epoch, std::vector<MetricRow>& rows) {
     progress.fraction = static_cast<double>(epoch * steps_per_epoch_ + step) /
                         static_cast<double>(epochs * steps_per_epoch_);
     const LossFunction closure = training_loss(*model_, *loss_, progress);
-    const StepReport report = strategy_->step(micro, closure);
+    StepLimits limits;
+    limits.loss_ceiling = loss_ceiling_.ceiling();
+    const StepReport report = strategy_->step(micro, closure, limits);
     last_lr = report.learning_rate;
     train_images_ += batch_size_ * accumulation_;
     ++train_steps_;
 
-    if (report.nonfinite) {
+    // fp16 loss-scale overflows are the scaler finding its level, not a
+    // diverging model: skipped, counted, but not held against the trial.
+    const bool bad = (report.nonfinite && !report.scaler_overflow) || report.exploded;
+    if (report.scaler_overflow) {
+      ++overflows;
+      ++overflow_total_;
+    } else if (report.nonfinite) {
       ++nonfinite;
       ++nonfinite_total_;
-      if (++consecutive_nonfinite_ >= trial_.train.max_nonfinite_steps) {
-        on_divergence(epoch, std::to_string(consecutive_nonfinite_) +
-                                 " consecutive non-finite steps (train.max_nonfinite_steps)");
+    }
+    if (report.exploded) {
+      ++exploded;
+      ++exploded_total_;
+    }
+    if (bad) {
+      if (++consecutive_bad_ >= trial_.train.max_nonfinite_steps) {
+        on_divergence(epoch,
+                      std::to_string(consecutive_bad_) +
+                          " consecutive non-finite or exploded steps (train.max_nonfinite_steps)");
       }
-    } else {
-      consecutive_nonfinite_ = 0;
+    } else if (report.applied) {
+      consecutive_bad_ = 0;
       ++applied;
-      loss_sum = loss_sum + report.loss.detach().to(torch::kDouble);
+      loss_sum += report.loss_value;
+      loss_ceiling_.add(report.loss_value);
       for (const auto& [name, value] : report.terms) term_sums.add(name, value);
     }
 
     if (progress_.due()) {
-      // The one host sync of this step, and only every ~0.25 s / ~10 s.
-      const double loss = report.loss.defined() ? report.loss.item<double>() : NAN;
       const double elapsed = seconds_since(epoch_begin);
       const double rate = static_cast<double>((step + 1) * batch_size_ * accumulation_) / elapsed;
       const double steps_left = static_cast<double>((epochs - epoch) * steps_per_epoch_ - step - 1);
-      progress_.update(epoch, epochs, step + 1, steps_per_epoch_, loss, rate,
+      progress_.update(epoch, epochs, step + 1, steps_per_epoch_, report.loss_value, rate,
                        steps_left * elapsed / static_cast<double>(step + 1));
     }
   }
 
-  // One host transfer for the epoch's means.
-  std::vector<torch::Tensor> sums = {loss_sum};
-  for (const auto& [name, sum] : term_sums.sums()) sums.push_back(sum);
-  const torch::Tensor host = torch::stack(sums).cpu();
+  // One host transfer for the epoch's term means.
+  std::vector<double> term_means;
+  if (!term_sums.sums().empty()) {
+    std::vector<torch::Tensor> sums;
+    for (const auto& [name, sum] : term_sums.sums()) sums.push_back(sum);
+    const torch::Tensor host = torch::stack(sums).cpu();
+    for (int64_t i = 0; i < host.size(0); ++i) term_means.push_back(host[i].item<double>());
+  }
   const double epoch_seconds = seconds_since(epoch_begin);
+  const double epoch_wait = pipeline.wait_seconds();
   train_seconds_ += epoch_seconds;
-  data_wait_seconds_ += pipeline.wait_seconds();
+  data_wait_seconds_ += epoch_wait;
 
   const double divisor = applied > 0 ? static_cast<double>(applied) : NAN;
-  const double mean_loss = host[0].item<double>() / divisor;
+  const double mean_loss = loss_sum / divisor;
   rows.push_back({epoch, "train", "loss", mean_loss});
-  for (std::size_t i = 0; i < term_sums.sums().size(); ++i) {
-    rows.push_back({epoch, "train", "loss/" + term_sums.sums()[i].first,
-                    host[static_cast<int64_t>(i) + 1].item<double>() / divisor});
+  for (std::size_t i = 0; i < term_means.size(); ++i) {
+    rows.push_back({epoch, "train", "loss/" + term_sums.sums()[i].first, term_means[i] / divisor});
   }
+  const auto steps = static_cast<double>(steps_per_epoch_);
   rows.push_back({epoch, "train", "lr", last_lr});
   rows.push_back({epoch, "train", "images_per_s",
-                  static_cast<double>(steps_per_epoch_ * batch_size_ * accumulation_) /
-                      epoch_seconds});
+                  steps * static_cast<double>(batch_size_ * accumulation_) / epoch_seconds});
+  rows.push_back({epoch, "train", "step_time_ms", 1000.0 * (epoch_seconds - epoch_wait) / steps});
+  rows.push_back({epoch, "train", "data_wait_ms", 1000.0 * epoch_wait / steps});
   rows.push_back({epoch, "train", "nonfinite_steps", static_cast<double>(nonfinite)});
+  rows.push_back({epoch, "train", "exploded_steps", static_cast<double>(exploded)});
+  rows.push_back({epoch, "train", "overflow_steps", static_cast<double>(overflows)});
 
   if (!std::isfinite(mean_loss)) {
     on_divergence(epoch, applied == 0 ? "no finite optimiser step in the epoch"
                                       : "the epoch's mean loss is not finite");
-  } else if (consecutive_nonfinite_ == 0) {
+  } else if (consecutive_bad_ == 0) {
     good_state_.capture(*model_, *strategy_);
   }
   return true;
@@ -390,8 +421,12 @@ std::vector<std::pair<std::string, double>> TrialExecution::evaluate(const torch
     }
   }
   std::vector<std::pair<std::string, double>> means = metrics.means();
-  eval_seconds_ += seconds_since(begin);
+  const double seconds = seconds_since(begin);
+  eval_seconds_ += seconds;
   eval_images_ += metrics.images();
+  means.emplace_back("images_per_s", static_cast<double>(metrics.images()) / seconds);
+  // The secret is a whole image the size of the cover: 8 bits per channel per pixel.
+  means.emplace_back("payload_bpp", 8.0 * static_cast<double>(source_->channels()));
   model_->train();
   in_evaluation_ = false;
   return means;
@@ -436,8 +471,8 @@ Throughput TrialExecution::throughput() const {
   Throughput t;
   if (train_steps_ > 0 && train_seconds_ > 0) {
     t.train_images_per_s = static_cast<double>(train_images_) / train_seconds_;
-    t.step_time_ms = 1000.0 * (train_seconds_ - data_wait_seconds_) /
-                     static_cast<double>(train_steps_);
+    t.step_time_ms =
+        1000.0 * (train_seconds_ - data_wait_seconds_) / static_cast<double>(train_steps_);
     t.data_wait_ms = 1000.0 * data_wait_seconds_ / static_cast<double>(train_steps_);
   }
   if (eval_images_ > 0 && eval_seconds_ > 0) {
@@ -451,14 +486,16 @@ Throughput TrialExecution::throughput() const {
     // Model FLOPs (a training step counts 3x embed+extract) per second of
     // step time: the figure to set against a measured peak (docs/gpu.md).
     if (std::isfinite(t.step_time_ms) && t.step_time_ms > 0) {
-      t.extra["achieved_gflops_per_s"] = 3.0 * flops * static_cast<double>(t.effective_batch) /
-                                         (t.step_time_ms / 1000.0) / 1e9;
+      t.extra["achieved_gflops_per_s"] =
+          3.0 * flops * static_cast<double>(t.effective_batch) / (t.step_time_ms / 1000.0) / 1e9;
     }
   }
   for (const auto& [key, value] : TrialUtilisation::process().end().items()) t.extra[key] = value;
   t.extra["device"] = device_.str();
   if (strategy_) t.extra["precision"] = strategy_->precision();
   t.extra["nonfinite_steps"] = nonfinite_total_;
+  t.extra["exploded_steps"] = exploded_total_;
+  t.extra["overflow_steps"] = overflow_total_;
   t.extra["divergence_restores"] = restores_;
   if (best_value_) {
     t.extra["best_metric"] = trial_.train.best_metric;
@@ -537,7 +574,8 @@ TrialOutcome Trainer::run(const TrialSpec& trial, const TrialRun& run, EpochSink
   } catch (const std::bad_alloc&) {
     failed.error = "out of memory at " + execution.position();
   } catch (const c10::Error& error) {
-    failed.error = first_line(error.what_without_backtrace()) + " (at " + execution.position() + ")";
+    failed.error =
+        first_line(error.what_without_backtrace()) + " (at " + execution.position() + ")";
   } catch (const std::exception& error) {
     failed.error = first_line(error.what());
   }

@@ -1,16 +1,35 @@
 #include "trainer/trial_components.hpp"
 
+#include <cstdlib>
+
 #include <torch/torch.h>
 
 namespace stegolab {
 
+namespace {
+
+// Reproducible runs: deterministic kernels where LibTorch has them (an error
+// where it has none), cuDNN without autotuning, and the cuBLAS workspace
+// setting that deterministic matrix products need on CUDA (read by cuBLAS
+// when LibTorch first uses it; a setting the user made is kept).
+void apply_deterministic_mode(bool deterministic) {
+  at::globalContext().setDeterministicAlgorithms(deterministic, false);
+  at::globalContext().setDeterministicCuDNN(deterministic);
+  if (deterministic) {
+    at::globalContext().setBenchmarkCuDNN(false);
+    ::setenv("CUBLAS_WORKSPACE_CONFIG", ":4096:8", /*overwrite=*/0);
+  }
+}
+
+}  // namespace
+
 TrialComponents build_trial_components(ComponentFactory& factory, const TrialSpec& trial,
-                                        torch::Device device) {
+                                       torch::Device device) {
   TrialComponents components;
   components.device = device;
   torch::manual_seed(trial.seed);
   if (device.is_cuda()) torch::cuda::manual_seed_all(trial.seed);
-  at::globalContext().setDeterministicAlgorithms(trial.train.deterministic, false);
+  apply_deterministic_mode(trial.train.deterministic);
   if (trial.train.threads > 0) torch::set_num_threads(static_cast<int>(trial.train.threads));
 
   BuildContext context;

@@ -5,6 +5,7 @@
 
 #include "stegolab/errors.hpp"
 #include "stegolab/image_quality.hpp"
+#include "stegolab/pixel_scale.hpp"
 
 namespace stegolab::stego_loss {
 
@@ -15,25 +16,34 @@ constexpr double kWeightLHHL = 0.14;
 constexpr double kWeightHH = 0.06;
 constexpr double kWeightLL2 = 0.20;
 
-torch::Tensor dx(const torch::Tensor& x) { return x.narrow(3, 1, x.size(3) - 1) - x.narrow(3, 0, x.size(3) - 1); }
-torch::Tensor dy(const torch::Tensor& x) { return x.narrow(2, 1, x.size(2) - 1) - x.narrow(2, 0, x.size(2) - 1); }
+torch::Tensor dx(const torch::Tensor& x) {
+  return x.narrow(3, 1, x.size(3) - 1) - x.narrow(3, 0, x.size(3) - 1);
+}
+torch::Tensor dy(const torch::Tensor& x) {
+  return x.narrow(2, 1, x.size(2) - 1) - x.narrow(2, 0, x.size(2) - 1);
+}
 }  // namespace
 
 torch::Tensor gradient_difference(const torch::Tensor& a, const torch::Tensor& b) {
   return torch::mse_loss(dx(a), dx(b)) + torch::mse_loss(dy(a), dy(b));
 }
 
-torch::Tensor total_variation(const torch::Tensor& x) { return dx(x).abs().mean() + dy(x).abs().mean(); }
+torch::Tensor total_variation(const torch::Tensor& x) {
+  return dx(x).abs().mean() + dy(x).abs().mean();
+}
 
 StegoLoss::StegoLoss(const StegoLossWeights& weights, std::shared_ptr<Transform> transform)
     : weights_(weights), transform_(std::move(transform)) {
   if ((weights_.wavelet != 0.0 || weights_.low_freq != 0.0) && !transform_) {
-    throw PluginError("loss 'stego_loss': the wavelet and low_freq terms need a transform (BuildContext::transform)");
+    throw PluginError(
+        "loss 'stego_loss': the wavelet and low_freq terms need a transform "
+        "(BuildContext::transform)");
   }
 }
 
 double StegoLoss::hide_weight(double fraction) const {
-  const double t = weights_.hide_ramp <= 0.0 ? 1.0 : std::clamp(fraction / weights_.hide_ramp, 0.0, 1.0);
+  const double t =
+      weights_.hide_ramp <= 0.0 ? 1.0 : std::clamp(fraction / weights_.hide_ramp, 0.0, 1.0);
   return weights_.hide_start + (weights_.hide_end - weights_.hide_start) * t;
 }
 
@@ -42,32 +52,33 @@ double StegoLoss::perturb_probability(double fraction) const {
   return weights_.perturb_start + (weights_.perturb_end - weights_.perturb_start) * t;
 }
 
-torch::Tensor StegoLoss::coefficients(const torch::Tensor& images) const {
-  if (transform_->is_integer()) return transform_->forward((images + 1.0) * 127.5).coefficients / 255.0;
-  return transform_->forward(images).coefficients;
-}
-
-torch::Tensor StegoLoss::wavelet_term(const torch::Tensor& recovered, const torch::Tensor& secret) const {
+torch::Tensor StegoLoss::wavelet_term(const torch::Tensor& recovered,
+                                      const torch::Tensor& secret) const {
   const int64_t channels = secret.size(1);
-  const auto a = coefficients(recovered);
-  const auto b = coefficients(secret);
+  const auto a = transform_->forward_images(recovered).coefficients;
+  const auto b = transform_->forward_images(secret).coefficients;
+  // A band type's weight is shared by its levels, so the term's scale does
+  // not grow with the transform's `levels`.
+  const double levels = static_cast<double>(transform_->levels());
   auto total = torch::zeros({}, a.options());
   for (const auto& band : transform_->band_layout(channels)) {
-    const double weight = band.name == "LL" ? kWeightLL : band.name == "HH" ? kWeightHH : kWeightLHHL;
+    const double weight = band.name == "LL"   ? kWeightLL
+                          : band.name == "HH" ? kWeightHH / levels
+                                              : kWeightLHHL / levels;
     total = total + weight * torch::mse_loss(a.narrow(1, band.channel_begin, band.channel_count),
                                              b.narrow(1, band.channel_begin, band.channel_count));
   }
-  // The next coarser LL: the transform applied once more to the coarsest LL band.
-  const auto ll_a = a.narrow(1, 0, channels);
-  const auto ll_b = b.narrow(1, 0, channels);
-  const auto ll2_a = transform_->forward(ll_a).coefficients.narrow(1, 0, channels);
-  const auto ll2_b = transform_->forward(ll_b).coefficients.narrow(1, 0, channels);
+  // The next coarser LL: one more analysis level of the coarsest LL band.
+  const auto ll2_a = transform_->coarser_ll(a.narrow(1, 0, channels));
+  const auto ll2_b = transform_->coarser_ll(b.narrow(1, 0, channels));
   return total + kWeightLL2 * torch::mse_loss(ll2_a, ll2_b);
 }
 
-torch::Tensor StegoLoss::low_freq_term(const torch::Tensor& stego, const torch::Tensor& cover) const {
+torch::Tensor StegoLoss::low_freq_term(const torch::Tensor& stego,
+                                       const torch::Tensor& cover) const {
   const int64_t channels = cover.size(1);
-  return torch::mse_loss(coefficients(stego).narrow(1, 0, channels), coefficients(cover).narrow(1, 0, channels));
+  return torch::mse_loss(transform_->forward_images(stego).coefficients.narrow(1, 0, channels),
+                         transform_->forward_images(cover).coefficients.narrow(1, 0, channels));
 }
 
 LossValue StegoLoss::compute(const LossInput& input) {
@@ -99,14 +110,15 @@ torch::Tensor StegoLoss::perturb(const torch::Tensor& stego, const TrainingProgr
   if (probability <= 0.0) return stego;
   // 8-bit quantisation as a saved PNG would do; straight-through, so the
   // gradient sees the identity.
-  const auto quantised = torch::round((stego.clamp(-1.0, 1.0) + 1.0) * 127.5) / 127.5 - 1.0;
-  auto perturbed = stego + (quantised - stego).detach();
-  if (weights_.noise_std > 0.0) perturbed = perturbed + weights_.noise_std * torch::randn_like(stego);
+  // fp32, which holds every 8-bit level exactly (bf16 does not).
+  auto perturbed = quantize_to_8bit_straight_through(stego);
+  if (weights_.noise_std > 0.0)
+    perturbed = perturbed + weights_.noise_std * torch::randn_like(stego);
   if (probability >= 1.0) return perturbed;
   // Per image, without a host sync: a Bernoulli mask picks which are perturbed.
   const auto mask = torch::bernoulli(
       torch::full({stego.size(0), 1, 1, 1}, probability, stego.options().dtype(torch::kFloat32)));
-  return torch::where(mask.to(torch::kBool), perturbed, stego);
+  return torch::where(mask.to(torch::kBool), perturbed, stego.to(perturbed.scalar_type()));
 }
 
 }  // namespace stegolab::stego_loss

@@ -12,9 +12,9 @@
 namespace stegolab::stego_loss {
 
 struct StegoLossWeights {
-  double hide_start = 2.0;   // hiding MSE weight at the start of training ...
-  double hide_end = 24.0;    // ... reached linearly at hide_ramp, then constant
-  double hide_ramp = 0.7;    // fraction of training the ramp takes
+  double hide_start = 2.0;  // hiding MSE weight at the start of training ...
+  double hide_end = 24.0;   // ... reached linearly at hide_ramp, then constant
+  double hide_ramp = 0.7;   // fraction of training the ramp takes
   double rec_mse = 3.0;
   double rec_ssim = 5.0;
   double edge = 0.0;
@@ -42,9 +42,6 @@ class StegoLoss : public Loss {
   double perturb_probability(double fraction) const;
 
  private:
-  // Images in [-1, 1] -> the transform's coefficients, scaled as the model does
-  // (integer transforms on 0..255 pixels, divided by 255).
-  torch::Tensor coefficients(const torch::Tensor& images) const;
   torch::Tensor wavelet_term(const torch::Tensor& recovered, const torch::Tensor& secret) const;
   torch::Tensor low_freq_term(const torch::Tensor& stego, const torch::Tensor& cover) const;
 

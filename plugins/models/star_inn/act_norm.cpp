@@ -13,6 +13,11 @@ bool ActNormImpl::initialized() {
   return seen_initialized_;
 }
 
+void ActNormImpl::load(torch::serialize::InputArchive& archive) {
+  torch::nn::Module::load(archive);
+  seen_initialized_ = false;
+}
+
 void ActNormImpl::initialize(const torch::Tensor& x) {
   torch::NoGradGuard no_grad;
   const auto flat = x.detach().to(torch::kFloat32).transpose(0, 1).flatten(1);

@@ -17,6 +17,10 @@ class ActNormImpl : public torch::nn::Module {
 
   bool initialized();
 
+  // Restoring weights (a checkpoint, or the trainer's last good state) may
+  // restore an uninitialised layer: the host-side cache must follow.
+  void load(torch::serialize::InputArchive& archive) override;
+
  private:
   void initialize(const torch::Tensor& x);
 

@@ -24,7 +24,10 @@ torch::Tensor InvertibleConv1x1Impl::forward(const torch::Tensor& x) {
 
 torch::Tensor InvertibleConv1x1Impl::inverse(const torch::Tensor& y) {
   // fp64 keeps the round trip exact to fp32 precision even for ill-conditioned W.
-  const auto inverse_weight = torch::inverse(weight().to(torch::kFloat64)).to(y.dtype());
+  // linalg_inv_ex, not inverse: it skips the singularity check, which would
+  // wait for the device every call; W is invertible by construction.
+  const auto inverse_weight =
+      std::get<0>(torch::linalg_inv_ex(weight().to(torch::kFloat64))).to(y.dtype());
   return torch::conv2d(y, inverse_weight.view({channels_, channels_, 1, 1}));
 }
 

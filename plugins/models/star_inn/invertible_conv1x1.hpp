@@ -11,9 +11,9 @@ namespace stegolab::star_inn {
 
 class InvertibleConv1x1Impl : public torch::nn::Module {
  public:
-  // Starts at the identity (P = I, L = I, U = 0, s = 1): an untrained block
-  // passes cover and secret bands through unchanged, so the stego starts as
-  // the cover and training only has to learn the hiding.
+  // Starts at the identity (P = I, L = I, U = 0, s = 1): at first the
+  // channels are not mixed, so cover and secret bands stay in their halves
+  // (up to ActNorm's per-channel normalisation) and training learns the mixing.
   explicit InvertibleConv1x1Impl(int64_t channels);
 
   // x: NCHW coefficients (any range).
@@ -25,12 +25,12 @@ class InvertibleConv1x1Impl : public torch::nn::Module {
 
  private:
   int64_t channels_;
-  torch::Tensor permutation_;   // buffer [C, C]
-  torch::Tensor sign_s_;        // buffer [C]
-  torch::Tensor lower_mask_;    // buffer [C, C], strictly lower
-  torch::Tensor lower_;         // parameter [C, C], only the strictly lower part is used
-  torch::Tensor upper_;         // parameter [C, C], only the strictly upper part is used
-  torch::Tensor log_s_;         // parameter [C]
+  torch::Tensor permutation_;  // buffer [C, C]
+  torch::Tensor sign_s_;       // buffer [C]
+  torch::Tensor lower_mask_;   // buffer [C, C], strictly lower
+  torch::Tensor lower_;        // parameter [C, C], only the strictly lower part is used
+  torch::Tensor upper_;        // parameter [C, C], only the strictly upper part is used
+  torch::Tensor log_s_;        // parameter [C]
 };
 TORCH_MODULE(InvertibleConv1x1);
 

@@ -5,65 +5,62 @@
 
 namespace stegolab::star_inn {
 
-namespace {
-// Integer transforms work on 8-bit pixel values so that a saved 8-bit image
-// maps to integer coefficients; the network sees those divided by 255.
-constexpr double kPixelScale = 127.5;
-constexpr double kCoefficientScale = 255.0;
-}  // namespace
-
 StarInnModel::StarInnModel(const StarInnOptions& options, std::shared_ptr<Transform> transform)
     : options_(options), transform_(std::move(transform)) {
-  if (!transform_) throw PluginError("model 'star_inn': no transform given (BuildContext::transform)");
+  if (!transform_)
+    throw PluginError("model 'star_inn': no transform given (BuildContext::transform)");
   band_channels_ = transform_->coefficient_channels(options_.channels);
   for (int64_t b = 0; b < options_.blocks; ++b) {
-    blocks_.push_back(register_module("block" + std::to_string(b),
-                                      StarInnBlock(2 * band_channels_, options_.hidden, options_.clamp)));
+    blocks_.push_back(
+        register_module("block" + std::to_string(b),
+                        StarInnBlock(2 * band_channels_, options_.hidden, options_.clamp)));
   }
   if (options_.composition == "ycbcr_residual") {
     if (options_.channels != 3) {
-      throw ParamError("model 'star_inn': composition \"ycbcr_residual\" needs 3-channel (RGB) images, got " +
-                       std::to_string(options_.channels) + " channels");
+      throw ParamError(
+          "model 'star_inn': composition \"ycbcr_residual\" needs 3-channel (RGB) images, got " +
+          std::to_string(options_.channels) + " channels");
     }
     // Full-range BT.601 (JPEG) YCbCr. The residual is scaled per YCbCr channel
     // and mapped back to RGB: one 3x3 matrix A = M^-1 diag(k_y, k_c, k_c) M.
-    const auto m = torch::tensor({0.299, 0.587, 0.114, -0.168736, -0.331264, 0.5, 0.5, -0.418688,
-                                  -0.081312},
-                                 torch::kFloat64)
-                       .view({3, 3});
-    const auto k = torch::diag(torch::tensor({options_.k_y, options_.k_c, options_.k_c}, torch::kFloat64));
-    residual_mix_ = register_buffer("residual_mix",
-                                    torch::matmul(torch::inverse(m), torch::matmul(k, m)).to(torch::kFloat32));
+    const auto m =
+        torch::tensor({0.299, 0.587, 0.114, -0.168736, -0.331264, 0.5, 0.5, -0.418688, -0.081312},
+                      torch::kFloat64)
+            .view({3, 3});
+    const auto k =
+        torch::diag(torch::tensor({options_.k_y, options_.k_c, options_.k_c}, torch::kFloat64));
+    residual_mix_ = register_buffer(
+        "residual_mix", torch::matmul(torch::inverse(m), torch::matmul(k, m)).to(torch::kFloat32));
   }
 }
 
 torch::Tensor StarInnModel::to_coefficients(const torch::Tensor& images) const {
-  if (transform_->is_integer()) {
-    return transform_->forward((images + 1.0) * kPixelScale).coefficients / kCoefficientScale;
-  }
-  return transform_->forward(images).coefficients;
+  return transform_->forward_images(images).coefficients;
 }
 
 torch::Tensor StarInnModel::from_coefficients(const torch::Tensor& coefficients, int64_t height,
                                               int64_t width) const {
-  if (transform_->is_integer()) {
-    WaveletBands bands{coefficients * kCoefficientScale, height, width};
-    return transform_->inverse(bands) / kPixelScale - 1.0;
-  }
-  return transform_->inverse(WaveletBands{coefficients, height, width});
+  return transform_->inverse_images(WaveletBands{coefficients, height, width});
 }
 
 torch::Tensor StarInnModel::run_blocks(const torch::Tensor& x) {
-  if (options_.memory == "recompute" && torch::GradMode::is_enabled()) return run_reversible(blocks_, x);
+  if (recompute_activations()) return run_reversible(blocks_, x, StackDirection::embedding);
   auto y = x;
   for (auto& block : blocks_) y = block->forward(y);
   return y;
 }
 
 torch::Tensor StarInnModel::run_blocks_inverse(const torch::Tensor& y) {
+  // Training extracts too (the recovery losses), so its activations would be
+  // half of what standard mode keeps: recompute them as well.
+  if (recompute_activations()) return run_reversible(blocks_, y, StackDirection::extraction);
   auto x = y;
   for (auto it = blocks_.rbegin(); it != blocks_.rend(); ++it) x = (*it)->inverse(x);
   return x;
+}
+
+bool StarInnModel::recompute_activations() const {
+  return options_.memory == "recompute" && torch::GradMode::is_enabled();
 }
 
 torch::Tensor StarInnModel::ycbcr_scaled(const torch::Tensor& residual) const {
@@ -72,9 +69,10 @@ torch::Tensor StarInnModel::ycbcr_scaled(const torch::Tensor& residual) const {
 
 Embedding StarInnModel::embed(const torch::Tensor& cover, const torch::Tensor& secret) {
   if (cover.dim() != 4 || cover.sizes() != secret.sizes() || cover.size(1) != options_.channels) {
-    throw PluginError("model 'star_inn': cover and secret must be NCHW images of the same shape with " +
-                      std::to_string(options_.channels) + " channels, got " + c10::str(cover.sizes()) +
-                      " and " + c10::str(secret.sizes()));
+    throw PluginError(
+        "model 'star_inn': cover and secret must be NCHW images of the same shape with " +
+        std::to_string(options_.channels) + " channels, got " + c10::str(cover.sizes()) + " and " +
+        c10::str(secret.sizes()));
   }
   const int64_t height = cover.size(2), width = cover.size(3);
   const auto z = run_blocks(torch::cat({to_coefficients(cover), to_coefficients(secret)}, 1));
@@ -93,13 +91,15 @@ Embedding StarInnModel::embed(const torch::Tensor& cover, const torch::Tensor& s
 torch::Tensor StarInnModel::extract(const torch::Tensor& stego) {
   if (stego.dim() != 4 || stego.size(1) != options_.channels) {
     throw PluginError("model 'star_inn': stego must be an NCHW image with " +
-                      std::to_string(options_.channels) + " channels, got " + c10::str(stego.sizes()));
+                      std::to_string(options_.channels) + " channels, got " +
+                      c10::str(stego.sizes()));
   }
   const auto cover_half = to_coefficients(stego);
-  const auto prior = options_.lost == "gaussian" ? torch::randn_like(cover_half)
-                                                 : torch::zeros_like(cover_half);
+  const auto prior =
+      options_.lost == "gaussian" ? torch::randn_like(cover_half) : torch::zeros_like(cover_half);
   const auto x = run_blocks_inverse(torch::cat({cover_half, prior}, 1));
-  return from_coefficients(x.narrow(1, band_channels_, band_channels_), stego.size(2), stego.size(3));
+  return from_coefficients(x.narrow(1, band_channels_, band_channels_), stego.size(2),
+                           stego.size(3));
 }
 
 double StarInnModel::flops_per_image(int64_t height, int64_t width) const {

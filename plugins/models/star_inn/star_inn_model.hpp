@@ -23,12 +23,12 @@ struct StarInnOptions {
   int64_t blocks = 8;
   int64_t hidden = 128;
   double clamp = 2.0;
-  std::string lost = "zeros";           // extraction prior: "zeros" | "gaussian"
-  std::string composition = "bands";    // "bands" | "ycbcr_residual"
-  double k_y = 0.02;                    // ycbcr_residual: residual scale on luma
-  double k_c = 0.06;                    // ycbcr_residual: residual scale on chroma
-  std::string memory = "standard";      // "standard" | "recompute"
-  int64_t channels = 3;                 // image channels
+  std::string lost = "zeros";         // extraction prior: "zeros" | "gaussian"
+  std::string composition = "bands";  // "bands" | "ycbcr_residual"
+  double k_y = 0.02;                  // ycbcr_residual: residual scale on luma
+  double k_c = 0.06;                  // ycbcr_residual: residual scale on chroma
+  std::string memory = "standard";    // "standard" | "recompute"
+  int64_t channels = 3;               // image channels
 };
 
 class StarInnModel : public StegoModel {
@@ -50,14 +50,16 @@ class StarInnModel : public StegoModel {
   int64_t band_channels() const { return band_channels_; }
   const StarInnOptions& options() const { return options_; }
 
-  // Images NCHW in [-1, 1] <-> the network's coefficients (see model.md:
-  // integer transforms see 0..255 pixels, their coefficients are divided by 255).
+  // Images NCHW in [-1, 1] <-> the network's coefficients
+  // (Transform::forward_images / inverse_images).
   torch::Tensor to_coefficients(const torch::Tensor& images) const;
   torch::Tensor from_coefficients(const torch::Tensor& coefficients, int64_t height,
                                   int64_t width) const;
 
  private:
   torch::Tensor ycbcr_scaled(const torch::Tensor& residual) const;
+  // "recompute" mode, and autograd is recording: run the stacks reversibly.
+  bool recompute_activations() const;
 
   StarInnOptions options_;
   std::shared_ptr<Transform> transform_;

@@ -2,6 +2,7 @@
 // scaling for fp16), gradient accumulation, norm clipping, Adam/AdamW and the
 // shared learning-rate schedule.
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,6 +27,7 @@ struct StandardSettings {
   double loss_scale_init = 65536.0;
   int64_t growth_interval = 2000;
   bool channels_last = false;
+  bool cudnn_benchmark = false;
 };
 
 class StandardStrategy : public Strategy {
@@ -33,11 +35,12 @@ class StandardStrategy : public Strategy {
   StandardStrategy(StandardSettings settings, torch::Device device)
       : settings_(std::move(settings)),
         device_(device),
-        scaler_(LossScalerSettings{settings_.precision == "fp16", settings_.loss_scale_init, 2.0, 0.5,
-                                   settings_.growth_interval}) {}
+        scaler_(LossScalerSettings{settings_.precision == "fp16", settings_.loss_scale_init, 2.0,
+                                   0.5, settings_.growth_interval}) {}
 
   void setup(const StrategySetup& setup) override {
-    if (setup.parameters.empty()) throw PluginError("strategy 'standard': no parameters to optimise");
+    if (setup.parameters.empty())
+      throw PluginError("strategy 'standard': no parameters to optimise");
     if (setup.total_steps < 1) {
       throw PluginError("strategy 'standard': total_steps must be >= 1, got " +
                         std::to_string(setup.total_steps));
@@ -49,6 +52,15 @@ class StandardStrategy : public Strategy {
     total_steps_ = setup.total_steps;
     step_count_ = 0;
     lr_factor_ = 1.0;
+    if (device_.is_cuda()) {
+      // cuDNN's autotuner picks the fastest convolution algorithms for the
+      // shapes it sees, which can change results between runs.
+      if (settings_.cudnn_benchmark && at::globalContext().deterministicAlgorithms()) {
+        throw ParamError(
+            "strategy 'standard': cudnn_benchmark true contradicts train.deterministic true");
+      }
+      at::globalContext().setBenchmarkCuDNN(settings_.cudnn_benchmark);
+    }
     if (settings_.channels_last) {
       // Weights in the same layout as the inputs, as Python's
       // module.to(memory_format=torch.channels_last) does.
@@ -62,23 +74,30 @@ class StandardStrategy : public Strategy {
     const OptimizerSettings& o = optimizer_settings_;
     const double lr = current_learning_rate();
     if (o.name == "adam") {
-      optimizer_ = std::make_unique<torch::optim::Adam>(
-          parameters_, torch::optim::AdamOptions(lr).betas({o.beta1, o.beta2}).eps(o.eps).weight_decay(
-                           o.weight_decay));
+      optimizer_ =
+          std::make_unique<torch::optim::Adam>(parameters_, torch::optim::AdamOptions(lr)
+                                                                .betas({o.beta1, o.beta2})
+                                                                .eps(o.eps)
+                                                                .weight_decay(o.weight_decay));
     } else if (o.name == "adamw") {
-      optimizer_ = std::make_unique<torch::optim::AdamW>(
-          parameters_, torch::optim::AdamWOptions(lr).betas({o.beta1, o.beta2}).eps(o.eps).weight_decay(
-                           o.weight_decay));
+      optimizer_ =
+          std::make_unique<torch::optim::AdamW>(parameters_, torch::optim::AdamWOptions(lr)
+                                                                 .betas({o.beta1, o.beta2})
+                                                                 .eps(o.eps)
+                                                                 .weight_decay(o.weight_decay));
     } else {
-      throw ParamError("train.optimizer.name must be \"adam\" or \"adamw\", got \"" + o.name + "\"");
+      throw ParamError("train.optimizer.name must be \"adam\" or \"adamw\", got \"" + o.name +
+                       "\"");
     }
   }
 
   int64_t accumulation() const override { return settings_.accumulation; }
 
-  StepReport step(const std::vector<MicroBatch>& micro_batches, const LossFunction& loss) override {
+  StepReport step(const std::vector<MicroBatch>& micro_batches, const LossFunction& loss,
+                  const StepLimits& limits) override {
     if (!optimizer_) throw PluginError("strategy 'standard': step() before setup()");
-    if (micro_batches.empty()) throw PluginError("strategy 'standard': step() with no micro-batches");
+    if (micro_batches.empty())
+      throw PluginError("strategy 'standard': step() with no micro-batches");
     // The mean over the micro-batches actually given, so a short last step of
     // an epoch still averages correctly; normally there are accumulation() of them.
     const double share = 1.0 / static_cast<double>(micro_batches.size());
@@ -111,26 +130,37 @@ class StandardStrategy : public Strategy {
     std::vector<torch::Tensor> gradients;
     gradients.reserve(parameters_.size());
     for (const auto& parameter : parameters_) gradients.push_back(parameter.grad());
-    torch::Tensor bad = scaler_.unscale(gradients).to(loss_sum.device());
-    bad = bad.logical_or(torch::isfinite(loss_sum).logical_not()).any();
-    // The one host synchronisation of a step: whether to apply it.
-    const bool nonfinite = bad.item<bool>();
+    const torch::Tensor bad_gradients = scaler_.unscale(gradients).to(loss_sum.device());
+    // The one host synchronisation of a step: the loss and whether any
+    // gradient overflowed, in one transfer, decide whether to apply it.
+    const torch::Tensor host = torch::cat({loss_sum.to(torch::kDouble).reshape({1}),
+                                           bad_gradients.to(torch::kDouble).reshape({1})})
+                                   .cpu();
+    const double loss_value = host[0].item<double>();
+    const bool gradients_bad = host[1].item<double>() != 0.0;
+    const bool loss_finite = std::isfinite(loss_value);
+    const bool nonfinite = !loss_finite || gradients_bad;
+    const bool exploded = !nonfinite && loss_value > limits.loss_ceiling;
 
     StepReport report;
     report.learning_rate = current_learning_rate();
-    if (nonfinite) {
+    if (nonfinite || exploded) {
       optimizer_->zero_grad();
     } else {
       if (settings_.clip_norm > 0.0) clip_gradients(gradients);
       set_learning_rate(report.learning_rate);
       optimizer_->step();
     }
+    // An exploded but finite step says nothing about the loss scale.
     scaler_.update(nonfinite);
     // The schedule follows the trial's planned timeline, skipped steps included.
     ++step_count_;
-    report.applied = !nonfinite;
+    report.applied = !nonfinite && !exploded;
     report.nonfinite = nonfinite;
+    report.scaler_overflow = scaler_.enabled() && loss_finite && gradients_bad;
+    report.exploded = exploded;
     report.loss = loss_sum;
+    report.loss_value = loss_value;
     report.terms = std::move(term_sums);
     report.loss_scale = scaler_.scale();
     return report;
@@ -195,7 +225,8 @@ class StandardStrategy : public Strategy {
   }
 
   double current_learning_rate() const {
-    return lr_factor_ * scheduled_learning_rate(optimizer_settings_, schedule_, step_count_, total_steps_);
+    return lr_factor_ *
+           scheduled_learning_rate(optimizer_settings_, schedule_, step_count_, total_steps_);
   }
 
   void set_learning_rate(double lr) {
@@ -234,7 +265,9 @@ class StandardStrategy : public Strategy {
 PluginInfo standard_info() {
   PluginInfo info;
   info.version = "1.0";
-  info.summary = "fp32 or bf16/fp16 autocast (fp16 with dynamic loss scaling), accumulation, clipping, Adam/AdamW";
+  info.summary =
+      "fp32 or bf16/fp16 autocast (fp16 with dynamic loss scaling), accumulation, clipping, "
+      "Adam/AdamW";
   info.params = {
       {"precision", "string", "fp32", "\"fp32\", \"bf16\" (CPU or CUDA) or \"fp16\" (CUDA only)"},
       {"accumulation", "int", 1, "micro-batches per optimiser step (>= 1)"},
@@ -242,13 +275,15 @@ PluginInfo standard_info() {
       {"loss_scale_init", "number", 65536.0, "fp16: initial dynamic loss scale"},
       {"growth_interval", "int", 2000, "fp16: finite steps before the loss scale doubles"},
       {"channels_last", "bool", false, "convert inputs and 4-D weights to channels_last"},
+      {"cudnn_benchmark", "bool", false,
+       "CUDA: let cuDNN autotune convolution algorithms (not with train.deterministic)"},
   };
   return info;
 }
 
 std::shared_ptr<Strategy> make_standard(const Params& params, const BuildContext& context) {
   params.reject_unknown({"precision", "accumulation", "clip_norm", "loss_scale_init",
-                         "growth_interval", "channels_last"});
+                         "growth_interval", "channels_last", "cudnn_benchmark"});
   StandardSettings settings;
   settings.precision = params.get_choice("precision", "fp32", {"fp32", "fp16", "bf16"});
   settings.accumulation = params.get_int_at_least("accumulation", 1, 1);
@@ -256,6 +291,7 @@ std::shared_ptr<Strategy> make_standard(const Params& params, const BuildContext
   settings.loss_scale_init = params.get_number_in("loss_scale_init", 65536.0, 1e-30, 1e30);
   settings.growth_interval = params.get_int_at_least("growth_interval", 2000, 1);
   settings.channels_last = params.get_bool("channels_last", false);
+  settings.cudnn_benchmark = params.get_bool("cudnn_benchmark", false);
   if (settings.precision == "fp16" && !context.device.is_cuda()) {
     throw ParamError(params.owner() + ": precision \"fp16\" needs a CUDA device (autocast on " +
                      context.device.str() + " has no fp16); use \"bf16\" or \"fp32\"");

@@ -1,0 +1,24 @@
+// Conversions between the model's [-1, 1] images and 8-bit pixel values:
+// one definition for the metrics, the losses, the models and the image files.
+#pragma once
+
+#include <torch/types.h>
+
+#include "stegolab/export.hpp"
+
+namespace stegolab {
+
+// NCHW float in [-1, 1] -> fp32 on the 0-255 scale, (x + 1) * 127.5 clamped
+// to [0, 255]; rounded to integers when `quantize` (what an 8-bit file holds).
+// NaN stays NaN.
+STEGOLAB_VISIBLE torch::Tensor to_pixel_scale(const torch::Tensor& images, bool quantize);
+
+// NCHW float in [-1, 1] -> the same images after an 8-bit round trip, still
+// in [-1, 1] (fp32): the stego as a saved PNG would give it back.
+STEGOLAB_VISIBLE torch::Tensor quantize_to_8bit(const torch::Tensor& images);
+
+// quantize_to_8bit() in the forward pass, the identity in backward (a
+// straight-through estimator), for training through a simulated saved image.
+STEGOLAB_VISIBLE torch::Tensor quantize_to_8bit_straight_through(const torch::Tensor& images);
+
+}  // namespace stegolab

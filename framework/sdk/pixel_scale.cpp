@@ -1,0 +1,40 @@
+#include "stegolab/pixel_scale.hpp"
+
+#include <torch/torch.h>
+
+namespace stegolab {
+
+torch::Tensor to_pixel_scale(const torch::Tensor& images, bool quantize) {
+  torch::Tensor pixels = (images.to(torch::kFloat) + 1.0) * 127.5;
+  if (quantize) pixels = pixels.round();
+  return pixels.clamp(0.0, 255.0);
+}
+
+torch::Tensor quantize_to_8bit(const torch::Tensor& images) {
+  return to_pixel_scale(images, true) / 127.5 - 1.0;
+}
+
+namespace {
+
+// Its own autograd node, so that the forward value is exactly the quantised
+// image (the x + (q - x).detach() trick rounds again in the sum).
+struct StraightThroughQuantize : torch::autograd::Function<StraightThroughQuantize> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* context, const torch::Tensor& x) {
+    context->saved_data["dtype"] = static_cast<int64_t>(x.scalar_type());
+    return quantize_to_8bit(x);
+  }
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* context,
+                                               torch::autograd::tensor_list grad) {
+    const auto dtype = static_cast<torch::ScalarType>(context->saved_data["dtype"].toInt());
+    return {grad[0].to(dtype)};
+  }
+};
+
+}  // namespace
+
+torch::Tensor quantize_to_8bit_straight_through(const torch::Tensor& images) {
+  if (!images.requires_grad() || !torch::GradMode::is_enabled()) return quantize_to_8bit(images);
+  return StraightThroughQuantize::apply(images);
+}
+
+}  // namespace stegolab
