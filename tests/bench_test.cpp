@@ -18,8 +18,8 @@
 #include "plugin_host/plugin_registry.hpp"
 #include "spec/experiment_spec.hpp"
 #include "spec/registry_catalog.hpp"
-#include "store/result_store.hpp"
 #include "stegolab/errors.hpp"
+#include "store/result_store.hpp"
 #include "trainer/registry_component_factory.hpp"
 
 namespace stegolab {
@@ -43,7 +43,8 @@ std::string run_shell(const std::string& command, int* status) {
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   std::array<char, 4096> buffer{};
   size_t count = 0;
-  while ((count = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), count);
+  while ((count = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    output.append(buffer.data(), count);
   const int raw = pclose(pipe);
   *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   return output;
@@ -52,21 +53,24 @@ std::string run_shell(const std::string& command, int* status) {
 class BenchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("stegolab_bench_test_" + std::to_string(getpid()));
+    dir_ = std::filesystem::temp_directory_path() /
+           ("stegolab_bench_test_" + std::to_string(getpid()));
     std::filesystem::create_directories(dir_);
     std::ofstream(dir_ / "tiny.json") << kExperiment;
     registry_.discover({STEGOLAB_TEST_PLUGIN_DIR});
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string command(const std::string& args) const {
-    return std::string(STEGOLAB_TEST_BINARY) + " " + args + " --plugin-path " + STEGOLAB_TEST_PLUGIN_DIR;
+    return std::string(STEGOLAB_TEST_BINARY) + " " + args + " --plugin-path " +
+           STEGOLAB_TEST_PLUGIN_DIR;
   }
   std::filesystem::path dir_;
   PluginRegistry registry_;
 };
 
 TEST(Quantile, InterpolatesLinearlyBetweenSortedValues) {
-  // Sorted {1, 2, 3, 4, 10}: position q*(n-1); 0.5 -> 3; 0.1 -> 0.4 -> 1.4; 0.9 -> 3.6 -> 4 + 0.6*6 = 7.6.
+  // Sorted {1, 2, 3, 4, 10}: position q*(n-1); 0.5 -> 3; 0.1 -> 0.4 -> 1.4; 0.9 -> 3.6 -> 4 + 0.6*6
+  // = 7.6.
   const std::vector<double> values = {10, 2, 4, 1, 3};
   EXPECT_DOUBLE_EQ(quantile(values, 0.5), 3.0);
   EXPECT_DOUBLE_EQ(quantile(values, 0.1), 1.4);
@@ -75,7 +79,8 @@ TEST(Quantile, InterpolatesLinearlyBetweenSortedValues) {
 }
 
 TEST_F(BenchTest, StepBenchmarkFiguresArePositiveAndConsistent) {
-  const ExperimentSpec spec = parse_experiment(kExperiment, "tiny.json", RegistryCatalog(registry_));
+  const ExperimentSpec spec =
+      parse_experiment(kExperiment, "tiny.json", RegistryCatalog(registry_));
   TrialSpec trial = spec.trials.at(0);
   trial.train.device = "cpu";
   RegistryComponentFactory factory(registry_);
@@ -105,10 +110,10 @@ TEST_F(BenchTest, StepBenchmarkFiguresArePositiveAndConsistent) {
 
 TEST_F(BenchTest, StepCommandPrintsSaneNumbers) {
   int status = 0;
-  const std::string output = run_shell(
-      command("bench step " + (dir_ / "tiny.json").string() +
-              " --trial ilwt53 --steps 3 --warmup 1 --threads 1 --matmul 256"),
-      &status);
+  const std::string output =
+      run_shell(command("bench step " + (dir_ / "tiny.json").string() +
+                        " --trial ilwt53 --steps 3 --warmup 1 --threads 1 --matmul 256"),
+                &status);
   ASSERT_EQ(status, 0) << output;
   EXPECT_NE(output.find("[transform.plugin=ilwt53"), std::string::npos) << output;
   std::smatch match;
@@ -116,24 +121,49 @@ TEST_F(BenchTest, StepCommandPrintsSaneNumbers) {
   EXPECT_GT(std::stod(match[1]), 0.0);
   ASSERT_TRUE(std::regex_search(output, match, std::regex(R"(median ([0-9.]+) ms)"))) << output;
   EXPECT_GT(std::stod(match[1]), 0.0);
-  ASSERT_TRUE(std::regex_search(output, match, std::regex(R"(training ~3x = ([0-9.]+) GFLOP)"))) << output;
+  ASSERT_TRUE(std::regex_search(output, match, std::regex(R"(training ~3x = ([0-9.]+) GFLOP)")))
+      << output;
   EXPECT_GT(std::stod(match[1]), 0.0);
-  ASSERT_TRUE(std::regex_search(output, match, std::regex(R"(conv peak\s+([0-9.]+) GFLOP/s)"))) << output;
+  ASSERT_TRUE(std::regex_search(output, match, std::regex(R"(conv peak\s+([0-9.]+) GFLOP/s)")))
+      << output;
   EXPECT_GT(std::stod(match[1]), 0.0);
-  ASSERT_TRUE(std::regex_search(output, match, std::regex(R"(matmul peak\s+([0-9.]+) GFLOP/s)"))) << output;
+  ASSERT_TRUE(std::regex_search(output, match, std::regex(R"(matmul peak\s+([0-9.]+) GFLOP/s)")))
+      << output;
   EXPECT_GT(std::stod(match[1]), 0.0);
   // A key that matches no trial lists the keys.
-  const std::string bad = run_shell(command("bench step " + (dir_ / "tiny.json").string() + " --trial nope"), &status);
+  const std::string bad =
+      run_shell(command("bench step " + (dir_ / "tiny.json").string() + " --trial nope"), &status);
   EXPECT_EQ(status, 1);
   EXPECT_NE(bad.find("no trial key contains \"nope\""), std::string::npos) << bad;
+}
+
+TEST_F(BenchTest, StepCommandMeasuresThePeaksInTheRequestedDataType) {
+  int status = 0;
+  const std::string output =
+      run_shell(command("bench step " + (dir_ / "tiny.json").string() +
+                        " --steps 1 --warmup 0 --threads 1 --matmul 128 --peak-dtype bf16"),
+                &status);
+  ASSERT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("GFLOP/s (bf16 3x3 conv"), std::string::npos) << output;
+  EXPECT_NE(output.find("GFLOP/s (bf16 128^3 product"), std::string::npos) << output;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(output, match,
+                                std::regex(R"(matmul peak .* the step reaches ([0-9.]+) % of it)")))
+      << output;
+  EXPECT_GT(std::stod(match[1]), 0.0);
+  const std::string bad = run_shell(
+      command("bench step " + (dir_ / "tiny.json").string() + " --peak-dtype fp8"), &status);
+  EXPECT_EQ(status, 1);
+  EXPECT_NE(bad.find("--peak-dtype: expected fp32, bf16 or fp16, got 'fp8'"), std::string::npos)
+      << bad;
 }
 
 TEST_F(BenchTest, MatrixWritesAThroughputRowPerTrialUnderItsOwnName) {
   const auto db = dir_ / "bench.db";
   int status = 0;
-  const std::string output = run_shell(
-      command("bench matrix " + (dir_ / "tiny.json").string() + " --steps 2 --threads 1 --db " + db.string()),
-      &status);
+  const std::string output = run_shell(command("bench matrix " + (dir_ / "tiny.json").string() +
+                                               " --steps 2 --threads 1 --db " + db.string()),
+                                       &status);
   ASSERT_EQ(status, 0) << output;
   ResultStore store(db, ResultStore::Mode::read_only);
   const auto experiments = store.experiments();

@@ -1,13 +1,12 @@
 #include "bench/compute_peak.hpp"
 
-#include <chrono>
 #include <functional>
 #include <vector>
 
-#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include "bench/step_benchmark.hpp"
+#include "device/step_timer.hpp"
 
 namespace stegolab {
 
@@ -15,30 +14,30 @@ namespace {
 
 ComputePeak time_operation(torch::Device device, double flops, int repeats,
                            const std::function<void()>& operation) {
-  auto sync = [&] {
-    if (device.is_cuda()) torch::cuda::synchronize(device.index() < 0 ? -1 : device.index());
-  };
   torch::NoGradGuard no_grad;
-  operation();
-  sync();
-  std::vector<double> seconds;
+  StepTimer warmup(device);
+  warmup.begin();
+  operation();  // first call: library selection, workspace allocation
+  warmup.end();
+  warmup.seconds();
+  StepTimer timer(device);
   for (int i = 0; i < repeats; ++i) {
-    const auto begin = std::chrono::steady_clock::now();
+    timer.begin();
     operation();
-    sync();
-    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+    timer.end();
   }
   ComputePeak peak;
   peak.flops = flops;
-  peak.seconds = quantile(seconds, 0.5);
+  peak.seconds = quantile(timer.seconds(), 0.5);
   peak.gflops_per_s = flops / peak.seconds / 1e9;
   return peak;
 }
 
 }  // namespace
 
-ComputePeak measure_matmul_peak(torch::Device device, int64_t size, int repeats) {
-  const auto options = torch::TensorOptions().dtype(torch::kFloat).device(device);
+ComputePeak measure_matmul_peak(torch::Device device, int64_t size, int repeats,
+                                torch::ScalarType dtype) {
+  const auto options = torch::TensorOptions().dtype(dtype).device(device);
   const torch::Tensor a = torch::randn({size, size}, options);
   const torch::Tensor b = torch::randn({size, size}, options);
   torch::Tensor c = torch::empty({size, size}, options);
@@ -46,8 +45,9 @@ ComputePeak measure_matmul_peak(torch::Device device, int64_t size, int repeats)
   return time_operation(device, 2.0 * n * n * n, repeats, [&] { torch::mm_out(c, a, b); });
 }
 
-ComputePeak measure_conv_peak(torch::Device device, int64_t channels, int64_t size, int repeats) {
-  const auto options = torch::TensorOptions().dtype(torch::kFloat).device(device);
+ComputePeak measure_conv_peak(torch::Device device, int64_t channels, int64_t size, int repeats,
+                              torch::ScalarType dtype) {
+  const auto options = torch::TensorOptions().dtype(dtype).device(device);
   const torch::Tensor input = torch::randn({1, channels, size, size}, options);
   const torch::Tensor weight = torch::randn({channels, channels, 3, 3}, options);
   const double c = static_cast<double>(channels);

@@ -1,28 +1,16 @@
 #include "bench/step_benchmark.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
-#include <torch/cuda.h>
 #include <torch/torch.h>
 
+#include "device/peak_memory.hpp"
+#include "device/step_timer.hpp"
 #include "stegolab/errors.hpp"
-#include "trainer/peak_memory.hpp"
 #include "trainer/trial_components.hpp"
 
 namespace stegolab {
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// GPU work is asynchronous: without a sync the clock would time the launches.
-void synchronize(torch::Device device) {
-  if (device.is_cuda()) torch::cuda::synchronize(device.index() < 0 ? -1 : device.index());
-}
-
-}  // namespace
 
 double quantile(std::vector<double> values, double q) {
   if (values.empty()) throw Error("quantile of no values");
@@ -61,29 +49,29 @@ StepBenchmarkResult run_step_benchmark(ComponentFactory& factory, const TrialSpe
 
   // Synthetic images in [-1, 1], created once on the device: the loop below
   // then measures compute only.
-  const auto shape = std::vector<int64_t>{batch, result.channels, result.image_size, result.image_size};
+  const auto shape =
+      std::vector<int64_t>{batch, result.channels, result.image_size, result.image_size};
   const auto float_options = torch::TensorOptions().dtype(torch::kFloat).device(device);
   std::vector<MicroBatch> micro;
   for (int64_t i = 0; i < accumulation; ++i) {
-    micro.push_back({torch::rand(shape, float_options) * 2 - 1, torch::rand(shape, float_options) * 2 - 1});
+    micro.push_back(
+        {torch::rand(shape, float_options) * 2 - 1, torch::rand(shape, float_options) * 2 - 1});
   }
 
-  synchronize(device);
   reset_peak_memory(device);
   result.baseline_memory_mb = peak_memory_mb(device);
+  StepTimer timer(device);
   for (int64_t step = 0; step < total_steps; ++step) {
     TrainingProgress progress;
     progress.epoch = 0;
     progress.epochs = 1;
     progress.fraction = static_cast<double>(step) / static_cast<double>(total_steps);
-    const auto begin = Clock::now();
-    components.strategy->step(micro, training_loss(*components.model, *components.loss, progress),
-                              StepLimits{});
-    synchronize(device);
-    if (step >= options.warmup) {
-      result.step_seconds.push_back(std::chrono::duration<double>(Clock::now() - begin).count());
-    }
+    const bool timed = step >= options.warmup;
+    if (timed) timer.begin();
+    components.strategy->step(micro, training_loss(*components.model, *components.loss, progress));
+    if (timed) timer.end();
   }
+  result.step_seconds = timer.seconds();  // on CUDA: waits for the last step
   result.peak_memory_mb = peak_memory_mb(device);
 
   result.median_seconds = quantile(result.step_seconds, 0.5);

@@ -1,6 +1,8 @@
 // `stegolab bench step`: times full training steps of one trial on synthetic
 // batches that are already on the device (no data loading), so the figure is
 // the model + loss + strategy cost alone.
+// Steps are timed by the device's step timer (CUDA events on a GPU), not a
+// host clock around queued work.
 #pragma once
 
 #include <cstdint>
@@ -22,20 +24,21 @@ struct StepBenchmarkResult {
   std::string device;
   std::string precision;
   int threads = 1;
-  int64_t batch = 0;        // micro-batch size
-  int64_t accumulation = 1; // micro-batches per optimiser step
+  int64_t batch = 0;         // micro-batch size
+  int64_t accumulation = 1;  // micro-batches per optimiser step
   int64_t image_size = 0;
   int64_t channels = 0;
   std::vector<double> step_seconds;  // every timed step, in order
   double median_seconds = 0.0;
   double p10_seconds = 0.0;
   double p90_seconds = 0.0;
-  double images_per_s = 0.0;            // batch * accumulation / median step time
-  double peak_memory_mb = 0.0;          // peak RSS (CPU) since the components were built; NaN where unmeasurable
-  double baseline_memory_mb = 0.0;      // RSS right before the first step
-  double forward_flops_per_image = 0.0; // model->flops_per_image(h, w): one embed + extract
+  double images_per_s = 0.0;    // batch * accumulation / median step time
+  double peak_memory_mb = 0.0;  // since the components were built: peak RSS (CPU), allocator peak
+                                // (CUDA); NaN where unmeasurable
+  double baseline_memory_mb = 0.0;        // the same measure right before the first step
+  double forward_flops_per_image = 0.0;   // model->flops_per_image(h, w): one embed + extract
   double training_flops_per_image = 0.0;  // 3x forward: backward costs about twice the forward
-  double gflops_per_s = 0.0;            // training FLOPs per second at the median step time
+  double gflops_per_s = 0.0;              // training FLOPs per second at the median step time
 };
 
 // The q-quantile (q in [0, 1], linear interpolation) of `values` (not empty).

@@ -1,12 +1,11 @@
 #include "bench/transform_benchmark.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <vector>
 
-#include <torch/cuda.h>
 #include <torch/torch.h>
 
+#include "device/step_timer.hpp"
 #include "stegolab/errors.hpp"
 
 namespace stegolab {
@@ -17,23 +16,15 @@ TransformBenchmark::TransformBenchmark(TransformBenchmarkOptions options)
   if (options_.warmup < 0) throw Error("benchmark: warm-up runs must be 0 or more");
 }
 
-// GPU work is asynchronous: without a sync the clock would stop at the launch.
-void TransformBenchmark::synchronize() const {
-  if (options_.device.is_cuda()) torch::cuda::synchronize(options_.device.index());
-}
-
 double TransformBenchmark::median_seconds(const std::function<void()>& run) const {
   for (int i = 0; i < options_.warmup; ++i) run();
-  synchronize();
-  std::vector<double> seconds;
-  seconds.reserve(options_.repeats);
+  StepTimer timer(options_.device);
   for (int i = 0; i < options_.repeats; ++i) {
-    const auto start = std::chrono::steady_clock::now();
+    timer.begin();
     run();
-    synchronize();
-    seconds.push_back(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    timer.end();
   }
+  std::vector<double> seconds = timer.seconds();
   std::nth_element(seconds.begin(), seconds.begin() + seconds.size() / 2, seconds.end());
   return seconds[seconds.size() / 2];
 }
@@ -41,11 +32,12 @@ double TransformBenchmark::median_seconds(const std::function<void()>& run) cons
 TransformTiming TransformBenchmark::measure(const Transform& transform, int64_t size,
                                             int64_t batch) const {
   torch::NoGradGuard no_grad;
-  const torch::Tensor images = torch::randint(
-      0, 256, {batch, options_.channels, size, size},
-      torch::TensorOptions().dtype(torch::kFloat).device(options_.device));
+  const torch::Tensor images =
+      torch::randint(0, 256, {batch, options_.channels, size, size},
+                     torch::TensorOptions().dtype(torch::kFloat).device(options_.device));
   torch::Tensor sink;
-  const double seconds = median_seconds([&] { sink = transform.inverse(transform.forward(images)); });
+  const double seconds =
+      median_seconds([&] { sink = transform.inverse(transform.forward(images)); });
   TransformTiming timing;
   timing.seconds = seconds;
   timing.megapixels_per_second = static_cast<double>(batch * size * size) / seconds / 1e6;

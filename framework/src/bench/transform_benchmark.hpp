@@ -25,8 +25,8 @@ struct TransformTiming {
 };
 
 struct BandwidthReference {
-  int64_t bytes = 0;                  // size of the copied tensor
-  double gigabytes_per_second = 0;    // (read + write) bytes / median seconds / 1e9
+  int64_t bytes = 0;                // size of the copied tensor
+  double gigabytes_per_second = 0;  // (read + write) bytes / median seconds / 1e9
 };
 
 class TransformBenchmark {
@@ -46,9 +46,9 @@ class TransformBenchmark {
   int64_t minimum_bytes_per_pixel() const { return 4 * options_.channels * 4; }
 
  private:
-  // Median wall time of `run` over the configured repeats, after warm-up.
+  // Median time of `run` over the configured repeats, after warm-up, by the
+  // device's step timer (CUDA events on a GPU).
   double median_seconds(const std::function<void()>& run) const;
-  void synchronize() const;
   TransformBenchmarkOptions options_;
 };
 

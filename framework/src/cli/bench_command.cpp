@@ -8,23 +8,23 @@
 #include <thread>
 #include <vector>
 
-#include <boost/program_options.hpp>
 #include <torch/cuda.h>
 #include <torch/torch.h>
+#include <boost/program_options.hpp>
 
 #include "bench/compute_peak.hpp"
 #include "bench/step_benchmark.hpp"
 #include "bench/transform_benchmark.hpp"
 #include "bench/trial_selection.hpp"
 #include "cli/command_line.hpp"
+#include "cli/commands.hpp"
+#include "cli/plugin_path_option.hpp"
 #include "run/interrupt_handlers.hpp"
 #include "run/sweep_runner.hpp"
 #include "spec/registry_catalog.hpp"
-#include "trainer/registry_component_factory.hpp"
-#include "cli/commands.hpp"
-#include "cli/plugin_path_option.hpp"
 #include "stegolab/errors.hpp"
 #include "stegolab/transform.hpp"
+#include "trainer/registry_component_factory.hpp"
 
 namespace stegolab::cli {
 
@@ -46,12 +46,22 @@ std::vector<int64_t> parse_positive_list(const std::string& option, const std::s
       used = 0;
     }
     if (item.empty() || used != item.size() || value < 1) {
-      throw Error("--" + option + ": '" + item + "' is not a positive integer (expected e.g. 224,1024)");
+      throw Error("--" + option + ": '" + item +
+                  "' is not a positive integer (expected e.g. 224,1024)");
     }
     values.push_back(value);
   }
   if (values.empty()) throw Error("--" + option + ": no values given");
   return values;
+}
+
+// The data type of the compute ceilings: the step's own precision is the fair
+// comparison, and a GPU's fp16/bf16 tensor cores are many times its fp32 rate.
+torch::ScalarType parse_peak_dtype(const std::string& name) {
+  if (name == "fp32") return torch::kFloat;
+  if (name == "bf16") return torch::kBFloat16;
+  if (name == "fp16") return torch::kHalf;
+  throw Error("--peak-dtype: expected fp32, bf16 or fp16, got '" + name + "'");
 }
 
 torch::Device parse_device(const std::string& name) {
@@ -77,13 +87,17 @@ int bench_transforms(const Arguments& args) {
   std::vector<std::string> plugin_paths;
   po::options_description options("stegolab bench transforms [options]");
   options.add_options()("help,h", "show this help")(
-      "sizes", po::value(&sizes_text)->default_value(sizes_text), "square image sizes, comma-separated")(
-      "batches", po::value(&batches_text)->default_value(batches_text), "batch sizes, comma-separated")(
-      "repeats", po::value(&repeats)->default_value(repeats), "timed runs per point (median reported)")(
-      "threads", po::value(&threads)->default_value(threads), "CPU threads (torch::set_num_threads)")(
+      "sizes", po::value(&sizes_text)->default_value(sizes_text),
+      "square image sizes, comma-separated")(
+      "batches", po::value(&batches_text)->default_value(batches_text),
+      "batch sizes, comma-separated")("repeats", po::value(&repeats)->default_value(repeats),
+                                      "timed runs per point (median reported)")(
+      "threads", po::value(&threads)->default_value(threads),
+      "CPU threads (torch::set_num_threads)")(
       "device", po::value(&device_name)->default_value(device_name), "cpu or cuda")(
-      "levels", po::value(&levels)->default_value(levels), "decomposition levels of every transform")(
-      "transform", po::value(&only)->composing(), "benchmark only this transform (repeatable)")(
+      "levels", po::value(&levels)->default_value(levels),
+      "decomposition levels of every transform")("transform", po::value(&only)->composing(),
+                                                 "benchmark only this transform (repeatable)")(
       "bandwidth-mib", po::value(&bandwidth_mib)->default_value(bandwidth_mib),
       "size of the copy that measures memory bandwidth (well above the caches)");
   add_plugin_path_option(options, &plugin_paths);
@@ -106,9 +120,11 @@ int bench_transforms(const Arguments& args) {
   const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
   std::vector<std::string> names = only;
   if (names.empty()) {
-    for (const auto* component : registry.components("transform")) names.push_back(component->info.name);
+    for (const auto* component : registry.components("transform"))
+      names.push_back(component->info.name);
   }
-  if (names.empty()) throw Error("no transform plugins found; 'stegolab plugins' shows the search path");
+  if (names.empty())
+    throw Error("no transform plugins found; 'stegolab plugins' shows the search path");
   BuildContext context;
   context.device = device;
 
@@ -131,7 +147,8 @@ int bench_transforms(const Arguments& args) {
 
   std::cout << std::left << std::setw(14) << "transform" << std::right << std::setw(7) << "size"
             << std::setw(7) << "batch" << std::setw(12) << "ms/batch" << std::setw(10) << "MP/s"
-            << std::setw(11) << "of bound" << "\n";
+            << std::setw(11) << "of bound"
+            << "\n";
   for (const auto& name : names) {
     const auto transform = registry.build<Transform>(name, {{"levels", levels}}, context);
     for (const int64_t size : sizes) {
@@ -149,7 +166,8 @@ int bench_transforms(const Arguments& args) {
 }
 
 // The one experiment file a command takes as its positional argument.
-std::string experiment_argument(const std::string& command, const std::vector<std::string>& positional) {
+std::string experiment_argument(const std::string& command,
+                                const std::vector<std::string>& positional) {
   if (positional.size() != 1) {
     throw Error("usage: stegolab " + command + " EXPERIMENT.json [options]; see --help");
   }
@@ -163,20 +181,27 @@ int bench_step(const Arguments& args) {
   StepBenchmarkOptions bench;
   int64_t threads = 0;
   int64_t matmul = 2048;
+  std::string peak_dtype_name = "fp32";
   po::options_description options("stegolab bench step EXPERIMENT.json [options]");
   options.add_options()("help,h", "show this help")(
-      "trial", po::value(&trial_key), "the first trial whose key contains this (default: the first)")(
+      "trial", po::value(&trial_key),
+      "the first trial whose key contains this (default: the first)")(
       "batch", po::value(&bench.batch), "micro-batch size (default: the trial's train.batch_size)")(
       "steps", po::value(&bench.steps)->default_value(bench.steps), "timed optimiser steps")(
       "warmup", po::value(&bench.warmup)->default_value(bench.warmup), "untimed steps first")(
-      "threads", po::value(&threads), "CPU threads (default: STEGOLAB_THREADS, train.threads, all)")(
-      "device", po::value(&overrides.device), "cpu | cuda | auto (default: the trial's train.device)")(
+      "threads", po::value(&threads),
+      "CPU threads (default: STEGOLAB_THREADS, train.threads, all)")(
+      "device", po::value(&overrides.device),
+      "cpu | cuda | auto (default: the trial's train.device)")(
       "memory", po::value(&overrides.memory), "the model's memory mode: standard | recompute")(
       "matmul", po::value(&matmul)->default_value(matmul),
-      "n of the n x n fp32 product of the peak GFLOP/s lines (0: skip the conv and matmul peaks)");
+      "n of the n x n product of the peak GFLOP/s lines (0: skip the conv and matmul peaks)")(
+      "peak-dtype", po::value(&peak_dtype_name)->default_value(peak_dtype_name),
+      "data type of the conv and matmul peaks: fp32 | bf16 | fp16");
   add_plugin_path_option(options, &plugin_paths);
   po::variables_map vm;
   if (!parse_command_line("bench step", args, options, vm, &positional)) return 0;
+  const torch::ScalarType peak_dtype = parse_peak_dtype(peak_dtype_name);
   const std::string file = experiment_argument("bench step", positional);
   if (vm.count("threads")) overrides.threads = threads;
   if (vm.count("batch") && bench.batch < 1) throw Error("--batch: must be at least 1");
@@ -192,8 +217,8 @@ int bench_step(const Arguments& args) {
   std::cout << std::fixed << std::setprecision(3);
   std::cout << "bench step: " << spec.name << " [" << trial.key << "]\n"
             << "  config        " << r.image_size << "x" << r.image_size << "x" << r.channels
-            << ", batch " << r.batch << " x " << r.accumulation << " micro-batches, "
-            << r.precision << ", model " << trial.model.params.value("memory", std::string("-"))
+            << ", batch " << r.batch << " x " << r.accumulation << " micro-batches, " << r.precision
+            << ", model " << trial.model.params.value("memory", std::string("-"))
             << " memory, device " << r.device << ", " << r.threads << " threads\n"
             << "  steps         " << r.step_seconds.size() << " timed after " << bench.warmup
             << " warm-up (synthetic batches on the device, no data loading)\n"
@@ -201,20 +226,23 @@ int bench_step(const Arguments& args) {
             << std::setprecision(2) << "  step time     median " << r.median_seconds * 1e3
             << " ms, p10 " << r.p10_seconds * 1e3 << " ms, p90 " << r.p90_seconds * 1e3 << " ms\n"
             << std::setprecision(0) << "  peak memory   " << r.peak_memory_mb << " MiB"
-            << (r.device == "cpu" ? " peak RSS" : "") << " (" << r.peak_memory_mb - r.baseline_memory_mb
-            << " MiB above the RSS before the first step)\n"
+            << (r.device == "cpu" ? " peak RSS" : " allocated (CUDA caching allocator)") << " ("
+            << r.peak_memory_mb - r.baseline_memory_mb << " MiB above "
+            << (r.device == "cpu" ? "the RSS" : "what was allocated") << " before the first step)\n"
             << std::setprecision(3) << "  FLOPs/image   " << r.forward_flops_per_image / 1e9
             << " GFLOP embed+extract; training ~3x = " << r.training_flops_per_image / 1e9
             << " GFLOP (backward ~2x forward)\n"
             << std::setprecision(2) << "  achieved      " << r.gflops_per_s << " GFLOP/s\n";
   if (matmul > 0) {
     const torch::Device device(trial.train.device);
-    const ComputePeak conv = measure_conv_peak(device);
-    const ComputePeak mm = measure_matmul_peak(device, matmul);
-    std::cout << "  conv peak     " << conv.gflops_per_s << " GFLOP/s (fp32 3x3 conv 256->256 on 64x64; the step reaches "
-              << std::setprecision(1) << 100.0 * r.gflops_per_s / conv.gflops_per_s << " % of it)\n"
-              << std::setprecision(2) << "  matmul peak   " << mm.gflops_per_s << " GFLOP/s (fp32 " << matmul
-              << "^3 product through BLAS)\n";
+    const ComputePeak conv = measure_conv_peak(device, 256, 64, 5, peak_dtype);
+    const ComputePeak mm = measure_matmul_peak(device, matmul, 5, peak_dtype);
+    std::cout << "  conv peak     " << conv.gflops_per_s << " GFLOP/s (" << peak_dtype_name
+              << " 3x3 conv 256->256 on 64x64; the step reaches " << std::setprecision(1)
+              << 100.0 * r.gflops_per_s / conv.gflops_per_s << " % of it)\n"
+              << std::setprecision(2) << "  matmul peak   " << mm.gflops_per_s << " GFLOP/s ("
+              << peak_dtype_name << " " << matmul << "^3 product through BLAS; the step reaches "
+              << std::setprecision(1) << 100.0 * r.gflops_per_s / mm.gflops_per_s << " % of it)\n";
   }
   return 0;
 }
@@ -225,12 +253,14 @@ int bench_matrix(const Arguments& args) {
   int64_t steps = 20;
   int64_t threads = 0;
   po::options_description options("stegolab bench matrix EXPERIMENT.json [options]");
-  options.add_options()("help,h", "show this help")(
-      "steps", po::value(&steps)->default_value(steps), "training steps of every trial (one epoch)")(
+  options.add_options()("help,h", "show this help")("steps",
+                                                    po::value(&steps)->default_value(steps),
+                                                    "training steps of every trial (one epoch)")(
       "db", po::value(&database), "results database (default results/<name>.db)")(
       "only", po::value(&only), "run only trials whose key contains this text")(
       "device", po::value(&device), "cpu | cuda (default: the experiment's train.device)")(
-      "threads", po::value(&threads), "CPU threads (default: STEGOLAB_THREADS, train.threads, all)")(
+      "threads", po::value(&threads),
+      "CPU threads (default: STEGOLAB_THREADS, train.threads, all)")(
       "force-new", "register a changed benchmark as a new experiment");
   add_plugin_path_option(options, &plugin_paths);
   po::variables_map vm;
@@ -269,7 +299,8 @@ int bench_matrix(const Arguments& args) {
   InterruptHandlers handlers;
   SweepRunner runner(registry, spec, run_options, &handlers.flag());
   const RunSummary summary = runner.run();
-  std::cout << "\n" << spec.name << ": " << summary.done << " trials benchmarked (" << steps
+  std::cout << "\n"
+            << spec.name << ": " << summary.done << " trials benchmarked (" << steps
             << " steps each), " << summary.skipped << " done before, " << summary.failed
             << " failed; throughput rows in " << run_options.database.string()
             << " (stegolab report --db " << run_options.database.string() << " --experiment "
@@ -286,8 +317,10 @@ struct Benchmark {
 };
 
 const Benchmark kBenchmarks[] = {
-    {"step", bench_step, "training steps of one trial on synthetic batches: images/s, memory, GFLOP/s"},
-    {"matrix", bench_matrix, "every trial for a fixed number of steps, throughput into the database"},
+    {"step", bench_step,
+     "training steps of one trial on synthetic batches: images/s, memory, GFLOP/s"},
+    {"matrix", bench_matrix,
+     "every trial for a fixed number of steps, throughput into the database"},
     {"transforms", bench_transforms, "forward+inverse throughput of every transform plugin"},
 };
 
