@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include "data/batch_pipeline.hpp"
@@ -33,7 +34,8 @@ TEST(DatasetSplits, CountsFollowTheFractionsAndSplitsAreDisjoint) {
   ASSERT_EQ(s.test.numel(), 4);
   std::set<int64_t> all;
   for (const auto& part : {s.train, s.val, s.test}) {
-    for (int64_t i : to_vector(part)) EXPECT_TRUE(all.insert(i).second) << "index " << i << " twice";
+    for (int64_t i : to_vector(part))
+      EXPECT_TRUE(all.insert(i).second) << "index " << i << " twice";
   }
   EXPECT_EQ(all.size(), 20u);
   EXPECT_EQ(*all.begin(), 0);
@@ -127,7 +129,8 @@ TEST(ToModelImages, MapsUint8NhwcToNchwMinusOneToOne) {
 // A source whose image i is filled with the value i (mod 256), recording calls.
 class CountingSource : public ImageSource {
  public:
-  explicit CountingSource(int64_t size, std::chrono::milliseconds delay = {}) : size_(size), delay_(delay) {}
+  explicit CountingSource(int64_t size, std::chrono::milliseconds delay = {})
+      : size_(size), delay_(delay) {}
   int64_t size() const override { return size_; }
   int64_t image_size() const override { return 4; }
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override {
@@ -138,9 +141,14 @@ class CountingSource : public ImageSource {
       augment_flags.push_back(augment);
     }
     loads.fetch_add(1);
-    if (fail_on_call >= 0 && loads.load() == fail_on_call + 1) throw std::runtime_error("disk gone");
-    return indices.remainder(256).to(torch::kByte).view({-1, 1, 1, 1}).expand({-1, 4, 4, 3})
-        .contiguous().to(device);
+    if (fail_on_call >= 0 && loads.load() == fail_on_call + 1)
+      throw std::runtime_error("disk gone");
+    return indices.remainder(256)
+        .to(torch::kByte)
+        .view({-1, 1, 1, 1})
+        .expand({-1, 4, 4, 3})
+        .contiguous()
+        .to(device);
   }
   std::mutex mutex_;
   std::vector<std::vector<int64_t>> calls;
@@ -221,6 +229,40 @@ TEST(BatchPipeline, RethrowsTheSourcesError) {
                          true);
   EXPECT_TRUE(pipeline.next().has_value());
   EXPECT_THROW(pipeline.next(), std::runtime_error);
+}
+
+// A source that makes its pixels on the host whatever device it is asked for.
+class HostSource : public CountingSource {
+ public:
+  using CountingSource::CountingSource;
+  torch::Tensor load(const torch::Tensor& indices, torch::Device, bool augment) override {
+    return CountingSource::load(indices, torch::kCPU, augment);
+  }
+};
+
+TEST(BatchPipelineOnCuda, ServesTheSameBatchesAsOnTheCpu) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  const torch::Device cuda(torch::kCUDA, 0);
+  for (const bool host_source : {false, true}) {
+    std::shared_ptr<CountingSource> on_cuda =
+        host_source ? std::make_shared<HostSource>(64) : std::make_shared<CountingSource>(64);
+    auto on_cpu = std::make_shared<CountingSource>(64);
+    const ImagePairs pairs = fixed_pairs(torch::arange(64, torch::kLong));
+    BatchPipeline gpu(on_cuda, cuda, false, pairs, 8, true);
+    BatchPipeline cpu(on_cpu, torch::kCPU, false, pairs, 8, true);
+    int batches = 0;
+    while (auto expected = cpu.next()) {
+      auto batch = gpu.next();
+      ASSERT_TRUE(batch.has_value());
+      ASSERT_TRUE(batch->cover.is_cuda());
+      // Used on the default stream right away, as the trainer does.
+      EXPECT_TRUE(batch->cover.mul(2).cpu().equal(expected->cover.mul(2))) << host_source;
+      EXPECT_TRUE(batch->secret.cpu().equal(expected->secret)) << host_source;
+      ++batches;
+    }
+    EXPECT_EQ(batches, 8);
+    EXPECT_FALSE(gpu.next().has_value());
+  }
 }
 
 }  // namespace

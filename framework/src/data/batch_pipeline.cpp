@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -12,8 +13,8 @@ namespace stegolab {
 
 torch::Tensor to_model_images(const torch::Tensor& images_uint8_nhwc) {
   if (images_uint8_nhwc.dim() != 4 || images_uint8_nhwc.scalar_type() != torch::kByte) {
-    throw Error("an image source returned " + std::to_string(images_uint8_nhwc.dim()) +
-                "-d " + std::string(c10::toString(images_uint8_nhwc.scalar_type())) +
+    throw Error("an image source returned " + std::to_string(images_uint8_nhwc.dim()) + "-d " +
+                std::string(c10::toString(images_uint8_nhwc.scalar_type())) +
                 " images; expected uint8 [N, H, W, C]");
   }
   return images_uint8_nhwc.permute({0, 3, 1, 2})
@@ -26,6 +27,7 @@ BatchPipeline::BatchPipeline(std::shared_ptr<ImageSource> source, torch::Device 
                              bool augment, ImagePairs pairs, int64_t batch_size, bool drop_last)
     : source_(std::move(source)),
       device_(device),
+      transfer_(make_transfer_stream(device)),
       augment_(augment),
       pairs_(std::move(pairs)),
       batch_size_(batch_size) {
@@ -46,9 +48,16 @@ ImageBatch BatchPipeline::load(int64_t batch) const {
   const int64_t begin = batch * batch_size_;
   const int64_t end = std::min(begin + batch_size_, pairs_.size());
   // Covers and secrets in one load() call: one transfer, one conversion.
-  const torch::Tensor indices = torch::cat(
-      {pairs_.covers.slice(0, begin, end), pairs_.secrets.slice(0, begin, end)});
-  const torch::Tensor images = to_model_images(source_->load(indices, device_, augment_));
+  const torch::Tensor indices =
+      torch::cat({pairs_.covers.slice(0, begin, end), pairs_.secrets.slice(0, begin, end)});
+  const std::vector<torch::Tensor> produced = transfer_->produce([&] {
+    torch::Tensor loaded = source_->load(indices, device_, augment_);
+    // A source that made its pixels on the host anyway: uint8 is the smallest
+    // form to move, so it moves before the conversion.
+    if (loaded.device().type() != device_.type()) loaded = transfer_->upload(loaded);
+    return std::vector<torch::Tensor>{to_model_images(loaded)};
+  });
+  const torch::Tensor& images = produced.front();
   if (images.size(0) != indices.size(0)) {
     throw Error("an image source returned " + std::to_string(images.size(0)) + " images for " +
                 std::to_string(indices.size(0)) + " indices");
@@ -67,6 +76,7 @@ std::optional<ImageBatch> BatchPipeline::next() {
   if (next_batch_ >= batch_count_) return std::nullopt;
   const auto begin = std::chrono::steady_clock::now();
   ImageBatch batch = pending_.get();
+  transfer_->hand_over({batch.cover, batch.secret});
   wait_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   ++next_batch_;
   if (next_batch_ < batch_count_) start(next_batch_);

@@ -1,5 +1,8 @@
-// Host-side batch pipeline: loads cover/secret batches from an ImageSource on
-// a background thread while the current step runs.
+// Batch pipeline: loads cover/secret batches from an ImageSource on a
+// background thread while the current step runs. On CUDA the load's device
+// work (generation, host-to-device copies, conversion) is queued on a side
+// stream, so it overlaps the step's kernels too, and the compute stream waits
+// for it only when the batch is handed over (device/transfer_stream.hpp).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +13,7 @@
 #include <torch/types.h>
 
 #include "data/image_pairs.hpp"
+#include "device/transfer_stream.hpp"
 #include "stegolab/dataset.hpp"
 
 namespace stegolab {
@@ -35,8 +39,9 @@ class BatchPipeline {
   BatchPipeline& operator=(const BatchPipeline&) = delete;
 
   int64_t batch_count() const { return batch_count_; }
-  // The next batch (waiting for it if the prefetch is not done), and starts
-  // loading the one after; nullopt after the last. Rethrows the source's error.
+  // The next batch (waiting for it if the prefetch is not done), ready for
+  // use on the calling thread's current stream, and starts loading the one
+  // after; nullopt after the last. Rethrows the source's error.
   std::optional<ImageBatch> next();
   // Total seconds next() spent waiting for data.
   double wait_seconds() const { return wait_seconds_; }
@@ -47,6 +52,7 @@ class BatchPipeline {
 
   std::shared_ptr<ImageSource> source_;
   torch::Device device_;
+  std::unique_ptr<TransferStream> transfer_;
   bool augment_;
   ImagePairs pairs_;
   int64_t batch_size_;
