@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ATen/autocast_mode.h>
+#include <c10/core/impl/LocalDispatchKeySet.h>
 #include <torch/version.h>
 #include <torch/types.h>
 
@@ -77,6 +78,20 @@ inline bool autocast_enabled(torch::DeviceType device) {
   return device == torch::kCUDA ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
 #endif
 }
+
+// Autocast switched off for the ops inside the scope, whatever the caller
+// enabled: for computations whose result must not depend on the caller's
+// precision (integer lifting, metrics). Uses a c10-internal guard, stable from
+// 1.13 to 2.x, which is why it lives here.
+class AutocastExcludedScope {
+ public:
+  AutocastExcludedScope() : guard_(c10::autocast_dispatch_keyset) {}
+  AutocastExcludedScope(const AutocastExcludedScope&) = delete;
+  AutocastExcludedScope& operator=(const AutocastExcludedScope&) = delete;
+
+ private:
+  c10::impl::ExcludeDispatchKeyGuard guard_;
+};
 
 }  // namespace stegolab::compat
 
