@@ -68,7 +68,8 @@ StepBenchmarkResult run_step_benchmark(ComponentFactory& factory, const TrialSpe
     progress.fraction = static_cast<double>(step) / static_cast<double>(total_steps);
     const bool timed = step >= options.warmup;
     if (timed) timer.begin();
-    components.strategy->step(micro, training_loss(*components.model, *components.loss, progress));
+    components.strategy->step(micro, training_loss(*components.model, *components.loss, progress),
+                              StepLimits{});
     if (timed) timer.end();
   }
   result.step_seconds = timer.seconds();  // on CUDA: waits for the last step
