@@ -24,7 +24,8 @@ json base_lookup(const std::string& path) {
 }
 
 TEST(Sweep, NoAxesIsOnePointPerRepeat) {
-  const auto points = expand_sweep(SweepDefinition::parse(json{{"repeats", 3}}, "f.json"), base_lookup);
+  const auto points =
+      expand_sweep(SweepDefinition::parse(json{{"repeats", 3}}, "f.json"), base_lookup);
   EXPECT_EQ(keys(points), (std::vector<std::string>{"#r0", "#r1", "#r2"}));
   EXPECT_EQ(points[2].repeat, 2);
   EXPECT_TRUE(expand_sweep(SweepDefinition::parse(json(), "f.json"), base_lookup).size() == 1);
@@ -35,8 +36,8 @@ TEST(Sweep, GridIsCartesianAxesSortedFirstOutermost) {
   // values keep file order (3 before 1).
   const json sweep = json::parse(R"({"axes": {"b": ["y", "x"], "a": [3, 1, 2]}})");
   const auto points = expand_sweep(SweepDefinition::parse(sweep, "f.json"), base_lookup);
-  EXPECT_EQ(keys(points), (std::vector<std::string>{"a=3,b=y#r0", "a=3,b=x#r0", "a=1,b=y#r0", "a=1,b=x#r0",
-                                                    "a=2,b=y#r0", "a=2,b=x#r0"}));
+  EXPECT_EQ(keys(points), (std::vector<std::string>{"a=3,b=y#r0", "a=3,b=x#r0", "a=1,b=y#r0",
+                                                    "a=1,b=x#r0", "a=2,b=y#r0", "a=2,b=x#r0"}));
   EXPECT_EQ(points[1].values, json({{"a", 3}, {"b", "x"}}));
 }
 
@@ -54,9 +55,10 @@ TEST(Sweep, IncludeCompletesWithBaseValuesAndSkipsDuplicates) {
   const json sweep = json::parse(R"({"axes": {"a": [1], "b": ["x"]},
       "include": [{"b": "z"}, {"a": 1, "b": "x"}, {"a": 2, "b": "y"}, {"c": true}],
       "exclude": [{"b": "x"}], "repeats": 2})");
-  EXPECT_EQ(keys(expand_sweep(SweepDefinition::parse(sweep, "f.json"), base_lookup)),
-            (std::vector<std::string>{"a=1,b=z#r0", "a=1,b=x#r0", "a=2,b=y#r0", "a=1,b=x,c=true#r0",
-                                      "a=1,b=z#r1", "a=1,b=x#r1", "a=2,b=y#r1", "a=1,b=x,c=true#r1"}));
+  EXPECT_EQ(
+      keys(expand_sweep(SweepDefinition::parse(sweep, "f.json"), base_lookup)),
+      (std::vector<std::string>{"a=1,b=z#r0", "a=1,b=x#r0", "a=2,b=y#r0", "a=1,b=x,c=true#r0",
+                                "a=1,b=z#r1", "a=1,b=x#r1", "a=2,b=y#r1", "a=1,b=x,c=true#r1"}));
 }
 
 TEST(Sweep, IncludeOfAnExistingPointAddsNothing) {
@@ -74,6 +76,19 @@ TEST(Sweep, KeysAreStableAndShowValuesPlainly) {
   values["a.b"] = false;
   EXPECT_EQ(trial_key(values, 4), "a.b=false,m=fp32,z.y=0.001#r4");
   EXPECT_EQ(trial_key(json::object(), 0), "#r0");
+}
+
+TEST(Sweep, KeysQuoteOnlyValuesThatHoldTheirSeparators) {
+  // One axis whose value looks like two pairs must not share the key of the
+  // two-axis point it imitates.
+  const std::string imitation = trial_key({{"a", "x,b=y"}}, 0);
+  EXPECT_NE(imitation, trial_key({{"a", "x"}, {"b", "y"}}, 0));
+  EXPECT_EQ(imitation, "a=\"x,b=y\"#r0");
+  EXPECT_EQ(trial_key({{"a", "say \"hi\""}}, 1), "a=\"say \\\"hi\\\"\"#r1");
+  EXPECT_NE(trial_key({{"a", "\"x\""}}, 0), trial_key({{"a", "x"}}, 0));
+  // Every other value keeps the key databases already hold.
+  EXPECT_EQ(trial_key({{"p", "fp32"}, {"lr", 0.001}, {"v", {1, 2}}, {"f", "a b/c#d"}}, 2),
+            "f=a b/c#d,lr=0.001,p=fp32,v=[1,2]#r2");
 }
 
 TEST(Sweep, RejectsMalformedSections) {
