@@ -78,7 +78,7 @@ class ReportTest : public ::testing::Test {
            {"metrics", {"ber"}},
            {"format", "latex"},
            {"out", "tables/paper.tex"}}}}};
-    const int64_t id = store.open_experiment("cmp", experiment, false);
+    const int64_t id = store.open_experiment("cmp", experiment, false).id;
     store.write_conventions({{"rec_psnr", "recovery PSNR (RGB, 8 bit)", "dB", "higher"}});
     for (const auto& row : kRows) {
       TrialProvenance p;
@@ -87,7 +87,8 @@ class ReportTest : public ::testing::Test {
       // The strategy's precision is not a sweep axis: reports find it in the config.
       p.config = {{"transform", {{"plugin", row.transform}}},
                   {"train", {{"batch_size", row.batch}}},
-                  {"strategy", {{"params", {{"precision", "fp32"}}}}}};
+                  {"strategy", {{"params", {{"precision", "fp32"}}}}},
+                  {"model", {{"params", {{"widths", {8, 16}}}}}}};
       p.repeat = row.repeat;
       const int64_t trial = store.start_trial(id, p);
       // Validation curves for haar_dwt/4 (means 11, 21, 30: the NaN repeat is left
@@ -106,8 +107,7 @@ class ReportTest : public ::testing::Test {
       tp.train_images_per_s = row.train_images_per_s;
       tp.effective_batch = row.batch;
       store.finish_trial(trial, row.status, row.status == "failed" ? "diverged" : "",
-                         {{0, "test", "rec_psnr", row.rec_psnr}, {0, "test", "ber", row.ber}},
-                         tp);
+                         {{0, "test", "rec_psnr", row.rec_psnr}, {0, "test", "ber", row.ber}}, tp);
     }
   }
   void TearDown() override {
@@ -179,9 +179,12 @@ TEST_F(ReportTest, MarkdownGolden) {
       "|---|---:|---:|---:|---:|\n"
       "| cdf53_dwt | 28.25 (1) | 0.10 (1) | – | – |\n"
       "| haar_dwt | 31.00 ± 1.41 (2) | 0.03 ± 0.01 (2) | 31.00 (1) | 0.01 (1) |\n"
-      "| ilwt53 | **35.50** (1) | **0.00** (1) | NaN (0) | 0.50 (1) |\n"
+      "| ilwt53 | **35.50** (1) | **0.00** (1) | NaN (0 of 1) | 0.50 (1) |\n"
       "\n"
-      "Table: Comparison\n";
+      "Table: Comparison\n"
+      "\n"
+      "(n of m): only n of the cell's m repeats have a value; the others diverged (NaN) and are "
+      "left out of mean and std.\n";
   EXPECT_EQ(TableRenderer::render(table("markdown")), expected);
 }
 
@@ -201,10 +204,12 @@ TEST_F(ReportTest, LatexGolden) {
       "    cdf53\\_dwt & \\num{28.25}~(1) & \\num{0.10}~(1) & -- & -- \\\\\n"
       "    haar\\_dwt & \\num{31.00 \\pm 1.41}~(2) & \\num{0.03 \\pm 0.01}~(2) & "
       "\\num{31.00}~(1) & \\num{0.01}~(1) \\\\\n"
-      "    ilwt53 & \\textbf{\\num{35.50}}~(1) & \\textbf{\\num{0.00}}~(1) & NaN~(0) & "
+      "    ilwt53 & \\textbf{35.50}~(1) & \\textbf{0.00}~(1) & NaN~(0~of~1) & "
       "\\num{0.50}~(1) \\\\\n"
       "    \\bottomrule\n"
       "  \\end{tabular}\n"
+      "  \\par\\smallskip{\\footnotesize ($n$~of~$m$): only n of the cell's m repeats have a "
+      "value; the others diverged (NaN) and are left out of mean and std.\\par}\n"
       "\\end{table}\n";
   const std::string latex = TableRenderer::render(table("latex"));
   EXPECT_EQ(latex, expected);
@@ -277,27 +282,27 @@ TEST_F(ReportTest, ColumnsFallBackToTheConfigAndUnknownMetricsAreNamed) {
 TEST_F(ReportTest, ReportCommandRendersDeclaredReports) {
   const std::string out = run_captured(cli::report_command, {"--db", db_.string(), "--all"});
   // quality: rec_psnr per transform over both batch sizes: cdf53 28.25; haar 30, 32, 31 ->
-  // 31 ± 1; ilwt53 35.5 (the NaN repeat left out).
+  // 31 ± 1; ilwt53 35.5 (the NaN repeat left out, and said).
   EXPECT_NE(out.find("## quality"), std::string::npos) << out;
   EXPECT_NE(out.find("| haar_dwt | 31.00 ± 1.00 (3) |"), std::string::npos) << out;
-  EXPECT_NE(out.find("| ilwt53 | **35.50** (1) |"), std::string::npos) << out;
+  EXPECT_NE(out.find("| ilwt53 | **35.50** (1 of 2) |"), std::string::npos) << out;
   const std::string latex = read_text(dir_ / "tables" / "paper.tex");
   EXPECT_NE(latex.find("\\multicolumn{1}{c}{batch\\_size=8}"), std::string::npos) << latex;
 
-  const std::string csv = run_captured(
-      cli::report_command, {"--db", db_.string(), "--experiment", "cmp", "--rows",
-                            "transform.plugin", "--cols", "train.batch_size", "--metrics",
-                            "rec_psnr,ber", "--format", "csv"});
+  const std::string csv =
+      run_captured(cli::report_command,
+                   {"--db", db_.string(), "--experiment", "cmp", "--rows", "transform.plugin",
+                    "--cols", "train.batch_size", "--metrics", "rec_psnr,ber", "--format", "csv"});
   EXPECT_EQ(csv, TableRenderer::render(table("csv")));
-  EXPECT_THROW(run_captured(cli::report_command, {"--db", db_.string(), "--rows", "x",
-                                                  "--metrics", "ber", "--format", "html"}),
+  EXPECT_THROW(run_captured(cli::report_command, {"--db", db_.string(), "--rows", "x", "--metrics",
+                                                  "ber", "--format", "html"}),
                ReportError);
 }
 
 TEST_F(ReportTest, MetricByEpochMeansOverRepeats) {
   const ResultStore store(db_, ResultStore::Mode::read_only);
-  const auto series = metric_by_epoch(store, store.experiment("cmp"), "rec_psnr", "val",
-                                      "transform.plugin");
+  const auto series =
+      metric_by_epoch(store, store.experiment("cmp"), "rec_psnr", "val", "transform.plugin");
   ASSERT_EQ(series.size(), 2u);  // cdf53_dwt has no validation rows
   EXPECT_EQ(series[0].name, "transform.plugin=haar_dwt");
   EXPECT_EQ(series[0].x, (std::vector<double>{0, 1, 2}));
@@ -328,9 +333,9 @@ TEST(LineChartTest, NiceTicksCoverTheRange) {
 
 TEST_F(ReportTest, PlotCommandWritesOnePolylinePerGroup) {
   const fs::path svg = dir_ / "plots" / "psnr.svg";
-  run_captured(cli::plot_command, {"--db", db_.string(), "--experiment", "cmp", "--metric",
-                                   "rec_psnr", "--split", "val", "--group", "transform.plugin",
-                                   "--out", svg.string(), "--no-png"});
+  run_captured(cli::plot_command,
+               {"--db", db_.string(), "--experiment", "cmp", "--metric", "rec_psnr", "--split",
+                "val", "--group", "transform.plugin", "--out", svg.string(), "--no-png"});
   const std::string text = read_text(svg);
   EXPECT_EQ(text.rfind("<?xml", 0), 0u);
   EXPECT_NE(text.find("</svg>"), std::string::npos);
@@ -340,7 +345,7 @@ TEST_F(ReportTest, PlotCommandWritesOnePolylinePerGroup) {
   const std::regex points_attr("points=\"([^\"]*)\"");
   std::vector<size_t> counts;
   for (std::sregex_iterator it(text.begin(), text.end(), points_attr), end; it != end; ++it) {
-    counts.push_back(count_of((*it)[1].str(), ",") );
+    counts.push_back(count_of((*it)[1].str(), ","));
   }
   EXPECT_EQ(counts, (std::vector<size_t>{3, 2}));
   EXPECT_NE(text.find(">epoch</text>"), std::string::npos);
@@ -362,15 +367,17 @@ TEST_F(ReportTest, ResultsCommandListsShowsAndExports) {
   const std::string list = run_captured(cli::results_command, {"list", "--db", db_.string()});
   // 7 trials: 6 done, 1 failed.
   EXPECT_TRUE(std::regex_search(list, std::regex("cmp +\\S+ +7 +6 +0 +1 +0 +0"))) << list;
-  const std::string show = run_captured(cli::results_command, {"show", "cmp", "--db", db_.string()});
+  const std::string show =
+      run_captured(cli::results_command, {"show", "cmp", "--db", db_.string()});
   EXPECT_NE(show.find("test/rec_psnr"), std::string::npos) << show;
   EXPECT_NE(show.find("diverged"), std::string::npos) << show;
-  const std::string trial = run_captured(cli::results_command, {"trial", "1", "--db", db_.string()});
+  const std::string trial =
+      run_captured(cli::results_command, {"trial", "1", "--db", db_.string()});
   EXPECT_TRUE(std::regex_search(trial, std::regex("\\n2 +30\\n"))) << trial;  // epoch 2, val psnr
 
-  const std::string wide = run_captured(
-      cli::results_command,
-      {"export", "--format", "csv", "--layout", "wide", "--experiment", "cmp", "--db", db_.string()});
+  const std::string wide =
+      run_captured(cli::results_command, {"export", "--format", "csv", "--layout", "wide",
+                                          "--experiment", "cmp", "--db", db_.string()});
   std::istringstream lines(wide);
   std::string header, first;
   std::getline(lines, header);
@@ -380,11 +387,111 @@ TEST_F(ReportTest, ResultsCommandListsShowsAndExports) {
             "test/ber,test/rec_psnr,train_images_per_s,eval_images_per_s,step_time_ms,"
             "data_wait_ms,peak_memory_mb,effective_batch");
   EXPECT_EQ(first, "cmp,1,\"haar_dwt,4#r0\",done,0,0,4,haar_dwt,0.02,30,100,,,,,4");
-  const auto json = nlohmann::json::parse(run_captured(
-      cli::results_command, {"export", "--format", "json", "--db", db_.string()}));
+  const auto json = nlohmann::json::parse(
+      run_captured(cli::results_command, {"export", "--format", "json", "--db", db_.string()}));
   // Long layout: 7 trials x (2 final + 6 throughput) + 3 + 3 + 2 epoch rows = 64.
   EXPECT_EQ(json.size(), 64u);
   EXPECT_EQ(read_text(db_), before);  // read-only commands never touch the file
+}
+
+TEST_F(ReportTest, ImagesPerSecondMeansTheTrainingThroughput) {
+  // The issue's own example asks for images_per_s: the same numbers as
+  // train_images_per_s (see ThroughputColumnsTiesAndAveragedAxisWarning).
+  const std::string text = TableRenderer::render(table("markdown", {}, {"images_per_s"}, 1));
+  EXPECT_NE(text.find("| transform.plugin | images_per_s |"), std::string::npos) << text;
+  EXPECT_NE(text.find("| haar_dwt | **130.0 ± 43.6** (3) |"), std::string::npos) << text;
+  EXPECT_NE(text.find("| cdf53_dwt | 95.0 (1) |"), std::string::npos) << text;
+}
+
+TEST_F(ReportTest, ACellWithDivergedRepeatsSaysHowManyCount) {
+  // ilwt53 over both batch sizes: 35.5 and a NaN; the NaN is left out of
+  // the mean and the cell says so.
+  const std::string text = TableRenderer::render(table("markdown", {}, {"rec_psnr"}));
+  EXPECT_NE(text.find("| ilwt53 | **35.50** (1 of 2) |"), std::string::npos) << text;
+  EXPECT_NE(text.find("| haar_dwt | 31.00 ± 1.00 (3) |"), std::string::npos) << text;
+  EXPECT_NE(text.find("(n of m): only n of the cell's m repeats have a value"), std::string::npos)
+      << text;
+  const std::string latex = TableRenderer::render(table("latex", {}, {"rec_psnr"}));
+  EXPECT_NE(latex.find("\\textbf{35.50}~(1~of~2)"), std::string::npos) << latex;
+  // Without a NaN there is no note.
+  const std::string clean = TableRenderer::render(table("markdown", {}, {"ber"}));
+  EXPECT_EQ(clean.find("(n of m)"), std::string::npos) << clean;
+}
+
+TEST_F(ReportTest, LatexBoldIsPlainTextAndARowLabelCannotBeReadAsAnOption) {
+  const ResultStore store(db_, ResultStore::Mode::read_only);
+  ReportSpec spec;
+  spec.rows = {"model.params.widths"};  // [8,16] in every trial's config
+  spec.cols = {"transform.plugin"};
+  spec.metrics = {"rec_psnr"};
+  spec.format = "latex";
+  const std::string latex =
+      TableRenderer::render(ReportTable::build(store, store.experiment("cmp"), spec));
+  // After \midrule (and after \\ in later rows) a bare "[" would be taken
+  // as the optional argument of the rule or line break.
+  EXPECT_NE(latex.find("    \\midrule\n    {}[8,16] & "), std::string::npos) << latex;
+  // siunitx v3 ignores the surrounding \textbf inside \num: bold cells are plain.
+  EXPECT_NE(latex.find("\\textbf{35.50}~(1~of~2)"), std::string::npos) << latex;
+  EXPECT_EQ(latex.find("\\textbf{\\num"), std::string::npos) << latex;
+  EXPECT_NE(latex.find("\\num{31.00 \\pm 1.00}~(3)"), std::string::npos) << latex;
+}
+
+TEST_F(ReportTest, ExportsTellNanFromMissing) {
+  // Trial 5 (ilwt53, batch 8) diverged: its test rec_psnr is NaN. No trial
+  // measured eval_images_per_s.
+  const std::string wide =
+      run_captured(cli::results_command,
+                   {"export", "--format", "csv", "--layout", "wide", "--db", db_.string()});
+  EXPECT_NE(wide.find("\ncmp,5,\"ilwt53,8#r0\",done,0,0,8,ilwt53,0.5,nan,170,,,,,8\n"),
+            std::string::npos)
+      << wide;
+  const auto json = nlohmann::json::parse(
+      run_captured(cli::results_command,
+                   {"export", "--format", "json", "--layout", "wide", "--db", db_.string()}));
+  ASSERT_EQ(json.size(), 7u);
+  EXPECT_EQ(json[4].at("trial_id"), 5);
+  EXPECT_EQ(json[4].at("test/rec_psnr"), "nan");
+  EXPECT_TRUE(json[4].at("eval_images_per_s").is_null());
+  EXPECT_EQ(json[4].at("test/ber"), 0.5);
+  const auto long_rows = nlohmann::json::parse(
+      run_captured(cli::results_command, {"export", "--format", "json", "--db", db_.string()}));
+  int nan_rows = 0;
+  for (const auto& row : long_rows) nan_rows += row.at("value") == "nan" ? 1 : 0;
+  EXPECT_EQ(nan_rows, 2);  // trial 5's final rec_psnr and haar_dwt/4 r1's epoch 2
+}
+
+TEST_F(ReportTest, ATrialIdMustBeANumber) {
+  try {
+    run_captured(cli::results_command, {"trial", "1abc", "--db", db_.string()});
+    FAIL() << "'1abc' must not be read as trial 1";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("'1abc' is not a trial id"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST_F(ReportTest, ReadCommandsAskWhichExperimentWhenThereAreSeveral) {
+  {
+    ResultStore(db_, ResultStore::Mode::read_write)
+        .open_experiment("other", {{"name", "other"}}, false);
+  }
+  const std::pair<int (*)(const cli::Arguments&), cli::Arguments> commands[] = {
+      {cli::report_command,
+       {"--db", db_.string(), "--rows", "transform.plugin", "--metrics", "ber"}},
+      {cli::plot_command,
+       {"--db", db_.string(), "--metric", "ber", "--out", (dir_ / "x.svg").string()}}};
+  for (const auto& [command, args] : commands) {
+    try {
+      run_captured(command, args);
+      FAIL() << "two experiments: the command must ask for --experiment";
+    } catch (const Error& error) {
+      const std::string message = error.what();
+      EXPECT_NE(message.find("holds 2 experiments (cmp (id 1), other (id 2)); choose one with "
+                             "--experiment"),
+                std::string::npos)
+          << message;
+    }
+  }
 }
 
 }  // namespace

@@ -3,8 +3,11 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cinttypes>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -13,7 +16,11 @@
 
 #include <gtest/gtest.h>
 
+#include "spec/experiment_identity.hpp"
+#include "store/database_writer_lock.hpp"
 #include "store/result_store.hpp"
+#include "store/sqlite_statement.hpp"
+#include "support/result_store_schema_v1.hpp"
 
 namespace stegolab {
 namespace {
@@ -85,7 +92,7 @@ const nlohmann::json kExperiment = {{"name", "demo"}, {"train", {{"epochs", 3}, 
 TEST_F(ResultStoreTest, RoundTripKeepsNanAndInfinityAndProvenance) {
   const fs::path file = dir_ / "sub" / "r.db";  // the folder is created
   ResultStore store(file, ResultStore::Mode::read_write);
-  const int64_t experiment = store.open_experiment("demo", kExperiment, false);
+  const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
   const int64_t trial = store.start_trial(experiment, provenance("haar_dwt", 4, 0));
   const double inf = std::numeric_limits<double>::infinity();
   store.record_epoch(trial, 0, {{0, "train", "loss", 1.0}, {0, "val", "rec_psnr", 20.5}});
@@ -132,27 +139,29 @@ TEST_F(ResultStoreTest, RoundTripKeepsNanAndInfinityAndProvenance) {
   EXPECT_EQ(store.events(trial)[0].kind, "divergence");
 
   // Plain SQL: NaN is NULL with is_nan = 1, so AVG skips it: (1 + 3) / 2 = 2.
-  EXPECT_EQ(raw_query(file, "SELECT value IS NULL AND is_nan = 1 FROM epoch_metrics "
-                            "WHERE epoch = 1 AND metric = 'loss'"),
+  EXPECT_EQ(raw_query(file,
+                      "SELECT value IS NULL AND is_nan = 1 FROM epoch_metrics "
+                      "WHERE epoch = 1 AND metric = 'loss'"),
             "1");
   EXPECT_EQ(raw_query(file, "SELECT AVG(value) FROM epoch_metrics WHERE metric = 'loss'"), "2.0");
   // The documented json_extract() usage on the helper view.
-  EXPECT_EQ(raw_query(file, "SELECT json_extract(sweep_point, '$.\"transform.plugin\"') || ' ' || "
-                            "train_images_per_s FROM trial_summary"),
+  EXPECT_EQ(raw_query(file,
+                      "SELECT json_extract(sweep_point, '$.\"transform.plugin\"') || ' ' || "
+                      "train_images_per_s FROM trial_summary"),
             "haar_dwt 123.5");
   EXPECT_EQ(raw_query(file, "SELECT value FROM final_results WHERE metric = 'rec_psnr'"), "31.25");
   EXPECT_EQ(raw_query(file, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw_query(file, "SELECT version FROM schema_version"), "1");
+  EXPECT_EQ(raw_query(file, "SELECT version FROM schema_version"), "2");
 }
 
 TEST_F(ResultStoreTest, ExperimentIdentityFollowsTheJsonHash) {
   ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
-  const int64_t first = store.open_experiment("demo", kExperiment, false);
+  const int64_t first = store.open_experiment("demo", kExperiment, false).id;
   // Same content parsed with another key order: same hash, same id.
   const auto reordered =
       nlohmann::json::parse(R"({"train": {"lr": 0.001, "epochs": 3}, "name": "demo"})");
-  EXPECT_EQ(store.open_experiment("demo", reordered, false), first);
-  EXPECT_EQ(store.open_experiment("demo", kExperiment, true), first);  // same hash wins
+  EXPECT_EQ(store.open_experiment("demo", reordered, false).id, first);
+  EXPECT_EQ(store.open_experiment("demo", kExperiment, true).id, first);  // same hash wins
 
   auto changed = kExperiment;
   changed["train"]["epochs"] = 5;
@@ -166,7 +175,7 @@ TEST_F(ResultStoreTest, ExperimentIdentityFollowsTheJsonHash) {
     EXPECT_NE(message.find("/train/seed (add)"), std::string::npos) << message;
     EXPECT_NE(message.find("r.db"), std::string::npos) << message;
   }
-  const int64_t second = store.open_experiment("demo", changed, true);
+  const int64_t second = store.open_experiment("demo", changed, true).id;
   EXPECT_NE(second, first);
   EXPECT_EQ(store.experiment("demo").id, second);  // by name: the newest
   EXPECT_EQ(store.experiment(std::to_string(first)).id, first);
@@ -175,7 +184,7 @@ TEST_F(ResultStoreTest, ExperimentIdentityFollowsTheJsonHash) {
 
 TEST_F(ResultStoreTest, RestartingATrialReusesItsRowAndKeepsProgress) {
   ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
-  const int64_t experiment = store.open_experiment("demo", kExperiment, false);
+  const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
   const int64_t trial = store.start_trial(experiment, provenance("ilwt53", 2, 1));
   store.set_checkpoint_dir(trial, "ckpt/t1");
   store.record_epoch(trial, 0, {{0, "val", "rec_psnr", 10.0}});
@@ -200,7 +209,8 @@ TEST_F(ResultStoreTest, RestartingATrialReusesItsRowAndKeepsProgress) {
   EXPECT_THROW(store.record_epoch(trial, 1, {{1, "validation", "x", 1.0}}), StoreError);
   EXPECT_THROW(store.record_epoch(999, 1, {}), StoreError);
   EXPECT_THROW(store.write_conventions({{"ber", "", "", "smaller"}}), StoreError);
-  store.write_conventions({{"ber", "bit error rate", "", "lower"}, {"rec_psnr", "", "dB", "higher"}});
+  store.write_conventions(
+      {{"ber", "bit error rate", "", "lower"}, {"rec_psnr", "", "dB", "higher"}});
   store.write_conventions({{"ber", "bit error rate", "fraction", "lower"}});
   const auto conventions = store.conventions();
   ASSERT_EQ(conventions.size(), 2u);
@@ -210,7 +220,7 @@ TEST_F(ResultStoreTest, RestartingATrialReusesItsRowAndKeepsProgress) {
 
 TEST_F(ResultStoreTest, ListsExperimentsWithTrialCounts) {
   ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
-  const int64_t experiment = store.open_experiment("demo", kExperiment, false);
+  const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
   const int64_t a = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
   store.start_trial(experiment, provenance("haar_dwt", 4, 0));
   store.finish_trial(a, "done", "", {}, Throughput{});
@@ -246,8 +256,7 @@ TEST_F(ResultStoreTest, RefusesFilesThatAreNotOurs) {
     ResultStore store(other, ResultStore::Mode::read_write);
     FAIL();
   } catch (const StoreError& error) {
-    EXPECT_NE(std::string(error.what()).find("not a stegolab results database"),
-              std::string::npos)
+    EXPECT_NE(std::string(error.what()).find("not a stegolab results database"), std::string::npos)
         << error.what();
   }
   const fs::path text = dir_ / "notes.db";
@@ -274,7 +283,7 @@ TEST_F(ResultStoreTest, ReadOnlyOpenOfACopiedDatabaseNeverModifiesIt) {
   const fs::path original = dir_ / "r.db";
   {
     ResultStore store(original, ResultStore::Mode::read_write);
-    const int64_t experiment = store.open_experiment("demo", kExperiment, false);
+    const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
     store.finish_trial(store.start_trial(experiment, provenance("haar_dwt", 2, 0)), "done", "",
                        {{0, "test", "rec_psnr", 40.0}}, Throughput{});
   }  // closing the last connection checkpoints the WAL into the main file
@@ -319,7 +328,7 @@ TEST_F(ResultStoreTest, ReadWriteOpenOfAnUnwritableFileSaysSo) {
 TEST_F(ResultStoreTest, LockedDatabaseGivesAClearErrorAfterTheBusyTimeout) {
   const fs::path file = dir_ / "r.db";
   ResultStore store(file, ResultStore::Mode::read_write);
-  const int64_t experiment = store.open_experiment("demo", kExperiment, false);
+  const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
   const int64_t trial = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(file.c_str(), &other), SQLITE_OK);
@@ -337,6 +346,334 @@ TEST_F(ResultStoreTest, LockedDatabaseGivesAClearErrorAfterTheBusyTimeout) {
   sqlite3_close(other);
   store.record_event(trial, 0, "x", "y");  // works again once the lock is gone
   EXPECT_EQ(store.events(trial).size(), 1u);
+}
+
+TEST_F(ResultStoreTest, TheStoredHashIsTheFnv1aOfTheIdentityThatTheSpecComputes) {
+  ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
+  // FNV-1a 64 of the 12 bytes {"name":"x"}, computed independently (the
+  // spec test checks the same value): a wrong offset basis gives another.
+  const nlohmann::json document = {{"name", "x"}};
+  store.open_experiment("x", document, false);
+  EXPECT_EQ(store.experiment("x").hash, "2a0799a4152d90fc");
+  EXPECT_EQ(experiment_hash(document), "2a0799a4152d90fc");
+  // Description and reports are not part of it.
+  EXPECT_EQ(experiment_hash({{"name", "x"}, {"description", "d"}, {"reports", {{{"rows", "a"}}}}}),
+            "2a0799a4152d90fc");
+}
+
+TEST_F(ResultStoreTest, AHashMismatchWithEqualJsonIsStillTheSameExperiment) {
+  const fs::path file = dir_ / "r.db";
+  ResultStore store(file, ResultStore::Mode::read_write);
+  const auto first = store.open_experiment("demo", nlohmann::json::parse(R"({"lr": 1.0})"), false);
+  // 1 and 1.0 are equal JSON numbers but dump (and hash) differently.
+  const auto again = store.open_experiment("demo", nlohmann::json::parse(R"({"lr": 1})"), false);
+  EXPECT_EQ(again.id, first.id);
+  EXPECT_EQ(again.outcome, ExperimentRegistration::Outcome::same);
+  // A hash written by another program version is recognised through the JSON
+  // and replaced by the current one.
+  raw_exec(file, "UPDATE experiments SET hash = '0123456789abcdef'");
+  EXPECT_EQ(store.open_experiment("demo", nlohmann::json::parse(R"({"lr": 1})"), false).id,
+            first.id);
+  EXPECT_EQ(store.experiment("demo").hash, experiment_hash(nlohmann::json::parse(R"({"lr": 1})")));
+  EXPECT_EQ(store.experiments().size(), 1u);
+}
+
+TEST_F(ResultStoreTest, DescriptionAndReportsAreUpdatedNotPartOfTheIdentity) {
+  ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
+  auto document = kExperiment;
+  document["description"] = "first";
+  document["reports"] = {{{"name", "a"}, {"rows", {"x"}}, {"metrics", {"ber"}}}};
+  const auto first = store.open_experiment("demo", document, false);
+  EXPECT_EQ(first.outcome, ExperimentRegistration::Outcome::created);
+  EXPECT_FALSE(first.presentation_updated);
+
+  document["description"] = "second";
+  document["reports"][0]["name"] = "b";
+  const auto edited = store.open_experiment("demo", document, false);
+  EXPECT_EQ(edited.id, first.id);
+  EXPECT_EQ(edited.outcome, ExperimentRegistration::Outcome::same);
+  EXPECT_TRUE(edited.presentation_updated);
+  // `report --all` reads the stored JSON: it now has the edited reports.
+  EXPECT_EQ(store.experiment("demo").experiment.at("reports")[0].at("name"), "b");
+  EXPECT_EQ(store.experiment("demo").experiment.at("description"), "second");
+  EXPECT_FALSE(store.open_experiment("demo", document, false).presentation_updated);
+
+  // A real change is refused, and the list of changes leaves them out.
+  document["description"] = "third";
+  document["train"]["epochs"] = 9;
+  try {
+    store.open_experiment("demo", document, false);
+    FAIL() << "a changed definition must not be accepted silently";
+  } catch (const StoreError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("changed: /train/epochs (replace)."), std::string::npos) << message;
+    EXPECT_EQ(message.find("description"), std::string::npos) << message;
+  }
+}
+
+TEST_F(ResultStoreTest, ForceNewRecordsANewExperimentOnlyForAChangedDefinition) {
+  ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
+  const auto first = store.open_experiment("demo", kExperiment, false);
+  const auto unchanged = store.open_experiment("demo", kExperiment, true);
+  EXPECT_EQ(unchanged.id, first.id);
+  EXPECT_EQ(unchanged.outcome, ExperimentRegistration::Outcome::same);
+  auto changed = kExperiment;
+  changed["train"]["epochs"] = 4;
+  const auto forced = store.open_experiment("demo", changed, true);
+  EXPECT_NE(forced.id, first.id);
+  EXPECT_EQ(forced.outcome, ExperimentRegistration::Outcome::forced_new);
+  EXPECT_EQ(forced.previous_id, first.id);
+}
+
+TEST_F(ResultStoreTest, PlannedTrialsArePendingUntilTheyStart) {
+  ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
+  const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
+  const int64_t done = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
+  store.finish_trial(done, "done", "", {}, Throughput{});
+  store.add_pending_trials(experiment, {provenance("haar_dwt", 2, 0), provenance("ilwt53", 2, 0)});
+  const auto trials = store.trials(experiment);
+  ASSERT_EQ(trials.size(), 2u);
+  EXPECT_EQ(trials[0].status, "done");  // an existing row is never reset
+  EXPECT_EQ(trials[1].status, "pending");
+  EXPECT_EQ(trials[1].seed, provenance("ilwt53", 2, 0).seed);
+  EXPECT_EQ(trials[1].sweep_point.at("transform.plugin"), "ilwt53");
+  EXPECT_EQ(trials[1].last_epoch, -1);
+  EXPECT_EQ(store.experiments()[0].status_counts.at("pending"), 1);
+  EXPECT_EQ(store.start_trial(experiment, provenance("ilwt53", 2, 0)), trials[1].id);
+  EXPECT_EQ(store.trial(trials[1].id).status, "running");
+}
+
+TEST_F(ResultStoreTest, RestartingFromScratchClearsTheOldAttempt) {
+  ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
+  const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
+  const int64_t trial = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
+  for (int64_t epoch = 0; epoch < 3; ++epoch) {
+    store.record_epoch(trial, epoch, {{epoch, "val", "rec_psnr", 10.0 + epoch}});
+  }
+  Throughput speed;
+  speed.train_images_per_s = 5.0;
+  store.finish_trial(trial, "failed", "diverged", {{2, "test", "rec_psnr", 12.0}}, speed);
+  store.start_trial(experiment, provenance("haar_dwt", 2, 0));
+  store.restart_trial(trial, "rerunning failed trial from the start");
+  EXPECT_TRUE(store.epoch_metrics(trial).empty());
+  EXPECT_TRUE(store.final_metrics(trial).empty());
+  EXPECT_FALSE(store.throughput(trial).has_value());
+  EXPECT_EQ(store.trial(trial).last_epoch, -1);
+  ASSERT_EQ(store.events(trial).size(), 1u);
+  EXPECT_EQ(store.events(trial)[0].kind, "restart");
+  EXPECT_EQ(store.events(trial)[0].message, "rerunning failed trial from the start");
+  EXPECT_THROW(store.restart_trial(999, "x"), StoreError);
+}
+
+// The hash version 1 wrote: FNV-1a over the whole JSON, with the offset
+// basis missing a digit.
+std::string version1_hash(const nlohmann::json& document) {
+  uint64_t hash = 1469598103934665603ULL;
+  for (const unsigned char c : document.dump()) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  char text[17];
+  std::snprintf(text, sizeof text, "%016" PRIx64, hash);
+  return text;
+}
+
+TEST_F(ResultStoreTest, MigratesAVersion1DatabaseKeepingItsData) {
+  const fs::path file = dir_ / "old.db";
+  auto document = kExperiment;
+  document["reports"] = nlohmann::json::array();
+  raw_exec(file, std::string("PRAGMA journal_mode = WAL;") + test::kResultStoreSchemaV1);
+  raw_exec(file, "INSERT INTO experiments (name, json, hash, created) VALUES ('demo', '" +
+                     document.dump() + "', '" + version1_hash(document) +
+                     "', '2024-01-01T00:00:00Z');"
+                     "INSERT INTO trials (experiment_id, key, status, last_epoch, sweep_point) "
+                     "VALUES (1, 'transform.plugin=haar_dwt#r0', 'done', 4, "
+                     "'{\"transform.plugin\":\"haar_dwt\"}');"
+                     "INSERT INTO final_metrics VALUES (1, 'test', 'rec_psnr', 33.5, 0);"
+                     "INSERT INTO final_metrics VALUES (1, 'test', 'ber', NULL, 1);"
+                     "INSERT INTO metric_conventions VALUES "
+                     "('ber', 'bit error rate', 'fraction', 'lower'),"
+                     "('rec_psnr_y', 'luma PSNR', 'dB', 'higher');");
+  {
+    // Read-only commands read version 1 as it is, without writing.
+    const std::string before = read_bytes(file);
+    ResultStore store(file, ResultStore::Mode::read_only);
+    EXPECT_EQ(store.trials(1).at(0).status, "done");
+    EXPECT_EQ(read_bytes(file), before);
+  }
+  {
+    ResultStore store(file, ResultStore::Mode::read_write);
+    // The data is kept...
+    const auto trial = store.trials(1).at(0);
+    EXPECT_EQ(trial.key, "transform.plugin=haar_dwt#r0");
+    EXPECT_EQ(trial.last_epoch, 4);
+    const auto finals = store.final_metrics(trial.id);
+    ASSERT_EQ(finals.size(), 2u);
+    EXPECT_TRUE(std::isnan(finals[0].value));
+    EXPECT_EQ(finals[1].value, 33.5);
+    EXPECT_EQ(store.conventions().size(), 2u);
+    // ...the experiment is recognised (its old hash replaced) so that its
+    // trials resume rather than being refused as a changed definition...
+    EXPECT_EQ(store.experiment("demo").hash, experiment_hash(document));
+    EXPECT_EQ(store.open_experiment("demo", document, false).id, 1);
+  }
+  // ...and the new columns are filled for the conventions it held.
+  EXPECT_EQ(raw_query(file, "SELECT version FROM schema_version"), "2");
+  EXPECT_EQ(raw_query(file,
+                      "SELECT range_min || '-' || range_max || ' ' || quote(colour_space) "
+                      "|| ' ' || quote(quantised) FROM metric_conventions "
+                      "WHERE metric = 'ber'"),
+            "0.0-1.0 'RGB' 1");
+  EXPECT_EQ(raw_query(file,
+                      "SELECT quote(range_min) || ' ' || colour_space || ' ' || quantised "
+                      "FROM metric_conventions WHERE metric = 'rec_psnr_y'"),
+            "NULL Y 1");
+}
+
+TEST_F(ResultStoreTest, ConventionsAreQueryableByRangeColourSpaceAndQuantisation) {
+  const fs::path file = dir_ / "r.db";
+  ResultStore store(file, ResultStore::Mode::read_write);
+  store.write_conventions(metric_conventions());
+  EXPECT_EQ(raw_query(file,
+                      "SELECT group_concat(metric, ' ') FROM (SELECT metric FROM "
+                      "metric_conventions WHERE colour_space = 'Y' ORDER BY metric)"),
+            "hide_psnr_y hide_psnr_y_float rec_psnr_y rec_psnr_y_float");
+  EXPECT_EQ(raw_query(file,
+                      "SELECT group_concat(metric, ' ') FROM (SELECT metric FROM "
+                      "metric_conventions WHERE quantised = 0 AND metric LIKE 'rec_%' "
+                      "ORDER BY metric)"),
+            "rec_mae_float rec_psnr_float rec_psnr_y_float rec_rmse_float rec_ssim_float");
+  EXPECT_EQ(raw_query(file,
+                      "SELECT range_min || '-' || range_max FROM metric_conventions "
+                      "WHERE metric = 'hide_mae'"),
+            "0.0-255.0");
+  // Not an image metric: no colour space, no quantisation.
+  EXPECT_EQ(raw_query(file,
+                      "SELECT quote(colour_space) || quote(quantised) FROM "
+                      "metric_conventions WHERE metric = 'loss'"),
+            "NULLNULL");
+}
+
+TEST_F(ResultStoreTest, AFailedBindIsAnErrorNotANullValue) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "b.db").c_str(), &db), SQLITE_OK);
+  {
+    SqliteStatement statement(db, dir_ / "b.db", "SELECT ?1");
+    statement.bind(1, int64_t{4});
+    try {
+      statement.bind(2, std::string("x"));
+      FAIL() << "binding a parameter the statement does not have must fail";
+    } catch (const StoreError& error) {
+      EXPECT_NE(std::string(error.what()).find("binding parameter 2"), std::string::npos)
+          << error.what();
+    }
+    EXPECT_THROW(statement.bind(0, 1.5), StoreError);
+    EXPECT_THROW(statement.bind_null(3), StoreError);
+  }
+  sqlite3_close(db);
+}
+
+// Every SQLite connection the process opens from now on gets this page
+// limit, as a full disk would impose one; 0 turns it off.
+std::atomic<int> g_max_pages{0};
+int limit_pages(sqlite3* db, const char**, const struct sqlite3_api_routines*) {
+  if (g_max_pages > 0) {
+    const std::string pragma = "PRAGMA max_page_count = " + std::to_string(g_max_pages.load());
+    sqlite3_exec(db, pragma.c_str(), nullptr, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
+TEST_F(ResultStoreTest, AFullDiskRollsBackTheWholeEpochAndSaysSo) {
+  const fs::path file = dir_ / "r.db";
+  int64_t trial = 0;
+  {
+    ResultStore store(file, ResultStore::Mode::read_write);
+    const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
+    trial = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
+    store.record_epoch(trial, 0, {{0, "val", "rec_psnr", 10.0}});
+  }
+  const int pages = std::stoi(raw_query(file, "PRAGMA page_count"));
+  g_max_pages = pages + 2;
+  ASSERT_EQ(sqlite3_auto_extension(reinterpret_cast<void (*)()>(limit_pages)), SQLITE_OK);
+  std::string message;
+  {
+    ResultStore store(file, ResultStore::Mode::read_write);
+    // Many rows with long names: more than two more pages.
+    std::vector<MetricRow> rows;
+    for (int i = 0; i < 400; ++i) {
+      rows.push_back({1, "val", "metric_with_a_long_name_" + std::to_string(i), 1.0 * i});
+    }
+    try {
+      store.record_epoch(trial, 1, rows);
+    } catch (const StoreError& error) {
+      message = error.what();
+    }
+    // The store is still usable for what fits.
+    store.record_event(trial, 1, "note", "after the full disk");
+  }
+  sqlite3_cancel_auto_extension(reinterpret_cast<void (*)()>(limit_pages));
+  g_max_pages = 0;
+  EXPECT_NE(message.find("disk full while recording epoch 1 of trial " + std::to_string(trial)),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("rolled back"), std::string::npos) << message;
+  // Nothing of epoch 1, and last_epoch still says 0.
+  EXPECT_EQ(raw_query(file, "SELECT count(*) FROM epoch_metrics WHERE epoch = 1"), "0");
+  EXPECT_EQ(raw_query(file, "SELECT count(*) FROM epoch_metrics"), "1");
+  EXPECT_EQ(raw_query(file, "SELECT last_epoch FROM trials"), "0");
+  EXPECT_EQ(raw_query(file, "SELECT count(*) FROM events"), "1");
+}
+
+TEST_F(ResultStoreTest, OneWriterLockPerDatabase) {
+  const fs::path file = dir_ / "r.db";
+  {
+    DatabaseWriterLock first(file);
+    try {
+      DatabaseWriterLock second(file);
+      FAIL() << "a second writer must be refused";
+    } catch (const StoreError& error) {
+      const std::string message = error.what();
+      EXPECT_NE(message.find("'" + file.string() + "'"), std::string::npos) << message;
+      EXPECT_NE(message.find("(pid " + std::to_string(getpid()) + ")"), std::string::npos)
+          << message;
+    }
+    // Readers and the database itself are not affected.
+    ResultStore store(file, ResultStore::Mode::read_write);
+  }
+  DatabaseWriterLock again(file);  // released with the first
+  EXPECT_TRUE(fs::exists(DatabaseWriterLock::lock_file(file)));
+}
+
+TEST_F(ResultStoreTest, AReadOnlyOpenThatCannotUseTheWalFileWarns) {
+  const fs::path original = dir_ / "r.db";
+  {
+    ResultStore(original, ResultStore::Mode::read_write)
+        .open_experiment("demo", kExperiment, false);
+  }
+  const fs::path copy_dir = dir_ / "copied";
+  fs::create_directories(copy_dir);
+  {
+    // This trial is only in the -wal file while the writer is open.
+    ResultStore writer(original, ResultStore::Mode::read_write);
+    writer.start_trial(1, provenance("haar_dwt", 2, 0));
+    ASSERT_GT(fs::file_size(original.string() + "-wal"), 0u);
+    fs::copy_file(original, copy_dir / "r.db");
+    fs::copy_file(original.string() + "-wal", copy_dir / "r.db-wal");
+  }
+  // A -shm that cannot be created, as in a read-only folder (which root
+  // would write anyway): SQLite cannot use the -wal file.
+  fs::create_symlink("/nonexistent-folder/r.db-shm", copy_dir / "r.db-shm");
+  ResultStore store(copy_dir / "r.db", ResultStore::Mode::read_only);
+  EXPECT_EQ(store.experiment("demo").id, 1);
+  EXPECT_TRUE(store.trials(1).empty());  // the trial is what it cannot see
+  ASSERT_EQ(store.warnings().size(), 1u);
+  EXPECT_NE(store.warnings()[0].find("r.db-wal"), std::string::npos) << store.warnings()[0];
+  EXPECT_NE(store.warnings()[0].find("recent writes may be missing"), std::string::npos)
+      << store.warnings()[0];
+  // A database opened normally has nothing to warn about.
+  EXPECT_TRUE(ResultStore(original, ResultStore::Mode::read_only).warnings().empty());
 }
 
 }  // namespace

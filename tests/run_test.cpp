@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 #include <cstdio>
@@ -26,6 +27,7 @@
 #include "stegolab/errors.hpp"
 
 #include "report/epoch_progress_table.hpp"
+#include "store/database_writer_lock.hpp"
 #include "store/result_store.hpp"
 
 namespace stegolab {
@@ -247,8 +249,11 @@ TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunResumesFromItsCheckpoint)
   {
     ResultStore store(database_, ResultStore::Mode::read_only);
     const auto trials = store.trials(store.experiment("tiny").id);
-    ASSERT_EQ(trials.size(), 1u);
+    // The second trial was planned (pending) but never reached.
+    ASSERT_EQ(trials.size(), 2u);
     EXPECT_EQ(trials[0].status, "interrupted");
+    EXPECT_EQ(trials[1].key, "train.optimizer.lr=0.002#r0");
+    EXPECT_EQ(trials[1].status, "pending");
     interrupted_after = trials[0].last_epoch;
     ASSERT_GE(interrupted_after, 1);
     ASSERT_LT(interrupted_after, 59) << "the trial finished before the signal; nothing to resume";
@@ -274,8 +279,9 @@ TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunResumesFromItsCheckpoint)
 
   ResultStore store(database_, ResultStore::Mode::read_only);
   const auto trials = store.trials(store.experiment("tiny").id);
-  ASSERT_EQ(trials.size(), 1u);
+  ASSERT_EQ(trials.size(), 2u);
   EXPECT_EQ(trials[0].status, "done");
+  EXPECT_EQ(trials[1].status, "pending");  // --only did not select it
   EXPECT_EQ(trials[0].last_epoch, 59);
   // Every epoch has its rows, and epoch 0's are those of the first run.
   std::set<int64_t> epochs;
@@ -323,6 +329,11 @@ TEST_F(TinyRun, ACheckpointThatCannotBeResumedFromMeansARerunFromTheStart) {
   execute_sql(database_,
               "UPDATE trials SET status = 'interrupted', last_epoch = 0; "
               "DELETE FROM epoch_metrics WHERE epoch = 1");
+  // Rows the new attempt would not overwrite: a later epoch of the old one
+  // and a final metric it does not produce.
+  execute_sql(database_,
+              "INSERT INTO epoch_metrics VALUES (1, 7, 'val', 'rec_psnr', 99.0, 0); "
+              "INSERT INTO final_metrics VALUES (1, 'test', 'stale_metric', 1.0, 0)");
   const auto ahead = run_shell(command("--only 0.001"));
   ASSERT_EQ(ahead.status, 0) << ahead.output;
   EXPECT_THAT(ahead.output,
@@ -334,9 +345,14 @@ TEST_F(TinyRun, ACheckpointThatCannotBeResumedFromMeansARerunFromTheStart) {
     const auto trial = store.trials(store.experiment("tiny").id).at(0);
     EXPECT_EQ(trial.status, "done");
     EXPECT_EQ(trial.last_epoch, 1);
-    bool has_epoch_1 = false;
-    for (const auto& row : store.epoch_metrics(trial.id)) has_epoch_1 |= row.epoch == 1;
-    EXPECT_TRUE(has_epoch_1);
+    std::set<int64_t> epochs;
+    for (const auto& row : store.epoch_metrics(trial.id)) epochs.insert(row.epoch);
+    EXPECT_EQ(epochs, (std::set<int64_t>{0, 1}));  // the old attempt's epoch 7 is gone
+    for (const auto& row : store.final_metrics(trial.id)) EXPECT_NE(row.metric, "stale_metric");
+    const auto events = store.events(trial.id);
+    EXPECT_TRUE(std::any_of(events.begin(), events.end(), [](const EventRecord& event) {
+      return event.kind == "restart" && event.message.find("from the start") != std::string::npos;
+    }));
   }
 
   // A damaged checkpoint is named and not used.
@@ -369,6 +385,9 @@ TEST_F(TinyRun, AChangedExperimentIsRefusedNamingTheChangeUnlessForceNew) {
   ASSERT_EQ(forced.status, 0) << forced.output;
   // A new experiment of the same name whose trial ran again (not skipped).
   EXPECT_THAT(forced.output, HasSubstr("[1/1] train.optimizer.lr=0.001#r0: starting"));
+  EXPECT_THAT(forced.output, HasSubstr("--force-new: recorded the changed definition as "
+                                       "experiment 'tiny' (id 2) in " +
+                                       database_.string() + "; experiment id 1 keeps its trials"));
   ResultStore store(database_, ResultStore::Mode::read_only);
   const auto experiments = store.experiments();
   ASSERT_EQ(experiments.size(), 2u);
@@ -476,6 +495,61 @@ TEST_F(TinyRun, DatabaseErrorsAreOneLineNamingTheFile) {
   EXPECT_EQ(std::count(text.output.begin(), text.output.end(), '\n'), 1) << text.output;
   EXPECT_THAT(text.output, HasSubstr("stegolab run: error: "));
   EXPECT_THAT(text.output, HasSubstr(database_.string()));
+}
+
+TEST_F(TinyRun, ASecondRunOnTheSameDatabaseStopsAtOnceNamingTheHolder) {
+  write_experiment(1, 16);
+  const DatabaseWriterLock held(database_);  // as a running `stegolab run` holds it
+  const auto second = run_shell(command());
+  EXPECT_EQ(second.status, 1);
+  EXPECT_EQ(std::count(second.output.begin(), second.output.end(), '\n'), 1) << second.output;
+  EXPECT_THAT(second.output,
+              HasSubstr("stegolab run: error: results database '" + database_.string() +
+                        "' is being written by another stegolab run (pid " +
+                        std::to_string(getpid()) + ")"));
+  EXPECT_FALSE(std::filesystem::exists(database_));  // stopped before touching it
+}
+
+TEST_F(TinyRun, DryRunChecksTheDeclaredReports) {
+  write_experiment(
+      1, 16,
+      {{"reports",
+        {{{"rows", {"train.optimizer.lr"}}, {"metrics", {"rec_psnr"}}, {"format", "html"}}}}});
+  const auto dry = run_shell(command("--dry-run"));
+  EXPECT_EQ(dry.status, 1);
+  EXPECT_EQ(dry.output, "stegolab run: error: " + experiment_.string() +
+                            ": reports[0].format: expected one of \"markdown\", \"latex\", "
+                            "\"csv\", got \"html\"\n");
+}
+
+TEST_F(TinyRun, EditedReportsResumeAndForceNewOnAnUnchangedFileSaysNothingChanged) {
+  const json report = {{"name", "first"}, {"rows", {"train.optimizer.lr"}}, {"metrics", {"ber"}}};
+  write_experiment(1, 16, {{"description", "one"}, {"reports", {report}}});
+  ASSERT_EQ(run_shell(command("--only 0.001")).status, 0);
+
+  json renamed = report;
+  renamed["name"] = "second";
+  write_experiment(1, 16, {{"description", "two"}, {"reports", {renamed}}});
+  const auto edited = run_shell(command("--only 0.001"));
+  ASSERT_EQ(edited.status, 0) << edited.output;
+  EXPECT_THAT(edited.output, HasSubstr("experiment 'tiny' (id 1): description and reports "
+                                       "updated from " +
+                                       experiment_.string()));
+  EXPECT_THAT(edited.output, HasSubstr("train.optimizer.lr=0.001#r0: done already, skipped"));
+  EXPECT_THAT(edited.output, HasSubstr("## second"));
+  const auto report_all = run_shell(std::string(STEGOLAB_TEST_BINARY) + " report --db " +
+                                    database_.string() + " --all 2>/dev/null");
+  EXPECT_THAT(report_all.output, HasSubstr("## second"));
+  EXPECT_THAT(report_all.output, Not(HasSubstr("## first")));
+
+  const auto forced = run_shell(command("--only 0.001 --force-new"));
+  ASSERT_EQ(forced.status, 0) << forced.output;
+  EXPECT_THAT(forced.output, HasSubstr("--force-new: nothing changed: " + experiment_.string() +
+                                       " defines the same trials as experiment 'tiny' (id 1) in " +
+                                       database_.string() + ", so no new experiment was recorded"));
+  EXPECT_THAT(forced.output, HasSubstr("done already, skipped"));
+  ResultStore store(database_, ResultStore::Mode::read_only);
+  EXPECT_EQ(store.experiments().size(), 1u);
 }
 
 TEST(EpochProgressTable, RendersFirstAndLastValuesWithOneBasedEpochsAndUnits) {

@@ -32,7 +32,9 @@ class FakeCatalog : public PluginCatalog {
     add("model", "star_inn", {{"blocks", "int", 2, ""}, {"hidden", "int", 16, ""}});
     add("loss", "stego_loss", {{"rec_weight", "number", 1.0, ""}});
     add("strategy", "standard",
-        {{"precision", "string", "fp32", ""}, {"accumulation", "int", 1, ""}, {"clip_norm", "number", 1.0, ""}});
+        {{"precision", "string", "fp32", ""},
+         {"accumulation", "int", 1, ""},
+         {"clip_norm", "number", 1.0, ""}});
   }
 
   const PluginInfo& info(const std::string& kind, const std::string& name) const override {
@@ -45,7 +47,8 @@ class FakeCatalog : public PluginCatalog {
     throw Error("unknown " + kind + " '" + name + "'; known: " + known);
   }
 
-  json resolve_params(const std::string& kind, const std::string& name, const json& params) const override {
+  json resolve_params(const std::string& kind, const std::string& name,
+                      const json& params) const override {
     const PluginInfo& plugin = info(kind, name);
     const std::string owner = kind + " '" + name + "'";
     std::vector<std::string> names;
@@ -58,11 +61,13 @@ class FakeCatalog : public PluginCatalog {
         continue;
       }
       const json& value = resolved[doc.name];
-      const bool ok = doc.type == "int" ? value.is_number_integer()
+      const bool ok = doc.type == "int"      ? value.is_number_integer()
                       : doc.type == "number" ? value.is_number()
                       : doc.type == "string" ? value.is_string()
                                              : true;
-      if (!ok) throw ParamError(owner + ": parameter '" + doc.name + "' must be of type " + doc.type + ", got " + value.dump());
+      if (!ok)
+        throw ParamError(owner + ": parameter '" + doc.name + "' must be of type " + doc.type +
+                         ", got " + value.dump());
     }
     return resolved;
   }
@@ -137,7 +142,8 @@ TEST(Spec, FillsDefaultsFromTheTypedStructsAndThePlugins) {
 }
 
 TEST(Spec, AutoBatchSizeAndIntegralFloats) {
-  const auto trial = parse(with(with(minimal(), "/train/batch_size", "auto"), "/train/epochs", 3.0)).trials[0];
+  const auto trial =
+      parse(with(with(minimal(), "/train/batch_size", "auto"), "/train/epochs", 3.0)).trials[0];
   EXPECT_TRUE(trial.train.batch_size_auto);
   EXPECT_EQ(trial.train.batch_size, 0);
   EXPECT_EQ(trial.train.epochs, 3);
@@ -161,7 +167,8 @@ TEST(Spec, UnreadableFileIsNamed) {
     load_experiment("no/such/experiment.json", catalog);
     FAIL() << "expected a SpecError";
   } catch (const SpecError& error) {
-    EXPECT_EQ(std::string(error.what()), "no/such/experiment.json: cannot read the experiment file (does it exist?)");
+    EXPECT_EQ(std::string(error.what()),
+              "no/such/experiment.json: cannot read the experiment file (does it exist?)");
   }
 }
 
@@ -177,11 +184,15 @@ TEST(Spec, LoadsFromAFile) {
 
 TEST(Spec, UnknownKeysAtEveryLevelSuggestTheClosest) {
   EXPECT_THAT(error_of(with(minimal(), "/modle", json::object())),
-              StartsWith("x.json: modle: unknown key (did you mean 'model'?); expected one of: name, description, data,"));
+              StartsWith("x.json: modle: unknown key (did you mean 'model'?); expected one of: "
+                         "name, description, data,"));
   EXPECT_THAT(error_of(with(minimal(), "/train/batchsize", 4)),
-              StartsWith("x.json: train.batchsize: unknown key (did you mean 'batch_size'?); expected one of: epochs, batch_size,"));
-  EXPECT_THAT(error_of(with(minimal(), "/train/optimizer/learning_rate", 4)),
-              StartsWith("x.json: train.optimizer.learning_rate: unknown key; expected one of: name, lr, beta1"));
+              StartsWith("x.json: train.batchsize: unknown key (did you mean 'batch_size'?); "
+                         "expected one of: epochs, batch_size,"));
+  EXPECT_THAT(
+      error_of(with(minimal(), "/train/optimizer/learning_rate", 4)),
+      StartsWith(
+          "x.json: train.optimizer.learning_rate: unknown key; expected one of: name, lr, beta1"));
   EXPECT_THAT(error_of(with(minimal(), "/data/split/vall", 0.1)),
               StartsWith("x.json: data.split.vall: unknown key (did you mean 'val'?)"));
 }
@@ -208,7 +219,8 @@ TEST(Spec, WrongTypesAndValuesSayWhatWasExpected) {
             "x.json: model.params: expected an object, got []");
   EXPECT_THAT(error_of(with(minimal(), "/train/best_metric", "rec_psnrr")),
               StartsWith("x.json: train.best_metric: expected an evaluation metric name"));
-  EXPECT_THAT(error_of(with(minimal(), "/name", "a/b")), StartsWith("x.json: name: expected a name of letters"));
+  EXPECT_THAT(error_of(with(minimal(), "/name", "a/b")),
+              StartsWith("x.json: name: expected a name of letters"));
 }
 
 TEST(Spec, MissingRequiredKeys) {
@@ -223,34 +235,40 @@ TEST(Spec, MissingRequiredKeys) {
 
 TEST(Spec, SplitFractionsMustNotExceedOne) {
   json document = with(minimal(), "/data/split", {{"train", 0.8}, {"val", 0.2}, {"test", 0.1}});
-  EXPECT_EQ(error_of(document),
-            "x.json: data.split: expected fractions summing to at most 1, got 0.8 + 0.2 + 0.1 = 1.1");
+  EXPECT_EQ(
+      error_of(document),
+      "x.json: data.split: expected fractions summing to at most 1, got 0.8 + 0.2 + 0.1 = 1.1");
   // 0.7 + 0.2 + 0.1 rounds to 1.0000000000000002 in binary and must pass.
   document = with(minimal(), "/data/split", {{"train", 0.7}, {"val", 0.2}, {"test", 0.1}});
   EXPECT_EQ(parse(document).trials.size(), 1u);
 }
 
 TEST(Spec, UnknownPluginListsTheKnownOnesOfThatKind) {
-  EXPECT_EQ(error_of(with(minimal(), "/transform/plugin", "haar")),
-            "x.json: transform.plugin: unknown transform 'haar'; known: cdf53_dwt, haar_dwt, ilwt53");
+  EXPECT_EQ(
+      error_of(with(minimal(), "/transform/plugin", "haar")),
+      "x.json: transform.plugin: unknown transform 'haar'; known: cdf53_dwt, haar_dwt, ilwt53");
 }
 
 TEST(Spec, PluginParametersAreCheckedByThePlugin) {
-  EXPECT_EQ(error_of(with(minimal(), "/model/params", {{"blcks", 2}})),
-            "x.json: model.params: model 'star_inn': unknown parameter 'blcks' (did you mean 'blocks'?); "
-            "known: blocks, hidden");
+  EXPECT_EQ(
+      error_of(with(minimal(), "/model/params", {{"blcks", 2}})),
+      "x.json: model.params: model 'star_inn': unknown parameter 'blcks' (did you mean 'blocks'?); "
+      "known: blocks, hidden");
 }
 
 TEST(Spec, SweepValueWrongForThePluginNamesTheTrial) {
-  const json document = with(minimal(), "/sweep", {{"axes", {{"model.params.blocks", {2, "four"}}}}});
+  const json document =
+      with(minimal(), "/sweep", {{"axes", {{"model.params.blocks", {2, "four"}}}}});
   EXPECT_EQ(error_of(document),
-            "x.json: model.params: model 'star_inn': parameter 'blocks' must be of type int, got \"four\" "
+            "x.json: model.params: model 'star_inn': parameter 'blocks' must be of type int, got "
+            "\"four\" "
             "(in trial \"model.params.blocks=four#r0\")");
 }
 
 TEST(Spec, SweepPathsMustExist) {
   EXPECT_EQ(error_of(with(minimal(), "/sweep", {{"axes", {{"train.batchsize", {4, 8}}}}})),
-            "x.json: sweep.axes[\"train.batchsize\"]: 'train.batchsize' is not a setting of the experiment "
+            "x.json: sweep.axes[\"train.batchsize\"]: 'train.batchsize' is not a setting of the "
+            "experiment "
             "(did you mean 'train.batch_size'?)");
   EXPECT_EQ(error_of(with(minimal(), "/sweep", {{"axes", {{"model.params.blcks", {1, 2}}}}})),
             "x.json: sweep.axes[\"model.params.blcks\"]: model 'star_inn' has no parameter 'blcks' "
@@ -258,25 +276,32 @@ TEST(Spec, SweepPathsMustExist) {
   EXPECT_EQ(error_of(with(minimal(), "/sweep", {{"axes", {{"name", {"a", "b"}}}}})),
             "x.json: sweep.axes.name: 'name' cannot be swept");
   // A parameter axis must be documented by every plugin the component's own axis chooses.
-  json document = with(minimal(), "/sweep",
-                       {{"axes", {{"transform.plugin", {"haar_dwt"}}, {"transform.params.lvls", {1, 2}}}}});
-  EXPECT_THAT(error_of(document), StartsWith("x.json: sweep.axes[\"transform.params.lvls\"]: transform 'haar_dwt' "
-                                             "has no parameter 'lvls' (did you mean 'levels'?)"));
+  json document =
+      with(minimal(), "/sweep",
+           {{"axes", {{"transform.plugin", {"haar_dwt"}}, {"transform.params.lvls", {1, 2}}}}});
+  EXPECT_THAT(error_of(document),
+              StartsWith("x.json: sweep.axes[\"transform.params.lvls\"]: transform 'haar_dwt' "
+                         "has no parameter 'lvls' (did you mean 'levels'?)"));
   EXPECT_THAT(error_of(with(minimal(), "/sweep", {{"include", {{{"model.params.hiden", 4}}}}})),
-              StartsWith("x.json: sweep.include[0][\"model.params.hiden\"]: model 'star_inn' has no parameter 'hiden'"));
+              StartsWith("x.json: sweep.include[0][\"model.params.hiden\"]: model 'star_inn' has "
+                         "no parameter 'hiden'"));
 }
 
 TEST(Spec, SweepValuesAreValidatedLikeTheSetting) {
   EXPECT_EQ(error_of(with(minimal(), "/sweep", {{"axes", {{"train.batch_size", {4, 0}}}}})),
-            "x.json: sweep.axes[\"train.batch_size\"][1]: expected a positive integer or \"auto\", got 0");
-  EXPECT_EQ(error_of(with(minimal(), "/sweep", {{"axes", {{"transform.plugin", {"haar_dwt", "ilwt35"}}}}})),
-            "x.json: sweep.axes[\"transform.plugin\"][1]: unknown transform 'ilwt35'; known: cdf53_dwt, haar_dwt, ilwt53");
+            "x.json: sweep.axes[\"train.batch_size\"][1]: expected a positive integer or \"auto\", "
+            "got 0");
+  EXPECT_EQ(error_of(with(minimal(), "/sweep",
+                          {{"axes", {{"transform.plugin", {"haar_dwt", "ilwt35"}}}}})),
+            "x.json: sweep.axes[\"transform.plugin\"][1]: unknown transform 'ilwt35'; known: "
+            "cdf53_dwt, haar_dwt, ilwt53");
   EXPECT_EQ(error_of(with(minimal(), "/sweep", {{"include", {{{"train.optimizer.lr", -1}}}}})),
             "x.json: sweep.include[0][\"train.optimizer.lr\"]: expected a positive number, got -1");
   // The split check runs per trial, so a swept fraction is caught with its trial.
-  EXPECT_EQ(error_of(with(minimal(), "/sweep", {{"axes", {{"data.split.train", {0.5, 0.9}}}}})),
-            "x.json: data.split: expected fractions summing to at most 1, got 0.9 + 0.1 + 0.1 = 1.1 "
-            "(in trial \"data.split.train=0.9#r0\")");
+  EXPECT_EQ(
+      error_of(with(minimal(), "/sweep", {{"axes", {{"data.split.train", {0.5, 0.9}}}}})),
+      "x.json: data.split: expected fractions summing to at most 1, got 0.9 + 0.1 + 0.1 = 1.1 "
+      "(in trial \"data.split.train=0.9#r0\")");
 }
 
 TEST(Spec, SweepSectionShapeErrors) {
@@ -286,12 +311,15 @@ TEST(Spec, SweepSectionShapeErrors) {
             "x.json: sweep.axes[\"train.epochs\"]: expected a non-empty array of values, got []");
   EXPECT_EQ(error_of(with(minimal(), "/sweep", {{"axes", {{"train.epochs", {1, 1}}}}})),
             "x.json: sweep.axes[\"train.epochs\"][1]: duplicate value 1");
-  EXPECT_EQ(error_of(with(minimal(), "/sweep",
-                          {{"axes", {{"train.epochs", {1, 2}}}}, {"exclude", {{{"train.epoch", 1}}}}})),
-            "x.json: sweep.exclude[0][\"train.epoch\"]: expected a path of sweep.axes (did you mean 'train.epochs'?)");
-  EXPECT_EQ(error_of(with(minimal(), "/sweep",
-                          {{"axes", {{"train.epochs", {1, 2}}}}, {"exclude", {{{"train.epochs", 3}}}}})),
-            "x.json: sweep.exclude[0][\"train.epochs\"]: expected one of the axis values 1, 2, got 3");
+  EXPECT_EQ(
+      error_of(with(minimal(), "/sweep",
+                    {{"axes", {{"train.epochs", {1, 2}}}}, {"exclude", {{{"train.epoch", 1}}}}})),
+      "x.json: sweep.exclude[0][\"train.epoch\"]: expected a path of sweep.axes (did you mean "
+      "'train.epochs'?)");
+  EXPECT_EQ(
+      error_of(with(minimal(), "/sweep",
+                    {{"axes", {{"train.epochs", {1, 2}}}}, {"exclude", {{{"train.epochs", 3}}}}})),
+      "x.json: sweep.exclude[0][\"train.epochs\"]: expected one of the axis values 1, 2, got 3");
   EXPECT_EQ(error_of(with(minimal(), "/sweep", {{"repeats", 0}})),
             "x.json: sweep.repeats: expected a positive integer, got 0");
 }
@@ -309,7 +337,7 @@ json format_example() {
               "include": [{"transform.plugin": "cdf53_dwt"}],
               "exclude": [{"transform.plugin": "ilwt53", "strategy.params.precision": "bf16"}],
               "repeats": 2},
-    "reports": [{"name": "main", "rows": ["transform.plugin"]}]
+    "reports": [{"name": "main", "rows": ["transform.plugin"], "metrics": ["rec_psnr"]}]
   })");
 }
 
@@ -332,7 +360,8 @@ TEST(Spec, ExpandsTheSweepIntoResolvedTrials) {
   EXPECT_EQ(bf16.strategy.params.at("precision"), "bf16");
   EXPECT_EQ(bf16.strategy.params.at("accumulation"), 1);  // plugin default filled in
   EXPECT_EQ(bf16.resolved.at("strategy").at("params").at("precision"), "bf16");
-  EXPECT_EQ(bf16.sweep_point, json({{"strategy.params.precision", "bf16"}, {"transform.plugin", "haar_dwt"}}));
+  EXPECT_EQ(bf16.sweep_point,
+            json({{"strategy.params.precision", "bf16"}, {"transform.plugin", "haar_dwt"}}));
   EXPECT_EQ(spec.trials[3].transform.plugin, "cdf53_dwt");
   // Seed = base seed + repeat.
   EXPECT_EQ(spec.trials[0].seed, 7u);
@@ -353,6 +382,51 @@ TEST(Spec, HashIsFnv1aOfTheCanonicalDump) {
   EXPECT_NE(a.hash, parse(with(format_example(), "/train/epochs", 3)).hash);
 }
 
+TEST(Spec, DeclaredReportsAreCheckedWhenTheFileIsLoaded) {
+  const json report = {{"rows", {"transform.plugin"}}, {"metrics", {"rec_psnr"}}};
+  auto with_report = [&](const std::string& pointer, const json& value) {
+    json entry = report;
+    if (value.is_null()) {
+      entry.erase(json::json_pointer(pointer).back());
+    } else {
+      entry[json::json_pointer(pointer)] = value;
+    }
+    return with(minimal(), "/reports", json::array({report, entry}));
+  };
+  EXPECT_EQ(
+      error_of(with_report("/format", "html")),
+      "x.json: reports[1].format: expected one of \"markdown\", \"latex\", \"csv\", got \"html\"");
+  EXPECT_EQ(error_of(with_report("/out", 5)), "x.json: reports[1].out: expected a string, got 5");
+  EXPECT_EQ(error_of(with_report("/metrics", nullptr)),
+            "x.json: reports[1].metrics: expected at least one metric");
+  EXPECT_EQ(error_of(with_report("/metrics", json::array({"ber", 3}))),
+            "x.json: reports[1].metrics[1]: expected a non-empty string, got 3");
+  EXPECT_EQ(error_of(with_report("/decimals", 2.5)),
+            "x.json: reports[1].decimals: expected an integer from 0 to 12, got 2.5");
+  EXPECT_EQ(
+      error_of(with_report("/split", "validation")),
+      "x.json: reports[1].split: expected one of \"train\", \"val\", \"test\", got \"validation\"");
+  EXPECT_THAT(
+      error_of(with_report("/colls", json::array({"train.batch_size"}))),
+      StartsWith("x.json: reports[1].colls: unknown key (did you mean 'cols'?); expected one "
+                 "of: name, rows, cols, metrics,"));
+  // Rows and columns must be something the trials have.
+  EXPECT_EQ(
+      error_of(with_report("/cols", json::array({"train.batch_size", "transform.plugn"}))),
+      "x.json: reports[1].cols[1]: 'transform.plugn' is neither a sweep path nor a setting of "
+      "the experiment (did you mean 'transform.plugin'?)");
+  EXPECT_EQ(parse(with_report("/cols", json::array({"model.params.hidden"}))).reports.size(), 2u);
+}
+
+TEST(Spec, DescriptionAndReportsDoNotChangeTheHash) {
+  const ExperimentSpec a = parse(format_example());
+  json edited = format_example();
+  edited["description"] = "another text";
+  edited["reports"][0]["name"] = "renamed";
+  EXPECT_EQ(parse(edited).hash, a.hash);
+  EXPECT_EQ(a.hash, experiment_hash(experiment_identity(format_example())));
+}
+
 // The shipped experiments must stay valid against the real plugins.
 TEST(Spec, ShippedExperimentsAreValid) {
   PluginRegistry registry;
@@ -360,8 +434,10 @@ TEST(Spec, ShippedExperimentsAreValid) {
   for (const char* kind : {"dataset", "transform", "model", "loss", "strategy"}) {
     if (registry.components(kind).empty()) GTEST_SKIP() << "no " << kind << " plugin in this build";
   }
-  // Expected trial counts: quickstart 2 x 2; wavelet_comparison (4 x 3 - 1 + 1 include) x 3 repeats.
-  const std::map<std::string, size_t> expected = {{"quickstart.json", 4}, {"wavelet_comparison.json", 36}};
+  // Expected trial counts: quickstart 2 x 2; wavelet_comparison (4 x 3 - 1 + 1 include) x 3
+  // repeats.
+  const std::map<std::string, size_t> expected = {{"quickstart.json", 4},
+                                                  {"wavelet_comparison.json", 36}};
   for (const auto& [name, trials] : expected) {
     const auto file = std::filesystem::path(STEGOLAB_SOURCE_DIR) / "experiments" / name;
     try {

@@ -9,7 +9,7 @@
 #include "cli/commands.hpp"
 #include "report/line_chart.hpp"
 #include "report/plot_series.hpp"
-#include "report/report_table.hpp"
+#include "report/report_spec.hpp"
 #include "store/database_locator.hpp"
 #include "store/result_store.hpp"
 
@@ -28,7 +28,8 @@ bool on_path(const std::string& program) {
     const size_t colon = dirs.find(':', begin);
     const std::string dir = dirs.substr(begin, colon == std::string::npos ? colon : colon - begin);
     std::error_code ec;
-    if (!dir.empty() && std::filesystem::is_regular_file(std::filesystem::path(dir) / program, ec)) {
+    if (!dir.empty() &&
+        std::filesystem::is_regular_file(std::filesystem::path(dir) / program, ec)) {
       return true;
     }
     if (colon == std::string::npos) break;
@@ -70,7 +71,8 @@ void convert_to_png(const std::filesystem::path& svg) {
 int plot_command(const Arguments& args) {
   std::string db, experiment_name, metric, split, group, out, x, y, title;
   po::options_description options(
-      "usage: stegolab plot --db D --experiment E --metric M [--split val] [--group PATH] --out F.svg\n"
+      "usage: stegolab plot --db D --experiment E --metric M [--split val] [--group PATH] --out "
+      "F.svg\n"
       "       stegolab plot --db D --experiment E --throughput --x PATH [--y FIELD] [--group PATH] "
       "--out F.svg\n"
       "options");
@@ -83,8 +85,7 @@ int plot_command(const Arguments& args) {
       "throughput", "plot a throughput field against a numeric sweep path")(
       "x", po::value(&x), "throughput: numeric sweep path (e.g. train.batch_size)")(
       "y", po::value(&y)->default_value("train_images_per_s"), "throughput: field or final metric")(
-      "title", po::value(&title), "chart title")(
-      "out", po::value(&out), "SVG file to write")(
+      "title", po::value(&title), "chart title")("out", po::value(&out), "SVG file to write")(
       "no-png", "do not make a PNG even when a converter is installed");
   po::variables_map vm;
   if (!parse_command_line("plot", args, options, vm)) return 0;
@@ -96,12 +97,9 @@ int plot_command(const Arguments& args) {
   }
   const ResultStore store(locate_database(db, std::filesystem::current_path()),
                           ResultStore::Mode::read_only);
-  if (experiment_name.empty()) {
-    const auto all = store.experiments();
-    if (all.size() != 1) throw ReportError("plot: choose the experiment with --experiment");
-    experiment_name = std::to_string(all.front().id);
-  }
-  const auto experiment = store.experiment(experiment_name);
+  for (const auto& warning : store.warnings())
+    std::cerr << "stegolab plot: warning: " << warning << "\n";
+  const auto experiment = choose_experiment(store, experiment_name, "plot");
   LineChart chart;
   if (throughput) {
     chart.series = metric_by_sweep_value(store, experiment, x, y, group);

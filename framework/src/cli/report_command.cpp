@@ -66,22 +66,16 @@ int report_command(const Arguments& args) {
       "out", po::value(&out), "write here instead of stdout")(
       "split", po::value(&spec.split)->default_value("test"), "split of the final metrics")(
       "decimals", po::value(&spec.decimals)->default_value(2), "digits after the point")(
-      "caption", po::value(&spec.caption), "table caption")(
-      "label", po::value(&spec.label), "LaTeX label")(
+      "caption", po::value(&spec.caption), "table caption")("label", po::value(&spec.label),
+                                                            "LaTeX label")(
       "all", "render every report declared in the experiment's \"reports\"");
   po::variables_map vm;
   if (!parse_command_line("report", args, options, vm)) return 0;
   const ResultStore store(locate_database(db, std::filesystem::current_path()),
                           ResultStore::Mode::read_only);
-  if (experiment_name.empty()) {
-    const auto all = store.experiments();
-    if (all.size() != 1) {
-      throw ReportError("report: '" + store.file().string() + "' holds " +
-                        std::to_string(all.size()) + " experiments; choose one with --experiment");
-    }
-    experiment_name = std::to_string(all.front().id);
-  }
-  const auto experiment = store.experiment(experiment_name);
+  for (const auto& warning : store.warnings())
+    std::cerr << "stegolab report: warning: " << warning << "\n";
+  const auto experiment = choose_experiment(store, experiment_name, "report");
   if (vm.count("all") != 0) return render_all(store, experiment);
   spec.rows = split_list(rows);
   spec.cols = split_list(cols);

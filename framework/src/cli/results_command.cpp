@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -13,7 +14,9 @@
 
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+#include "report/csv_field.hpp"
 #include "report/sweep_value.hpp"
+#include "report/throughput_field.hpp"
 #include "store/database_locator.hpp"
 #include "store/result_store.hpp"
 
@@ -65,9 +68,8 @@ std::vector<std::string> sweep_axes(const std::vector<TrialRecord>& trials) {
 }
 
 int list(const ResultStore& store, std::ostream& out) {
-  std::vector<std::vector<std::string>> rows = {
-      {"id", "experiment", "created", "trials", "done", "running", "failed", "interrupted",
-       "pending"}};
+  std::vector<std::vector<std::string>> rows = {{"id", "experiment", "created", "trials", "done",
+                                                 "running", "failed", "interrupted", "pending"}};
   for (const auto& experiment : store.experiments()) {
     int64_t total = 0;
     for (const auto& [status, count] : experiment.status_counts) total += count;
@@ -124,21 +126,23 @@ int show(const ResultStore& store, const std::string& name, std::ostream& out) {
       << " trials\n";
   print_table(out, rows);
   for (const auto& trial : trials) {
-    if (!trial.error.empty()) out << "trial " << trial.id << " (" << trial.status << "): " << trial.error << "\n";
+    if (!trial.error.empty())
+      out << "trial " << trial.id << " (" << trial.status << "): " << trial.error << "\n";
   }
   return 0;
 }
 
 int trial(const ResultStore& store, const std::string& id_text, std::ostream& out) {
   int64_t id = 0;
-  try {
-    id = std::stoll(id_text);
-  } catch (const std::exception&) {
-    throw Error("results trial: '" + id_text + "' is not a trial id (a number)");
-  }
+  // All digits: std::stoll alone would read "12abc" as trial 12.
+  const bool digits = !id_text.empty() && id_text.size() <= 18 &&
+                      id_text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits) throw Error("results trial: '" + id_text + "' is not a trial id (a number)");
+  id = std::stoll(id_text);
   const auto record = store.trial(id);
   out << "trial " << record.id << "  key " << record.key << "\n"
-      << "  status        " << record.status << (record.error.empty() ? "" : " (" + record.error + ")") << "\n"
+      << "  status        " << record.status
+      << (record.error.empty() ? "" : " (" + record.error + ")") << "\n"
       << "  experiment id " << record.experiment_id << "\n"
       << "  sweep point   " << record.sweep_point.dump() << "\n"
       << "  repeat, seed  " << record.repeat << ", " << record.seed << "\n"
@@ -181,14 +185,14 @@ int trial(const ResultStore& store, const std::string& id_text, std::ostream& ou
     }
   }
   if (const auto tp = store.throughput(id)) {
-    out << "throughput:\n"
-        << "  train_images_per_s = " << number_text(tp->train_images_per_s) << "\n"
-        << "  eval_images_per_s = " << number_text(tp->eval_images_per_s) << "\n"
-        << "  step_time_ms = " << number_text(tp->step_time_ms) << "\n"
-        << "  data_wait_ms = " << number_text(tp->data_wait_ms) << "\n"
-        << "  peak_memory_mb = " << number_text(tp->peak_memory_mb) << "\n"
-        << "  effective_batch = " << tp->effective_batch << "\n";
-    if (tp->extra.is_object() && !tp->extra.empty()) out << "  extra = " << tp->extra.dump() << "\n";
+    out << "throughput:\n";
+    for (const auto& name : throughput_field_names()) {
+      const double value = *throughput_value(*tp, name);
+      out << "  " << name << " = " << (std::isnan(value) ? "not measured" : number_text(value))
+          << "\n";
+    }
+    if (tp->extra.is_object() && !tp->extra.empty())
+      out << "  extra = " << tp->extra.dump() << "\n";
   }
   const auto events = store.events(id);
   if (!events.empty()) {
@@ -201,23 +205,35 @@ int trial(const ResultStore& store, const std::string& id_text, std::ostream& ou
   return 0;
 }
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
+// The shortest of %.15g and %.17g that reads back as the same double: an
+// export must not round what the database holds.
+std::string exact_number_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", value);
+  if (std::strtod(text, nullptr) != value) std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
 }
 
 std::string csv_value(const nlohmann::json& value) {
   if (value.is_null()) return "";
   if (value.is_string()) return csv_field(value.get<std::string>());
-  if (value.is_number_float()) return number_text(value.get<double>());
+  if (value.is_number_float()) return exact_number_text(value.get<double>());
   return csv_field(value.dump());
 }
 
-// NaN has no JSON spelling; it is exported as null (CSV: empty).
+// A recorded value: NaN (a diverged metric) and infinities have no JSON
+// number spelling, so they become the strings "nan", "inf", "-inf"; null
+// stays for "no value" (not recorded, not measured). CSV: "nan", "inf",
+// "-inf" against an empty field.
 nlohmann::json json_number(double value) {
-  return std::isnan(value) ? nlohmann::json() : nlohmann::json(value);
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return value;
+}
+
+// A throughput field: NaN there means "not measured", i.e. no value.
+nlohmann::json json_measurement(double value) {
+  return std::isnan(value) ? nlohmann::json() : json_number(value);
 }
 
 int export_rows(const ResultStore& store, const std::string& format, const std::string& layout,
@@ -246,9 +262,7 @@ int export_rows(const ResultStore& store, const std::string& format, const std::
   std::vector<std::string> columns = {"experiment", "trial_id", "key", "status", "repeat", "seed"};
   columns.insert(columns.end(), axes.begin(), axes.end());
   std::vector<nlohmann::json> records;  // each an object keyed by column
-  const std::vector<std::string> throughput_names = {"train_images_per_s", "eval_images_per_s",
-                                                     "step_time_ms",       "data_wait_ms",
-                                                     "peak_memory_mb",     "effective_batch"};
+  const std::vector<std::string>& throughput_names = throughput_field_names();
   if (layout == "long") {
     for (const char* name : {"kind", "epoch", "split", "metric", "value"}) columns.push_back(name);
   }
@@ -259,30 +273,29 @@ int export_rows(const ResultStore& store, const std::string& format, const std::
                            {"repeat", trial.repeat},   {"seed", trial.seed}};
     for (const auto& axis : axes) base[axis] = sweep_value(trial, axis);
     const auto tp = store.throughput(trial.id);
-    const std::vector<double> tp_values =
-        tp ? std::vector<double>{tp->train_images_per_s, tp->eval_images_per_s, tp->step_time_ms,
-                                 tp->data_wait_ms, tp->peak_memory_mb,
-                                 static_cast<double>(tp->effective_batch)}
-           : std::vector<double>{};
+    std::vector<double> tp_values;
+    for (const auto& name : throughput_names) {
+      if (tp) tp_values.push_back(*throughput_value(*tp, name));
+    }
     if (layout == "long") {
       auto add = [&](const char* kind, const nlohmann::json& epoch, const std::string& split,
-                     const std::string& metric, double value) {
+                     const std::string& metric, nlohmann::json value) {
         nlohmann::json record = base;
         record["kind"] = kind;
         record["epoch"] = epoch;
         record["split"] = split;
         record["metric"] = metric;
-        record["value"] = json_number(value);
+        record["value"] = std::move(value);
         records.push_back(std::move(record));
       };
       for (const auto& row : store.epoch_metrics(trial.id)) {
-        add("epoch", row.epoch, row.split, row.metric, row.value);
+        add("epoch", row.epoch, row.split, row.metric, json_number(row.value));
       }
       for (const auto& row : store.final_metrics(trial.id)) {
-        add("final", row.epoch, row.split, row.metric, row.value);
+        add("final", row.epoch, row.split, row.metric, json_number(row.value));
       }
       for (size_t i = 0; i < tp_values.size(); ++i) {
-        add("throughput", nullptr, "", throughput_names[i], tp_values[i]);
+        add("throughput", nullptr, "", throughput_names[i], json_measurement(tp_values[i]));
       }
     } else {
       nlohmann::json record = base;
@@ -292,7 +305,7 @@ int export_rows(const ResultStore& store, const std::string& format, const std::
         record[name] = json_number(row.value);
       }
       for (size_t i = 0; i < tp_values.size(); ++i) {
-        record[throughput_names[i]] = json_number(tp_values[i]);
+        record[throughput_names[i]] = json_measurement(tp_values[i]);
       }
       records.push_back(std::move(record));
     }
@@ -340,7 +353,8 @@ int results_command(const Arguments& args) {
   po::variables_map vm;
   std::vector<std::string> positional;
   if (!parse_command_line("results", args, options, vm, &positional)) return 0;
-  if (positional.size() > 2) throw Error("results: too many arguments (see 'stegolab results --help')");
+  if (positional.size() > 2)
+    throw Error("results: too many arguments (see 'stegolab results --help')");
   if (!positional.empty()) action = positional[0];
   if (positional.size() > 1) target = positional[1];
   if (action.empty()) {
@@ -349,6 +363,8 @@ int results_command(const Arguments& args) {
   }
   const ResultStore store(locate_database(db, std::filesystem::current_path()),
                           ResultStore::Mode::read_only);
+  for (const auto& warning : store.warnings())
+    std::cerr << "stegolab results: warning: " << warning << "\n";
   if (action == "list") return list(store, std::cout);
   if (action == "show") {
     if (target.empty()) throw Error("results show: name the experiment (see 'results list')");

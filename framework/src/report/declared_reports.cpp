@@ -30,11 +30,16 @@ int render_declared_reports(const ResultStore& store, const ExperimentRecord& ex
   int rendered = 0;
   for (size_t i = 0; i < declared.size(); ++i) {
     const auto& entry = declared[i];
-    const std::string name = entry.is_object() ? entry.value("name", "") : "";
-    const std::string where = "experiment '" + experiment.name + "', reports[" + std::to_string(i) +
-                              "]" + (name.empty() ? "" : " '" + name + "'");
-    const auto spec = ReportSpec::from_json(entry, where);
-    const auto table = ReportTable::build(store, experiment, spec);
+    const std::string path = "reports[" + std::to_string(i) + "]";
+    const auto spec = ReportSpec::from_json(
+        entry, "experiment '" + experiment.name + "' in '" + store.file().string() + "'", path);
+    const std::string name = entry.value("name", "");
+    ReportTable table;
+    try {
+      table = ReportTable::build(store, experiment, spec);
+    } catch (const ReportError& error) {
+      throw ReportError(path + (name.empty() ? "" : " '" + name + "'") + ": " + error.what());
+    }
     for (const auto& warning : table.warnings) {
       log << "stegolab report" << (name.empty() ? "" : " '" + name + "'")
           << ": warning: " << warning << "\n";
@@ -47,10 +52,10 @@ int render_declared_reports(const ResultStore& store, const ExperimentRecord& ex
       // whichever --db it was run into.
       if (file.is_relative()) file = store.file().parent_path() / file;
       write_report_file(rendered_text, file, log);
-    } else if (spec.format == "markdown") {
-      text << (name.empty() ? "" : "## " + name + "\n\n") << rendered_text << "\n";
     } else {
-      throw ReportError(where + ": a " + spec.format + " report needs an \"out\" file");
+      // Any format may be printed: a LaTeX table in the terminal is still
+      // ready to paste.
+      text << (name.empty() ? "" : "## " + name + "\n\n") << rendered_text << "\n";
     }
     ++rendered;
   }

@@ -13,10 +13,10 @@ namespace stegolab {
 // True when the stored experiment JSON has a non-empty "reports" list.
 bool declares_reports(const ExperimentRecord& experiment);
 
-// Renders every declared report of `experiment`: Markdown ones without an
-// "out" go to `text` (under a "## <name>" heading), the others are written to
-// their "out" file (relative paths: next to the database) and named on `log`,
-// as are warnings. Throws ReportError naming the entry ("reports[1] 'main'")
+// Renders every declared report of `experiment`: those without an "out" go
+// to `text` (under a "## <name>" heading), the others are written to their
+// "out" file (relative paths: next to the database) and named on `log`, as
+// are warnings. Throws ReportError naming the entry ("reports[1] 'main'")
 // when one cannot be made; the reports before it have been rendered.
 // Returns the number rendered (0 when none is declared).
 int render_declared_reports(const ResultStore& store, const ExperimentRecord& experiment,

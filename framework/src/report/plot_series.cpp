@@ -5,6 +5,7 @@
 #include "report/report_table.hpp"
 #include "report/summary_statistics.hpp"
 #include "report/sweep_value.hpp"
+#include "report/throughput_field.hpp"
 
 namespace stegolab {
 
@@ -18,7 +19,8 @@ std::string group_name(const TrialRecord& trial, const std::string& group,
   return group + "=" + sweep_value_text(sweep_value(trial, group));
 }
 
-std::vector<ChartSeries> to_series(const std::map<nlohmann::json, std::pair<std::string, Points>>& groups) {
+std::vector<ChartSeries> to_series(
+    const std::map<nlohmann::json, std::pair<std::string, Points>>& groups) {
   std::vector<ChartSeries> result;
   for (const auto& [key, named] : groups) {
     ChartSeries line;
@@ -70,20 +72,15 @@ std::vector<ChartSeries> metric_by_sweep_value(const ResultStore& store,
     const nlohmann::json x_value = sweep_value(trial, x);
     if (!x_value.is_number()) {
       throw ReportError("results database '" + store.file().string() + "': trial " +
-                        std::to_string(trial.id) + " has no numeric value for '" + x +
-                        "' (got " + sweep_value_text(x_value) + ")");
+                        std::to_string(trial.id) + " has no numeric value for '" + x + "' (got " +
+                        sweep_value_text(x_value) + ")");
     }
     double value = NAN;
     bool found = false;
-    if (ReportTable::is_throughput_metric(y)) {
+    if (is_throughput_field(y)) {
       if (const auto tp = store.throughput(trial.id)) {
         found = true;
-        if (y == "train_images_per_s") value = tp->train_images_per_s;
-        if (y == "eval_images_per_s") value = tp->eval_images_per_s;
-        if (y == "step_time_ms") value = tp->step_time_ms;
-        if (y == "data_wait_ms") value = tp->data_wait_ms;
-        if (y == "peak_memory_mb") value = tp->peak_memory_mb;
-        if (y == "effective_batch") value = static_cast<double>(tp->effective_batch);
+        value = *throughput_value(*tp, y);
       }
     } else {
       for (const auto& row : store.final_metrics(trial.id)) {

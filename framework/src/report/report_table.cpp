@@ -7,38 +7,11 @@
 
 #include "report/metric_direction.hpp"
 #include "report/sweep_value.hpp"
+#include "report/throughput_field.hpp"
 
 namespace stegolab {
 
 namespace {
-
-std::vector<std::string> string_list(const nlohmann::json& entry, const char* key,
-                                     const std::string& where) {
-  if (!entry.contains(key)) return {};
-  const auto& value = entry.at(key);
-  if (value.is_string()) return {value.get<std::string>()};
-  if (!value.is_array()) throw ReportError(where + ": '" + key + "' must be a list of strings");
-  std::vector<std::string> result;
-  for (const auto& item : value) {
-    if (!item.is_string()) throw ReportError(where + ": '" + key + "' must be a list of strings");
-    result.push_back(item.get<std::string>());
-  }
-  return result;
-}
-
-// Value of `metric` for one trial, NaN when it was not recorded.
-double throughput_value(const Throughput& tp, const std::string& metric) {
-  if (metric == "train_images_per_s") return tp.train_images_per_s;
-  if (metric == "eval_images_per_s") return tp.eval_images_per_s;
-  if (metric == "step_time_ms") return tp.step_time_ms;
-  if (metric == "data_wait_ms") return tp.data_wait_ms;
-  if (metric == "peak_memory_mb") return tp.peak_memory_mb;
-  if (metric == "effective_batch") return static_cast<double>(tp.effective_batch);
-  if (tp.extra.is_object() && tp.extra.contains(metric) && tp.extra.at(metric).is_number()) {
-    return tp.extra.at(metric).get<double>();
-  }
-  return NAN;
-}
 
 std::string rounded(double value, int decimals) {
   char text[64];
@@ -48,33 +21,10 @@ std::string rounded(double value, int decimals) {
 
 }  // namespace
 
-ReportSpec ReportSpec::from_json(const nlohmann::json& entry, const std::string& where) {
-  if (!entry.is_object()) throw ReportError(where + " must be an object");
-  ReportSpec spec;
-  spec.rows = string_list(entry, "rows", where);
-  spec.cols = string_list(entry, "cols", where);
-  spec.metrics = string_list(entry, "metrics", where);
-  spec.split = entry.value("split", spec.split);
-  spec.decimals = entry.value("decimals", spec.decimals);
-  spec.format = entry.value("format", spec.format);
-  spec.caption = entry.value("caption", spec.caption);
-  spec.label = entry.value("label", spec.label);
-  if (spec.rows.empty()) throw ReportError(where + ": 'rows' lists no sweep path");
-  if (spec.metrics.empty()) throw ReportError(where + ": 'metrics' lists no metric");
-  return spec;
-}
-
-bool ReportTable::is_throughput_metric(const std::string& metric) {
-  static const std::set<std::string> names = {"train_images_per_s", "eval_images_per_s",
-                                              "step_time_ms",       "data_wait_ms",
-                                              "peak_memory_mb",     "effective_batch"};
-  return names.count(metric) != 0;
-}
-
 ReportTable ReportTable::build(const ResultStore& store, const ExperimentRecord& experiment,
                                const ReportSpec& spec) {
-  const std::string where = "results database '" + store.file().string() + "', experiment '" +
-                            experiment.name + "'";
+  const std::string where =
+      "results database '" + store.file().string() + "', experiment '" + experiment.name + "'";
   if (spec.rows.empty()) throw ReportError("report of " + where + ": no --rows sweep path given");
   if (spec.metrics.empty()) throw ReportError("report of " + where + ": no --metrics given");
   if (spec.decimals < 0 || spec.decimals > 12) {
@@ -120,25 +70,28 @@ ReportTable ReportTable::build(const ResultStore& store, const ExperimentRecord&
       if (found != finals.end()) {
         cell[m].push_back(found->second);
         metric_seen[m] = true;
-      } else if (tp && (is_throughput_metric(metric) ||
-                        (tp->extra.is_object() && tp->extra.contains(metric)))) {
-        cell[m].push_back(throughput_value(*tp, metric));
+      } else if (const auto value = tp ? throughput_value(*tp, metric) : std::nullopt) {
         metric_seen[m] = true;
+        // NaN here means "not measured", not a diverged repeat.
+        if (!std::isnan(*value)) cell[m].push_back(*value);
       }
     }
     rows.insert(row);
     cols.insert(col);
   }
   if (done == 0) throw ReportError(where + " has no finished (done) trials to report");
+  std::string throughput_names;
+  for (const auto& name : throughput_field_names()) {
+    throughput_names += (throughput_names.empty() ? "" : ", ") + name;
+  }
   for (size_t m = 0; m < metric_count; ++m) {
     if (metric_seen[m]) continue;
     std::string known;
     for (const auto& name : available) known += (known.empty() ? "" : ", ") + name;
-    throw ReportError(where + ": no done trial has metric '" + spec.metrics[m] +
-                      "' in split '" + spec.split + "' or in its throughput; final metrics: " +
-                      (known.empty() ? std::string("none") : known) +
-                      "; throughput: train_images_per_s, eval_images_per_s, step_time_ms, "
-                      "data_wait_ms, peak_memory_mb, effective_batch");
+    throw ReportError(
+        where + ": no done trial has metric '" + spec.metrics[m] + "' in split '" + spec.split +
+        "' or in its throughput; final metrics: " + (known.empty() ? std::string("none") : known) +
+        "; throughput: " + throughput_names + " (images_per_s means train_images_per_s)");
   }
   for (const auto& axis : averaged_axes) {
     table.warnings.push_back("sweep axis '" + axis +
@@ -156,8 +109,8 @@ ReportTable ReportTable::build(const ResultStore& store, const ExperimentRecord&
     table.units.push_back(unit);
   }
   table.cells.assign(table.row_keys.size(),
-                     std::vector<std::vector<ReportCell>>(
-                         table.col_keys.size(), std::vector<ReportCell>(metric_count)));
+                     std::vector<std::vector<ReportCell>>(table.col_keys.size(),
+                                                          std::vector<ReportCell>(metric_count)));
   for (size_t r = 0; r < table.row_keys.size(); ++r) {
     for (size_t c = 0; c < table.col_keys.size(); ++c) {
       const auto found = values.find({table.row_keys[r], table.col_keys[c]});

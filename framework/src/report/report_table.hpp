@@ -9,30 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/report_spec.hpp"
 #include "report/summary_statistics.hpp"
 #include "store/result_store.hpp"
 
 namespace stegolab {
-
-// A report cannot be made as asked (unknown metric, experiment, format...).
-class ReportError : public Error {
- public:
-  using Error::Error;
-};
-
-struct ReportSpec {
-  std::vector<std::string> rows;     // sweep paths, e.g. {"transform.plugin"}
-  std::vector<std::string> cols;     // sweep paths, may be empty
-  std::vector<std::string> metrics;  // final metrics of `split`, or throughput fields
-  std::string split = "test";
-  int decimals = 2;
-  std::string format = "markdown";   // markdown | latex | csv
-  std::string caption, label;
-
-  // From one entry of the experiment JSON's "reports" list (the keys of the
-  // command-line options); `where` names it in errors.
-  static ReportSpec from_json(const nlohmann::json& entry, const std::string& where);
-};
 
 struct ReportCell {
   SummaryStatistics stats;
@@ -48,10 +29,9 @@ struct ReportTable {
   std::vector<std::vector<std::vector<ReportCell>>> cells;
   std::vector<std::string> warnings;  // e.g. a sweep axis averaged over
 
-  // Metrics the throughput table provides (and any numeric key of its extra).
-  static bool is_throughput_metric(const std::string& metric);
-
-  // Builds the table from the done trials of one experiment. Throws
+  // Builds the table from the done trials of one experiment. A metric is a
+  // final metric of spec.split, else a throughput field (see
+  // throughput_field.hpp; not-measured values are left out). Throws
   // ReportError naming the database when a metric exists in no trial.
   static ReportTable build(const ResultStore& store, const ExperimentRecord& experiment,
                            const ReportSpec& spec);

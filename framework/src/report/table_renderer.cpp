@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "report/csv_field.hpp"
 #include "report/sweep_value.hpp"
 
 namespace stegolab {
@@ -48,44 +49,93 @@ std::string column_group_text(const ReportTable& table, size_t c) {
 
 bool empty_cell(const ReportCell& cell) { return cell.stats.n == 0 && cell.stats.nan_count == 0; }
 
+// How many repeats a cell's mean stands on: "3", or "2 of 3" when one of
+// three diverged (NaN), so that a left-out repeat is never silent.
+std::string count_text(const SummaryStatistics& s, const std::string& space) {
+  const std::string n = std::to_string(s.n);
+  return s.nan_count == 0 ? n : n + space + "of" + space + std::to_string(s.n + s.nan_count);
+}
+
+bool any_nan(const ReportTable& table) {
+  for (const auto& row : table.cells) {
+    for (const auto& col : row) {
+      for (const auto& cell : col) {
+        if (cell.stats.nan_count > 0) return true;
+      }
+    }
+  }
+  return false;
+}
+
+const char* const kNanNote =
+    "only n of the cell's m repeats have a value; the others diverged (NaN) and are left out "
+    "of mean and std.";
+
 // "31.25 ± 0.12 (3)"; plus_minus and the number wrapper differ per format.
 std::string cell_text(const ReportCell& cell, int decimals, bool latex) {
   const auto& s = cell.stats;
-  if (s.n == 0) return latex ? "NaN~(0)" : "NaN (0)";
+  if (s.n == 0)
+    return latex ? "NaN~(" + count_text(s, "~") + ")" : "NaN (" + count_text(s, " ") + ")";
   auto number = [&](double value) {
     if (std::isinf(value)) return std::string(value > 0 ? "inf" : "-inf");
     return fixed(value, decimals);
   };
+  const bool with_std = s.n > 1 && std::isfinite(s.std);
   std::string body;
   if (latex) {
     if (std::isinf(s.mean)) {
       body = s.mean > 0 ? "$\\infty$" : "$-\\infty$";
+    } else if (cell.best) {
+      // siunitx v3 typesets \num in its own (upright, normal-weight) font,
+      // so \textbf{\num{...}} would not look bold: the best cell is plain text.
+      body = number(s.mean) + (with_std ? " $\\pm$ " + number(s.std) : "");
     } else {
-      body = "\\num{" + number(s.mean) + (s.n > 1 && std::isfinite(s.std) ? " \\pm " + number(s.std) : "") + "}";
+      body = "\\num{" + number(s.mean) + (with_std ? " \\pm " + number(s.std) : "") + "}";
     }
     if (cell.best) body = "\\textbf{" + body + "}";
-    return body + "~(" + std::to_string(s.n) + ")";
+    return body + "~(" + count_text(s, "~") + ")";
   }
   body = number(s.mean) + (s.n > 1 ? " ± " + number(s.std) : "");
   if (cell.best) body = "**" + body + "**";
-  return body + " (" + std::to_string(s.n) + ")";
+  return body + " (" + count_text(s, " ") + ")";
 }
 
 std::string latex_escape(const std::string& text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
-      case '_': out += "\\_"; break;
-      case '&': out += "\\&"; break;
-      case '%': out += "\\%"; break;
-      case '$': out += "\\$"; break;
-      case '#': out += "\\#"; break;
-      case '{': out += "\\{"; break;
-      case '}': out += "\\}"; break;
-      case '~': out += "\\textasciitilde{}"; break;
-      case '^': out += "\\textasciicircum{}"; break;
-      case '\\': out += "\\textbackslash{}"; break;
-      default: out += c;
+      case '_':
+        out += "\\_";
+        break;
+      case '&':
+        out += "\\&";
+        break;
+      case '%':
+        out += "\\%";
+        break;
+      case '$':
+        out += "\\$";
+        break;
+      case '#':
+        out += "\\#";
+        break;
+      case '{':
+        out += "\\{";
+        break;
+      case '}':
+        out += "\\}";
+        break;
+      case '~':
+        out += "\\textasciitilde{}";
+        break;
+      case '^':
+        out += "\\textasciicircum{}";
+        break;
+      case '\\':
+        out += "\\textbackslash{}";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -95,13 +145,6 @@ std::string markdown_escape(const std::string& text) {
   std::string out;
   for (const char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
   return out;
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string metric_header(const ReportTable& table, size_t m) {
@@ -150,6 +193,7 @@ std::string TableRenderer::markdown(const ReportTable& table) {
     out << "\n";
   }
   if (!spec.caption.empty()) out << "\nTable: " << spec.caption << "\n";
+  if (any_nan(table)) out << "\n(n of m): " << kNanNote << "\n";
   return out.str();
 }
 
@@ -174,13 +218,14 @@ std::string TableRenderer::latex(const ReportTable& table) {
     out << " \\\\\n    ";
     for (size_t c = 0; c < table.col_keys.size(); ++c) {
       const size_t first = row_columns + 1 + c * metric_count;
-      out << (c == 0 ? "" : " ") << "\\cmidrule(lr){" << first << "-"
-          << first + metric_count - 1 << "}";
+      out << (c == 0 ? "" : " ") << "\\cmidrule(lr){" << first << "-" << first + metric_count - 1
+          << "}";
     }
     out << "\n";
   }
   out << "    ";
-  for (size_t i = 0; i < row_columns; ++i) out << (i == 0 ? "" : " & ") << latex_escape(spec.rows[i]);
+  for (size_t i = 0; i < row_columns; ++i)
+    out << (i == 0 ? "" : " & ") << latex_escape(spec.rows[i]);
   for (size_t c = 0; c < table.col_keys.size(); ++c) {
     for (size_t m = 0; m < metric_count; ++m) {
       out << " & " << latex_escape(metric_header(table, m));
@@ -190,7 +235,11 @@ std::string TableRenderer::latex(const ReportTable& table) {
   for (size_t r = 0; r < table.row_keys.size(); ++r) {
     out << "    ";
     for (size_t i = 0; i < row_columns; ++i) {
-      out << (i == 0 ? "" : " & ") << latex_escape(sweep_value_text(table.row_keys[r][i]));
+      const std::string label = latex_escape(sweep_value_text(table.row_keys[r][i]));
+      // After \\ or \midrule a leading [ or * would be read as their
+      // optional argument or star; {} ends that look-ahead.
+      const bool guard = i == 0 && !label.empty() && (label[0] == '[' || label[0] == '*');
+      out << (i == 0 ? "" : " & ") << (guard ? "{}" : "") << label;
     }
     for (size_t c = 0; c < table.col_keys.size(); ++c) {
       for (size_t m = 0; m < metric_count; ++m) {
@@ -200,7 +249,11 @@ std::string TableRenderer::latex(const ReportTable& table) {
     }
     out << " \\\\\n";
   }
-  out << "    \\bottomrule\n  \\end{tabular}\n\\end{table}\n";
+  out << "    \\bottomrule\n  \\end{tabular}\n";
+  if (any_nan(table)) {
+    out << "  \\par\\smallskip{\\footnotesize ($n$~of~$m$): " << kNanNote << "\\par}\n";
+  }
+  out << "\\end{table}\n";
   return out.str();
 }
 
@@ -215,8 +268,10 @@ std::string TableRenderer::csv(const ReportTable& table) {
       for (size_t m = 0; m < spec.metrics.size(); ++m) {
         const auto& cell = table.cells[r][c][m];
         if (empty_cell(cell)) continue;
-        for (const auto& value : table.row_keys[r]) out << csv_field(sweep_value_text(value)) << ",";
-        for (const auto& value : table.col_keys[c]) out << csv_field(sweep_value_text(value)) << ",";
+        for (const auto& value : table.row_keys[r])
+          out << csv_field(sweep_value_text(value)) << ",";
+        for (const auto& value : table.col_keys[c])
+          out << csv_field(sweep_value_text(value)) << ",";
         out << csv_field(spec.metrics[m]) << "," << csv_field(table.units[m]) << ","
             << full_precision(cell.stats.mean) << "," << full_precision(cell.stats.std) << ","
             << cell.stats.n << "," << cell.stats.nan_count << "," << (cell.best ? 1 : 0) << "\n";

@@ -25,6 +25,7 @@
 #include "run/thread_count.hpp"
 #include "run/trial_plan.hpp"
 #include "spec/experiment_schema.hpp"
+#include "store/database_writer_lock.hpp"
 #include "store/result_store.hpp"
 #include "trainer/registry_component_factory.hpp"
 #include "trainer/trainer.hpp"
@@ -102,6 +103,29 @@ std::optional<int64_t> resumable_epoch(const std::filesystem::path& dir,
   return epoch;
 }
 
+// What happened to the experiment row, when it is not the plain first run
+// or resume: --force-new in particular must never leave the user guessing.
+void say_registration(const ExperimentSpec& spec, const ExperimentRegistration& registration,
+                      bool force_new, const std::filesystem::path& database, std::ostream& out) {
+  using Outcome = ExperimentRegistration::Outcome;
+  const std::string experiment =
+      "experiment '" + spec.name + "' (id " + std::to_string(registration.id) + ")";
+  if (registration.outcome == Outcome::forced_new) {
+    out << "--force-new: recorded the changed definition as " << experiment << " in "
+        << database.string() << "; experiment id " << registration.previous_id
+        << " keeps its trials\n";
+  } else if (registration.outcome == Outcome::same && force_new) {
+    out << "--force-new: nothing changed: " << spec.file << " defines the same trials as "
+        << experiment << " in " << database.string()
+        << ", so no new experiment was recorded; its done trials are skipped and the others "
+           "run (to run everything again, use another --db)\n";
+  }
+  if (registration.presentation_updated) {
+    out << experiment << ": description and reports updated from " << spec.file
+        << " (they do not change the trials)\n";
+  }
+}
+
 }  // namespace
 
 std::filesystem::path run_folder(const std::filesystem::path& database) {
@@ -144,8 +168,13 @@ RunSummary SweepRunner::run() {
                        database.parent_path().string() + "': " + error.message());
     }
   }
+  // Held until the run ends: a second run on this file stops here.
+  const DatabaseWriterLock writer_lock(database);
   ResultStore store(database, ResultStore::Mode::read_write);
-  summary.experiment_id = store.open_experiment(spec_.name, spec_.document, options_.force_new);
+  const ExperimentRegistration registration =
+      store.open_experiment(spec_.name, spec_.document, options_.force_new);
+  summary.experiment_id = registration.id;
+  say_registration(spec_, registration, options_.force_new, database, out);
 
   store.write_conventions(metric_conventions());
 
@@ -163,6 +192,22 @@ RunSummary SweepRunner::run() {
   }
   summary.selected = static_cast<int64_t>(selected.size());
   if (selected.empty()) out << "no trial key contains \"" << options_.only << "\"\n";
+  // The whole plan is in the database before the first trial starts, so
+  // `results list` shows what is still to come (and an interrupted run,
+  // what it did not reach).
+  {
+    std::vector<TrialProvenance> planned;
+    for (const TrialSpec* trial : selected) {
+      TrialProvenance p;
+      p.key = trial->key;
+      p.config = trial->resolved;
+      p.sweep_point = trial->sweep_point;
+      p.repeat = trial->repeat;
+      p.seed = trial->seed;
+      planned.push_back(std::move(p));
+    }
+    store.add_pending_trials(summary.experiment_id, planned);
+  }
 
   for (size_t index = 0; index < selected.size(); ++index) {
     if (interrupt_ && interrupt_->load()) {
@@ -185,8 +230,8 @@ RunSummary SweepRunner::run() {
     trial.resolved["train"]["device"] = trial.train.device;
     // The trial carries the resolved count (--threads, then STEGOLAB_THREADS,
     // then the file), so building its components cannot undo the command line.
-    trial.train.threads =
-        resolve_thread_count(options_.threads, std::getenv("STEGOLAB_THREADS"), trial.train.threads);
+    trial.train.threads = resolve_thread_count(options_.threads, std::getenv("STEGOLAB_THREADS"),
+                                               trial.train.threads);
     torch::set_num_threads(static_cast<int>(trial.train.threads));
 
     // train.batch_size "auto": measured on this machine before the trial
@@ -197,7 +242,8 @@ RunSummary SweepRunner::run() {
         RegistryComponentFactory factory(registry_);
         trial.train.batch_size = find_largest_batch(factory, trial, BatchFinderOptions{}).batch;
         trial.resolved["train"]["batch_size"] = trial.train.batch_size;
-        out << position << trial.key << ": train.batch_size \"auto\" -> " << trial.train.batch_size << "\n";
+        out << position << trial.key << ": train.batch_size \"auto\" -> " << trial.train.batch_size
+            << "\n";
       } catch (const std::exception& error) {
         auto_batch_error = "train.batch_size \"auto\": " + first_line(error.what());
       }
@@ -232,19 +278,21 @@ RunSummary SweepRunner::run() {
     const int64_t trial_id = store.start_trial(summary.experiment_id, provenance);
     TrialRun run;
     run.checkpoint_dir = runs / std::to_string(trial_id);
-    // A checkpoint folder without a trial row is left over from a deleted
-    // database: resuming from it would mix two unrelated runs.
-    if (!existing && std::filesystem::exists(run.checkpoint_dir)) {
+    // A pending row never ran, so it has no checkpoints of its own.
+    const bool started_before = existing && existing->status != "pending";
+    // A checkpoint folder of a trial that never started is left over from a
+    // deleted database: resuming from it would mix two unrelated runs.
+    if (!started_before && std::filesystem::exists(run.checkpoint_dir)) {
       std::filesystem::remove_all(run.checkpoint_dir);
     }
     std::filesystem::create_directories(run.checkpoint_dir);
     store.set_checkpoint_dir(trial_id, run.checkpoint_dir.string());
     // "running" is what a killed process leaves behind.
-    const std::string was = !existing                       ? ""
+    const std::string was = !started_before                 ? ""
                             : existing->status == "running" ? "unfinished"
                                                             : existing->status;
-    std::string how = existing ? "rerunning " + was + " trial from the start" : "starting";
-    if (existing) {
+    std::string how = started_before ? "rerunning " + was + " trial from the start" : "starting";
+    if (started_before) {
       if (const auto resume_epoch =
               resumable_epoch(run.checkpoint_dir / "last", existing->last_epoch, how)) {
         run.resume_from = run.checkpoint_dir / "last";
@@ -252,6 +300,11 @@ RunSummary SweepRunner::run() {
         how = "resuming " + was + " trial from epoch " + std::to_string(*resume_epoch + 2) + "/" +
               std::to_string(trial.train.epochs) + " (checkpoint after epoch " +
               std::to_string(*resume_epoch + 1) + ")";
+      } else {
+        // The new attempt re-records every epoch; rows of the old one that
+        // it does not overwrite (later epochs, metrics it no longer has,
+        // final rows) would otherwise read as part of it.
+        store.restart_trial(trial_id, how);
       }
     }
     out << position << trial.key << ": " << how << " (trial " << trial_id << ", seed " << trial.seed

@@ -1,10 +1,10 @@
 #include "spec/experiment_spec.hpp"
 
-#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "report/report_spec.hpp"
 #include "spec/experiment_schema.hpp"
 #include "stegolab/params.hpp"
 #include "sweep/json_path.hpp"
@@ -46,8 +46,10 @@ json parse_json(const std::string& text, const std::string& file) {
 
 // The component `name` of `kind`; an unknown one is reported at `label`.
 const PluginInfo& checked_plugin(const PluginCatalog& catalog, const std::string& kind,
-                                 const json& name, const std::string& file, const std::string& label) {
-  if (!name.is_string()) fail(file, label, "expected the name of a " + kind + " plugin, got " + name.dump());
+                                 const json& name, const std::string& file,
+                                 const std::string& label) {
+  if (!name.is_string())
+    fail(file, label, "expected the name of a " + kind + " plugin, got " + name.dump());
   try {
     return catalog.info(kind, name.get<std::string>());
   } catch (const SpecError&) {
@@ -75,7 +77,8 @@ void check_sweep_path(const std::string& path, const std::vector<json>& values,
   const ComponentSection* component = parts.size() >= 2 ? component_of(parts[0]) : nullptr;
   if (component && parts[1] == "params") {
     if (parts.size() != 3 || parts[2].empty()) {
-      fail(file, label, "expected a plugin parameter path of the form " + parts[0] + ".params.<name>");
+      fail(file, label,
+           "expected a plugin parameter path of the form " + parts[0] + ".params.<name>");
     }
     // The plugins this component takes where the path applies.
     std::set<std::string> plugins;
@@ -104,7 +107,8 @@ void check_sweep_path(const std::string& path, const std::vector<json>& values,
     for (const auto& c : ExperimentSchema::components()) {
       const json* params = find_json_path(complete, std::string(c.section) + ".params");
       if (!params) continue;
-      for (const auto& item : params->items()) candidates.push_back(std::string(c.section) + ".params." + item.key());
+      for (const auto& item : params->items())
+        candidates.push_back(std::string(c.section) + ".params." + item.key());
     }
     const std::string suggestion = closest_name(path, candidates);
     fail(file, label,
@@ -127,7 +131,8 @@ TrialSpec make_trial(const json& doc, const std::string& name, const SweepPoint&
   trial.sweep_point = point.values;
   trial.repeat = point.repeat;
   auto component = [&](const char* section) {
-    return ComponentSpec{doc.at(section).at("plugin").get<std::string>(), doc.at(section).at("params")};
+    return ComponentSpec{doc.at(section).at("plugin").get<std::string>(),
+                         doc.at(section).at("params")};
   };
   trial.data = component("data");
   trial.transform = component("transform");
@@ -135,7 +140,8 @@ TrialSpec make_trial(const json& doc, const std::string& name, const SweepPoint&
   trial.loss = component("loss");
   trial.strategy = component("strategy");
   const json& split = doc.at("data").at("split");
-  trial.split = {split.at("train").get<double>(), split.at("val").get<double>(), split.at("test").get<double>()};
+  trial.split = {split.at("train").get<double>(), split.at("val").get<double>(),
+                 split.at("test").get<double>()};
 
   const json& train = doc.at("train");
   TrainSettings& t = trial.train;
@@ -179,18 +185,52 @@ TrialSpec make_trial(const json& doc, const std::string& name, const SweepPoint&
   return trial;
 }
 
-}  // namespace
-
-std::string experiment_hash(const json& document) {
-  uint64_t hash = 14695981039346656037ull;  // FNV-1a 64 offset basis
-  for (const unsigned char c : document.dump()) {
-    hash ^= c;
-    hash *= 1099511628211ull;  // FNV-1a 64 prime
+// Every declared report, checked as the report module will read it, and its
+// rows and cols against the trials, so that a mistake in a report stops the
+// run before its trials instead of after them.
+void check_reports(const ExperimentSpec& spec, const std::string& file) {
+  for (size_t i = 0; i < spec.reports.size(); ++i) {
+    const std::string label = indexed_json_path("reports", i);
+    ReportSpec report;
+    try {
+      report = ReportSpec::from_json(spec.reports[i], file, label);
+    } catch (const ReportError& error) {
+      throw SpecError(error.what());
+    }
+    if (spec.trials.empty()) continue;
+    const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+        {"rows", &report.rows}, {"cols", &report.cols}};
+    for (const auto& [key, paths] : lists) {
+      for (size_t j = 0; j < paths->size(); ++j) {
+        const std::string& path = (*paths)[j];
+        bool known = false;
+        for (const auto& trial : spec.trials) {
+          known = known || trial.sweep_point.contains(path) ||
+                  find_json_path(trial.resolved, path) != nullptr;
+        }
+        if (known) continue;
+        std::vector<std::string> candidates = ExperimentSchema::get().sweepable_paths();
+        for (const auto& item : spec.trials.front().sweep_point.items()) {
+          candidates.push_back(item.key());
+        }
+        for (const auto& c : ExperimentSchema::components()) {
+          const json* params =
+              find_json_path(spec.trials.front().resolved, std::string(c.section) + ".params");
+          if (!params || !params->is_object()) continue;
+          for (const auto& item : params->items()) {
+            candidates.push_back(std::string(c.section) + ".params." + item.key());
+          }
+        }
+        const std::string suggestion = closest_name(path, candidates);
+        fail(file, indexed_json_path(label + "." + key, j),
+             "'" + path + "' is neither a sweep path nor a setting of the experiment" +
+                 (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"));
+      }
+    }
   }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
 }
+
+}  // namespace
 
 ExperimentSpec load_experiment(const std::filesystem::path& file, const PluginCatalog& catalog) {
   std::ifstream in(file, std::ios::binary);
@@ -248,7 +288,8 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& file
       } else if (const json* base = find_json_path(complete, section + ".plugin")) {
         plugins.push_back(*base);
       }
-      check_sweep_path(item.key(), {item.value()}, {label}, plugins, complete, file, label, catalog);
+      check_sweep_path(item.key(), {item.value()}, {label}, plugins, complete, file, label,
+                       catalog);
     }
   }
 
@@ -257,8 +298,9 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& file
   for (const auto& c : ExperimentSchema::components()) {
     const std::string section = c.section;
     try {
-      base_params[section] = catalog.resolve_params(c.kind, complete.at(section).at("plugin").get<std::string>(),
-                                                    complete.at(section).at("params"));
+      base_params[section] =
+          catalog.resolve_params(c.kind, complete.at(section).at("plugin").get<std::string>(),
+                                 complete.at(section).at("params"));
     } catch (const std::exception& error) {
       fail(file, section + ".params", error.what());
     }
@@ -276,19 +318,21 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& file
     json doc = complete;
     for (const auto& item : point.values.items()) set_json_path(doc, item.key(), item.value());
     const std::string context = " (in trial \"" + point.key + "\")";
-    schema.check_consistency(doc, file, spec.sweep.axes.empty() && spec.sweep.include.empty() ? "" : context);
+    schema.check_consistency(doc, file,
+                             spec.sweep.axes.empty() && spec.sweep.include.empty() ? "" : context);
     for (const auto& c : ExperimentSchema::components()) {
       const std::string section = c.section;
       json& component = doc.at(section);
       try {
-        component["params"] = catalog.resolve_params(c.kind, component.at("plugin").get<std::string>(),
-                                                     component.at("params"));
+        component["params"] = catalog.resolve_params(
+            c.kind, component.at("plugin").get<std::string>(), component.at("params"));
       } catch (const std::exception& error) {
         fail(file, section + ".params", std::string(error.what()) + context);
       }
     }
     spec.trials.push_back(make_trial(doc, spec.name, point));
   }
+  check_reports(spec, file);
   return spec;
 }
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spec/experiment_identity.hpp"
 #include "spec/plugin_catalog.hpp"
 #include "spec/spec_error.hpp"
 #include "spec/trial_spec.hpp"
@@ -18,18 +19,13 @@ namespace stegolab {
 struct ExperimentSpec {
   std::string name;
   std::string description;
-  std::string file;              // as the user named it; used in every message
-  nlohmann::json document;       // the original JSON, exactly as written (no defaults)
-  std::string hash;              // experiment_hash(document)
+  std::string file;         // as the user named it; used in every message
+  nlohmann::json document;  // the original JSON, exactly as written (no defaults)
+  std::string hash;         // experiment_hash(document)
   SweepDefinition sweep;
-  std::vector<TrialSpec> trials;  // in sweep order (see expand_sweep)
+  std::vector<TrialSpec> trials;                     // in sweep order (see expand_sweep)
   nlohmann::json reports = nlohmann::json::array();  // passed through to the report module
 };
-
-// FNV-1a 64 of the canonical dump (keys sorted, no whitespace) as 16 hex
-// digits: reformatting or reordering the file keeps the hash, any change of
-// a value changes it.
-std::string experiment_hash(const nlohmann::json& document);
 
 // Reads, validates and expands an experiment before anything runs. Throws
 // SpecError "<file>: <json path>: <what was expected>" for: unreadable file,

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "store/result_store.hpp"
-
 namespace stegolab {
 
 std::filesystem::path locate_database(const std::string& option,
@@ -26,6 +24,20 @@ std::filesystem::path locate_database(const std::string& option,
   for (const auto& file : found) names += (names.empty() ? "" : ", ") + file.filename().string();
   throw StoreError("several results databases in '" + folder.string() + "' (" + names +
                    "); choose one with --db FILE");
+}
+
+ExperimentRecord choose_experiment(const ResultStore& store, const std::string& option,
+                                   const std::string& command) {
+  if (!option.empty()) return store.experiment(option);
+  auto all = store.experiments();
+  if (all.size() == 1) return std::move(all.front());
+  std::string names;
+  for (const auto& record : all) {
+    names += (names.empty() ? "" : ", ") + record.name + " (id " + std::to_string(record.id) + ")";
+  }
+  throw StoreError(command + ": '" + store.file().string() + "' holds " +
+                   std::to_string(all.size()) + " experiments" +
+                   (names.empty() ? "" : " (" + names + ")") + "; choose one with --experiment");
 }
 
 }  // namespace stegolab

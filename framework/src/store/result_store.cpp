@@ -1,18 +1,19 @@
 #include "store/result_store.hpp"
 
-#include <cinttypes>
 #include <cstdio>
 #include <set>
 
 #include <sqlite3.h>
 
+#include "spec/experiment_identity.hpp"
 #include "store/sqlite_statement.hpp"
 
 namespace stegolab {
 
 namespace {
 
-// Version 1. A later version adds a migration step in create_or_migrate_schema().
+// Version 1, as the first release wrote it. A new file is created at version 1
+// and then migrated like an old one, so every file takes the same path.
 // NaN: SQLite stores a NaN REAL as NULL, so metric tables keep `value` NULL
 // and `is_nan` 1 for a NaN; a NULL with is_nan 0 cannot occur (CHECK). Plain
 // SQL aggregates (AVG, MIN) therefore skip NaN values instead of reading 0.
@@ -109,20 +110,73 @@ CREATE VIEW final_results AS
 INSERT INTO schema_version (version) VALUES (1);
 )SQL";
 
-const char* const kNow = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+// Version 2: what each metric means, as typed columns one can filter on
+// (NULL: not applicable or not known). Filled by write_conventions().
+const char* const kMigrationV2 = R"SQL(
+ALTER TABLE metric_conventions ADD COLUMN range_min REAL;
+ALTER TABLE metric_conventions ADD COLUMN range_max REAL;
+ALTER TABLE metric_conventions ADD COLUMN colour_space TEXT
+  CHECK (colour_space IS NULL OR colour_space IN ('RGB', 'Y'));
+ALTER TABLE metric_conventions ADD COLUMN quantised INTEGER
+  CHECK (quantised IS NULL OR quantised IN (0, 1));
+UPDATE schema_version SET version = 2;
+)SQL";
 
-// FNV-1a over the canonical JSON text (nlohmann sorts object keys), so
-// reformatting the file or reordering keys does not change the hash.
-std::string json_hash(const nlohmann::json& value) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (const unsigned char c : value.dump()) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016" PRIx64, hash);
-  return text;
+// The typed columns of one metric convention. MetricConvention states them
+// only in its free text, so they are derived here from what it does state
+// in fields: the metric names it defines (hide_*, rec_*, ber; "_y" for
+// BT.601 luma; "_float" for the path without 8-bit quantisation) and units
+// that are ranges ("0-255", "fraction").
+struct ConventionColumns {
+  std::optional<double> range_min, range_max;
+  std::optional<std::string> colour_space;  // "RGB" | "Y"
+  std::optional<bool> quantised;
+};
+
+bool ends_with(const std::string& text, const std::string& end) {
+  return text.size() >= end.size() && text.compare(text.size() - end.size(), end.size(), end) == 0;
 }
+
+ConventionColumns convention_columns(const std::string& metric, const std::string& unit) {
+  ConventionColumns columns;
+  const bool float_path = ends_with(metric, "_float");
+  const std::string base = float_path ? metric.substr(0, metric.size() - 6) : metric;
+  const bool image_metric =
+      base.rfind("hide_", 0) == 0 || base.rfind("rec_", 0) == 0 || base == "ber";
+  if (image_metric) {
+    columns.colour_space = ends_with(base, "_y") ? "Y" : "RGB";
+    columns.quantised = !float_path;
+  }
+  if (unit == "fraction") {
+    columns.range_min = 0.0;
+    columns.range_max = 1.0;
+  } else if (unit == "0-255") {
+    columns.range_min = 0.0;
+    columns.range_max = 255.0;
+  }
+  return columns;
+}
+
+void bind_columns(SqliteStatement& statement, int first, const ConventionColumns& columns) {
+  if (columns.range_min)
+    statement.bind(first, *columns.range_min);
+  else
+    statement.bind_null(first);
+  if (columns.range_max)
+    statement.bind(first + 1, *columns.range_max);
+  else
+    statement.bind_null(first + 1);
+  if (columns.colour_space)
+    statement.bind(first + 2, *columns.colour_space);
+  else
+    statement.bind_null(first + 2);
+  if (columns.quantised)
+    statement.bind(first + 3, static_cast<int64_t>(*columns.quantised ? 1 : 0));
+  else
+    statement.bind_null(first + 3);
+}
+
+const char* const kNow = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 
 nlohmann::json parse_json_column(const std::string& text) {
   if (text.empty()) return nlohmann::json::object();
@@ -232,9 +286,8 @@ ResultStore::ResultStore(const std::filesystem::path& file, Mode mode) : file_(f
       throw StoreError("cannot create the folder of " + name + ": " + ec.message());
     }
   }
-  const int flags = mode_ == Mode::read_only
-                        ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
-                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int flags = mode_ == Mode::read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   // mode=ro also keeps a read-only open from creating the file by accident.
   const std::string target = mode_ == Mode::read_only ? file_uri(file_, "mode=ro") : file_.string();
   int rc = sqlite3_open_v2(target.c_str(), &db_, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
@@ -272,6 +325,7 @@ void ResultStore::check_schema_readable() {
     SqliteStatement query(db_, file_, "SELECT max(version) FROM schema_version");
     if (query.step()) version = static_cast<int>(query.column_int(0));
   };
+  std::string missing_wal;  // set when the immutable open cannot see a -wal file's writes
   try {
     read_version();
   } catch (const StoreError&) {
@@ -280,28 +334,39 @@ void ResultStore::check_schema_readable() {
     sqlite3_close(db_);
     db_ = nullptr;
     const std::string uri = file_uri(file_, "immutable=1");
-    if (sqlite3_open_v2(uri.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
-                                               SQLITE_OPEN_FULLMUTEX,
+    if (sqlite3_open_v2(uri.c_str(), &db_,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
                         nullptr) != SQLITE_OK) {
       throw StoreError("cannot open " + name + " read-only: " + sqlite3_errmsg(db_));
+    }
+    // Writes that were not checkpointed yet live only in the -wal file,
+    // which an immutable open ignores: say so rather than show old data.
+    std::error_code ec;
+    const std::filesystem::path wal = file_.string() + "-wal";
+    if (std::filesystem::is_regular_file(wal, ec) && std::filesystem::file_size(wal, ec) > 0 &&
+        !ec) {
+      missing_wal = "'" + wal.string() +
+                    "' could not be read with it (the folder is read-only), so the most "
+                    "recent writes may be missing; copy the database together with its -wal "
+                    "file to a writable folder, or checkpoint it where it was written "
+                    "(sqlite3 FILE 'PRAGMA wal_checkpoint')";
+      warnings_.push_back(name + " was opened without its write-ahead log: " + missing_wal);
     }
     sqlite_exec(db_, file_, "PRAGMA query_only = 1", "opening read-only");
     read_version();
   }
   if (version < 0) {
     throw StoreError("'" + file_.string() +
-                     "' is not a stegolab results database (it has no schema_version table)");
+                     "' is not a stegolab results database (it has no schema_version table)" +
+                     (missing_wal.empty() ? "" : "; " + missing_wal));
   }
   if (version > kSchemaVersion) {
     throw StoreError(name + " has schema version " + std::to_string(version) +
-                     ", newer than this stegolab understands (" +
-                     std::to_string(kSchemaVersion) + "); use a newer stegolab");
+                     ", newer than this stegolab understands (" + std::to_string(kSchemaVersion) +
+                     "); use a newer stegolab");
   }
-  // An older schema is readable only after a read-write open migrates it.
-  if (version < kSchemaVersion) {
-    throw StoreError(name + " has the old schema version " + std::to_string(version) +
-                     "; open it once read-write (e.g. 'stegolab run') to migrate it");
-  }
+  // Older versions are read as they are: every query of the read commands
+  // works on version 1 too, and a copied file must stay untouched.
 }
 
 void ResultStore::create_or_migrate_schema() {
@@ -322,44 +387,109 @@ void ResultStore::create_or_migrate_schema() {
   }
   if (version > kSchemaVersion) {
     throw StoreError(name + " has schema version " + std::to_string(version) +
-                     ", newer than this stegolab understands (" +
-                     std::to_string(kSchemaVersion) + "); it was not modified");
+                     ", newer than this stegolab understands (" + std::to_string(kSchemaVersion) +
+                     "); it was not modified");
   }
   // WAL lets readers (results, report, plot) run while a sweep writes.
   {
     SqliteStatement wal(db_, file_, "PRAGMA journal_mode = WAL");
     wal.step();
   }
-  sqlite_exec(db_, file_, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
-              "configuring");
+  sqlite_exec(db_, file_, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", "configuring");
   if (version == kSchemaVersion) return;
   WriteTransaction transaction(db_, file_, "creating the schema");
-  if (version == 0) sqlite_exec(db_, file_, kSchemaV1, "creating the schema");
-  // Future: if (version == 1) { ALTER ...; UPDATE schema_version SET version = 2; }
+  if (version == 0) {
+    sqlite_exec(db_, file_, kSchemaV1, "creating the schema");
+    version = 1;
+  }
+  if (version == 1) migrate_v1_to_v2();
   transaction.commit();
 }
 
-int64_t ResultStore::open_experiment(const std::string& name, const nlohmann::json& experiment,
-                                     bool force_new) {
+// Inside the caller's transaction: a failure leaves the file at version 1.
+void ResultStore::migrate_v1_to_v2() {
+  const std::string what = "migrating the schema from version 1 to 2";
+  sqlite_exec(db_, file_, kMigrationV2, what);
+  struct Row {
+    std::string metric, unit;
+  };
+  std::vector<Row> rows;
+  {
+    SqliteStatement query(db_, file_, "SELECT metric, unit FROM metric_conventions", what);
+    while (query.step()) rows.push_back({query.column_text(0), query.column_text(1)});
+  }
+  SqliteStatement update(db_, file_,
+                         "UPDATE metric_conventions SET range_min = ?, range_max = ?, "
+                         "colour_space = ?, quantised = ? WHERE metric = ?",
+                         what);
+  for (const auto& row : rows) {
+    const ConventionColumns columns = convention_columns(row.metric, row.unit);
+    bind_columns(update, 1, columns);
+    update.bind(5, row.metric);
+    update.run();
+  }
+  // Version 1 hashed the whole JSON with a wrong FNV offset basis; the hash
+  // is now that of the experiment's identity, so recompute it.
+  std::vector<std::pair<int64_t, std::string>> experiments;
+  {
+    SqliteStatement query(db_, file_, "SELECT id, json FROM experiments", what);
+    while (query.step()) experiments.emplace_back(query.column_int(0), query.column_text(1));
+  }
+  SqliteStatement rehash(db_, file_, "UPDATE experiments SET hash = ? WHERE id = ?", what);
+  for (const auto& [id, text] : experiments) {
+    rehash.bind(1, experiment_hash(parse_json_column(text))).bind(2, id);
+    rehash.run();
+  }
+}
+
+ExperimentRegistration ResultStore::open_experiment(const std::string& name,
+                                                    const nlohmann::json& experiment,
+                                                    bool force_new) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const std::string hash = json_hash(experiment);
+  const std::string hash = experiment_hash(experiment);
+  const nlohmann::json identity = experiment_identity(experiment);
   WriteTransaction transaction(db_, file_, "registering experiment '" + name + "'");
-  SqliteStatement find(db_, file_,
-                       "SELECT id, hash, json FROM experiments WHERE name = ? ORDER BY id DESC");
-  find.bind(1, name);
-  bool have_same_name = false;
-  std::string newest_json;
-  int64_t newest_id = 0;
-  while (find.step()) {
-    if (find.column_text(1) == hash) return find.column_int(0);  // rolls back (nothing written)
-    if (!have_same_name) {
-      have_same_name = true;
-      newest_id = find.column_int(0);
-      newest_json = find.column_text(2);
+  struct Stored {
+    int64_t id;
+    std::string hash;
+    nlohmann::json json;
+  };
+  std::vector<Stored> same_name;  // newest first
+  {
+    SqliteStatement find(db_, file_,
+                         "SELECT id, hash, json FROM experiments WHERE name = ? ORDER BY id DESC");
+    find.bind(1, name);
+    while (find.step()) {
+      same_name.push_back(
+          {find.column_int(0), find.column_text(1), parse_json_column(find.column_text(2))});
     }
   }
-  if (have_same_name && !force_new) {
-    const auto patch = nlohmann::json::diff(parse_json_column(newest_json), experiment);
+  ExperimentRegistration registration;
+  for (const auto& stored : same_name) {
+    // Comparing the identities, not only the hashes, recognises files whose
+    // hash was computed differently (older versions) or whose numbers are
+    // spelt differently (1 and 1.0) but mean the same.
+    if (stored.hash != hash && experiment_identity(stored.json) != identity) continue;
+    registration.id = stored.id;
+    registration.outcome = ExperimentRegistration::Outcome::same;
+    auto presentation = [](const nlohmann::json& document, const char* key) {
+      return document.is_object() && document.contains(key) ? document.at(key) : nlohmann::json();
+    };
+    registration.presentation_updated =
+        presentation(stored.json, "description") != presentation(experiment, "description") ||
+        presentation(stored.json, "reports") != presentation(experiment, "reports");
+    if (stored.hash != hash || stored.json.dump() != experiment.dump()) {
+      // `report --all` and the end of a run read the reports from here.
+      SqliteStatement update(db_, file_, "UPDATE experiments SET json = ?, hash = ? WHERE id = ?",
+                             "updating experiment '" + name + "'");
+      update.bind(1, experiment.dump()).bind(2, hash).bind(3, stored.id);
+      update.run();
+    }
+    transaction.commit();
+    return registration;
+  }
+  if (!same_name.empty() && !force_new) {
+    const auto patch = nlohmann::json::diff(experiment_identity(same_name.front().json), identity);
     std::string paths;
     size_t listed = 0;
     for (const auto& op : patch) {
@@ -370,31 +500,57 @@ int64_t ResultStore::open_experiment(const std::string& name, const nlohmann::js
       paths += (listed++ == 0 ? "" : ", ") + op.at("path").get<std::string>() + " (" +
                op.at("op").get<std::string>() + ")";
     }
-    throw StoreError("results database '" + file_.string() + "' already holds experiment '" +
-                     name + "' (id " + std::to_string(newest_id) +
+    throw StoreError("results database '" + file_.string() + "' already holds experiment '" + name +
+                     "' (id " + std::to_string(same_name.front().id) +
                      ") with a different definition; changed: " + paths +
                      ". Rename the experiment, use another --db, or pass --force-new to "
                      "record a new experiment under the same name");
   }
   SqliteStatement insert(db_, file_,
                          std::string("INSERT INTO experiments (name, json, hash, created) "
-                                     "VALUES (?, ?, ?, ") + kNow + ")");
+                                     "VALUES (?, ?, ?, ") +
+                             kNow + ")",
+                         "registering experiment '" + name + "'");
   insert.bind(1, name).bind(2, experiment.dump()).bind(3, hash);
   insert.run();
-  const int64_t id = sqlite3_last_insert_rowid(db_);
+  registration.id = sqlite3_last_insert_rowid(db_);
+  if (!same_name.empty()) {
+    registration.outcome = ExperimentRegistration::Outcome::forced_new;
+    registration.previous_id = same_name.front().id;
+  }
   transaction.commit();
-  return id;
+  return registration;
 }
 
 std::optional<TrialRecord> ResultStore::find_trial(int64_t experiment_id,
                                                    const std::string& key) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement query(db_, file_,
-                        std::string("SELECT ") + kTrialColumns +
-                            " FROM trials WHERE experiment_id = ? AND key = ?");
+  SqliteStatement query(
+      db_, file_,
+      std::string("SELECT ") + kTrialColumns + " FROM trials WHERE experiment_id = ? AND key = ?");
   query.bind(1, experiment_id).bind(2, key);
   if (!query.step()) return std::nullopt;
   return read_trial(query);
+}
+
+void ResultStore::add_pending_trials(int64_t experiment_id,
+                                     const std::vector<TrialProvenance>& trials) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string what = "recording the planned trials as pending";
+  WriteTransaction transaction(db_, file_, what);
+  SqliteStatement insert(db_, file_,
+                         "INSERT INTO trials (experiment_id, key, status, seed, repeat, config, "
+                         "sweep_point) VALUES (?, ?, 'pending', ?, ?, ?, ?) "
+                         "ON CONFLICT (experiment_id, key) DO NOTHING",
+                         what);
+  for (const auto& trial : trials) {
+    insert.bind(1, experiment_id).bind(2, trial.key);
+    insert.bind(3, static_cast<int64_t>(trial.seed)).bind(4, trial.repeat);
+    insert.bind(5, trial.config.is_null() ? std::string("{}") : trial.config.dump());
+    insert.bind(6, trial.sweep_point.is_null() ? std::string("{}") : trial.sweep_point.dump());
+    insert.run();
+  }
+  transaction.commit();
 }
 
 int64_t ResultStore::start_trial(int64_t experiment_id, const TrialProvenance& provenance) {
@@ -432,6 +588,33 @@ int64_t ResultStore::start_trial(int64_t experiment_id, const TrialProvenance& p
   return id;
 }
 
+void ResultStore::restart_trial(int64_t trial_id, const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string what = "clearing the old epochs of trial " + std::to_string(trial_id);
+  WriteTransaction transaction(db_, file_, what);
+  SqliteStatement update(db_, file_, "UPDATE trials SET last_epoch = -1 WHERE id = ?", what);
+  update.bind(1, trial_id);
+  update.run();
+  if (sqlite3_changes(db_) == 0) {
+    throw StoreError("results database '" + file_.string() + "': no trial with id " +
+                     std::to_string(trial_id));
+  }
+  for (const char* table : {"epoch_metrics", "final_metrics", "throughput"}) {
+    SqliteStatement clear(db_, file_, std::string("DELETE FROM ") + table + " WHERE trial_id = ?",
+                          what);
+    clear.bind(1, trial_id);
+    clear.run();
+  }
+  SqliteStatement event(db_, file_,
+                        std::string("INSERT INTO events (trial_id, epoch, kind, message, at) "
+                                    "VALUES (?, -1, 'restart', ?, ") +
+                            kNow + ")",
+                        what);
+  event.bind(1, trial_id).bind(2, reason);
+  event.run();
+  transaction.commit();
+}
+
 void ResultStore::set_checkpoint_dir(int64_t trial_id, const std::string& dir) {
   std::lock_guard<std::mutex> lock(mutex_);
   WriteTransaction transaction(db_, file_, "setting the checkpoint folder");
@@ -445,16 +628,19 @@ void ResultStore::record_epoch(int64_t trial_id, int64_t epoch,
                                const std::vector<MetricRow>& rows) {
   for (const auto& row : rows) check_split(file_, row.split);
   std::lock_guard<std::mutex> lock(mutex_);
-  WriteTransaction transaction(db_, file_, "recording epoch " + std::to_string(epoch));
+  const std::string what =
+      "recording epoch " + std::to_string(epoch) + " of trial " + std::to_string(trial_id);
+  WriteTransaction transaction(db_, file_, what);
   SqliteStatement insert(db_, file_,
                          "INSERT OR REPLACE INTO epoch_metrics "
                          "(trial_id, epoch, split, metric, value, is_nan) "
-                         "VALUES (?1, ?6, ?2, ?3, ?4, ?5)");
+                         "VALUES (?1, ?6, ?2, ?3, ?4, ?5)",
+                         what);
   for (const auto& row : rows) {
     insert.bind(6, epoch);
     insert_metric(insert, trial_id, row);
   }
-  SqliteStatement update(db_, file_, "UPDATE trials SET last_epoch = ? WHERE id = ?");
+  SqliteStatement update(db_, file_, "UPDATE trials SET last_epoch = ? WHERE id = ?", what);
   update.bind(1, epoch).bind(2, trial_id);
   update.run();
   if (sqlite3_changes(db_) == 0) {
@@ -470,7 +656,8 @@ void ResultStore::record_event(int64_t trial_id, int64_t epoch, const std::strin
   WriteTransaction transaction(db_, file_, "recording a '" + kind + "' event");
   SqliteStatement insert(db_, file_,
                          std::string("INSERT INTO events (trial_id, epoch, kind, message, at) "
-                                     "VALUES (?, ?, ?, ?, ") + kNow + ")");
+                                     "VALUES (?, ?, ?, ?, ") +
+                             kNow + ")");
   insert.bind(1, trial_id).bind(2, epoch).bind(3, kind).bind(4, message);
   insert.run();
   transaction.commit();
@@ -488,9 +675,9 @@ void ResultStore::finish_trial(int64_t trial_id, const std::string& status,
   for (const auto& row : final_metrics) check_split(file_, row.split);
   std::lock_guard<std::mutex> lock(mutex_);
   WriteTransaction transaction(db_, file_, "finishing trial " + std::to_string(trial_id));
-  SqliteStatement update(db_, file_,
-                         std::string("UPDATE trials SET status = ?, error = ?, ended_at = ") +
-                             kNow + " WHERE id = ?");
+  SqliteStatement update(
+      db_, file_,
+      std::string("UPDATE trials SET status = ?, error = ?, ended_at = ") + kNow + " WHERE id = ?");
   update.bind(1, status).bind(2, error).bind(3, trial_id);
   update.run();
   if (sqlite3_changes(db_) == 0) {
@@ -521,19 +708,22 @@ void ResultStore::write_conventions(const std::vector<MetricConvention>& convent
   for (const auto& convention : conventions) {
     if (convention.better != "higher" && convention.better != "lower" &&
         !convention.better.empty()) {
-      throw StoreError("results database '" + file_.string() + "': metric '" +
-                       convention.metric + "' has better='" + convention.better +
+      throw StoreError("results database '" + file_.string() + "': metric '" + convention.metric +
+                       "' has better='" + convention.better +
                        "' (expected higher, lower or empty)");
     }
   }
   std::lock_guard<std::mutex> lock(mutex_);
   WriteTransaction transaction(db_, file_, "writing metric conventions");
   SqliteStatement upsert(db_, file_,
-                         "INSERT OR REPLACE INTO metric_conventions "
-                         "(metric, description, unit, better) VALUES (?, ?, ?, ?)");
+                         "INSERT OR REPLACE INTO metric_conventions (metric, description, unit, "
+                         "better, range_min, range_max, colour_space, quantised) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         "writing metric conventions");
   for (const auto& convention : conventions) {
     upsert.bind(1, convention.metric).bind(2, convention.description);
     upsert.bind(3, convention.unit).bind(4, convention.better);
+    bind_columns(upsert, 5, convention_columns(convention.metric, convention.unit));
     upsert.run();
   }
   transaction.commit();
@@ -568,8 +758,8 @@ std::vector<ExperimentRecord> ResultStore::experiments() const {
 
 ExperimentRecord ResultStore::experiment(const std::string& name_or_id) const {
   const auto all = experiments();
-  const bool numeric = !name_or_id.empty() &&
-                       name_or_id.find_first_not_of("0123456789") == std::string::npos;
+  const bool numeric =
+      !name_or_id.empty() && name_or_id.find_first_not_of("0123456789") == std::string::npos;
   for (auto it = all.rbegin(); it != all.rend(); ++it) {
     if (it->name == name_or_id || (numeric && std::to_string(it->id) == name_or_id)) return *it;
   }
@@ -583,9 +773,9 @@ ExperimentRecord ResultStore::experiment(const std::string& name_or_id) const {
 
 std::vector<TrialRecord> ResultStore::trials(int64_t experiment_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  SqliteStatement query(db_, file_,
-                        std::string("SELECT ") + kTrialColumns +
-                            " FROM trials WHERE experiment_id = ? ORDER BY id");
+  SqliteStatement query(
+      db_, file_,
+      std::string("SELECT ") + kTrialColumns + " FROM trials WHERE experiment_id = ? ORDER BY id");
   query.bind(1, experiment_id);
   std::vector<TrialRecord> result;
   while (query.step()) result.push_back(read_trial(query));
@@ -669,8 +859,8 @@ std::vector<MetricConvention> ResultStore::conventions() const {
                         "ORDER BY metric");
   std::vector<MetricConvention> result;
   while (query.step()) {
-    result.push_back({query.column_text(0), query.column_text(1), query.column_text(2),
-                      query.column_text(3)});
+    result.push_back(
+        {query.column_text(0), query.column_text(1), query.column_text(2), query.column_text(3)});
   }
   return result;
 }

@@ -19,8 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "stegolab/errors.hpp"
 #include "metrics/metric_convention.hpp"
+#include "stegolab/errors.hpp"
 #include "trainer/trial_outcome.hpp"  // MetricRow, Throughput
 
 struct sqlite3;
@@ -34,13 +34,14 @@ class StoreError : public Error {
 };
 
 struct TrialProvenance {
-  std::string key;             // stable trial key from sweep point + repeat, e.g. "transform.plugin=haar_dwt#r0"
+  std::string
+      key;  // stable trial key from sweep point + repeat, e.g. "transform.plugin=haar_dwt#r0"
   nlohmann::json config;       // the fully resolved trial config (what was run)
   nlohmann::json sweep_point;  // {"transform.plugin": "haar_dwt", ...} values of the sweep axes
   int64_t repeat = 0;
   uint64_t seed = 0;
   std::string device, torch_version, git_revision, host;
-  nlohmann::json plugins;      // {"transform": {"name":..,"version":..}, "model": {...}, ...}
+  nlohmann::json plugins;  // {"transform": {"name":..,"version":..}, "model": {...}, ...}
 };
 
 struct TrialRecord {
@@ -59,10 +60,25 @@ struct TrialRecord {
   std::string started_at, ended_at;  // ISO 8601 UTC; ended_at "" while running
 };
 
+// What open_experiment() did, so that the caller can say it.
+struct ExperimentRegistration {
+  enum class Outcome {
+    created,     // no experiment of this name yet: a new row
+    same,        // an experiment with this identity exists and is used (also under force_new)
+    forced_new,  // the definition changed and force_new recorded a new experiment
+  };
+  int64_t id = 0;
+  Outcome outcome = Outcome::created;
+  // same: the stored description or reports differed and were replaced by
+  // the ones given (they are not part of the identity).
+  bool presentation_updated = false;
+  int64_t previous_id = 0;  // forced_new: the newest experiment of the name before it
+};
+
 struct ExperimentRecord {
   int64_t id = 0;
   std::string name, hash, created;
-  nlohmann::json experiment;               // the JSON registered by open_experiment()
+  nlohmann::json experiment;                     // the JSON registered by open_experiment()
   std::map<std::string, int64_t> status_counts;  // trials by status
 };
 
@@ -74,10 +90,13 @@ struct EventRecord {
 class ResultStore {
  public:
   enum class Mode { read_write, read_only };
-  static constexpr int kSchemaVersion = 1;
+  // 2 added the typed columns of metric_conventions (range, colour space,
+  // quantised); a version 1 file is migrated by the first read-write open.
+  static constexpr int kSchemaVersion = 2;
 
   // read_write creates the file and schema (or migrates an older schema).
-  // read_only never writes (a database copied from elsewhere stays untouched).
+  // read_only never writes (a database copied from elsewhere stays untouched)
+  // and reads every schema version up to kSchemaVersion.
   // Throws StoreError for: a newer schema, a file that is not a stegolab
   // database, a missing file (read_only), an unwritable file or folder.
   ResultStore(const std::filesystem::path& file, Mode mode);
@@ -86,16 +105,29 @@ class ResultStore {
   ResultStore& operator=(const ResultStore&) = delete;
 
   const std::filesystem::path& file() const { return file_; }
+  // Things a reader should know about what it sees (e.g. a read-only open
+  // that could not include the -wal file); the CLI prints them.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
-  // Registers the experiment (name, full JSON text, hash). Same name and same
-  // hash: returns the existing id. Same name, different hash: throws
-  // StoreError listing the differing JSON paths unless force_new, in which
-  // case a new experiment row (same name, new id) is created and used.
-  int64_t open_experiment(const std::string& name, const nlohmann::json& experiment,
-                          bool force_new);
+  // Registers the experiment (name, full JSON, hash of its identity, see
+  // experiment_identity()). An experiment of that name with the same
+  // identity is reused, and its stored JSON is replaced by `experiment`, so
+  // an edited description or reports list takes effect. Same name, other
+  // identity: throws StoreError listing the differing JSON paths unless
+  // force_new, which records a new experiment row (same name, new id).
+  ExperimentRegistration open_experiment(const std::string& name, const nlohmann::json& experiment,
+                                         bool force_new);
   std::optional<TrialRecord> find_trial(int64_t experiment_id, const std::string& key) const;
+  // Inserts the trials that have no row yet with status pending (a run shows
+  // its whole plan before the first trial starts); existing rows are kept.
+  void add_pending_trials(int64_t experiment_id, const std::vector<TrialProvenance>& trials);
   // Inserts or reuses the row of (experiment, key); status running, start time now.
   int64_t start_trial(int64_t experiment_id, const TrialProvenance& provenance);
+  // A trial that runs again from its first epoch: its epoch and final rows
+  // and throughput are deleted and last_epoch reset, so that the old
+  // attempt's epochs cannot mix with the new one's. Records a "restart" event
+  // with `reason`. Events of the old attempt are kept.
+  void restart_trial(int64_t trial_id, const std::string& reason);
   void set_checkpoint_dir(int64_t trial_id, const std::string& dir);
   // All rows of one epoch in one transaction; also sets last_epoch. Recording
   // an epoch again (after a resume) replaces its rows. NaN is kept as NaN.
@@ -105,7 +137,9 @@ class ResultStore {
   // status: "done" | "failed" | "interrupted".
   void finish_trial(int64_t trial_id, const std::string& status, const std::string& error,
                     const std::vector<MetricRow>& final_metrics, const Throughput& throughput);
-  // Replaces the conventions of the metrics named (others are kept).
+  // Replaces the conventions of the metrics named (others are kept). The
+  // typed columns (range, colour space, quantised) are derived from each
+  // convention's name and unit; see docs/results.md.
   void write_conventions(const std::vector<MetricConvention>& conventions);
 
   // --- queries (results, report, plot) ---
@@ -123,9 +157,11 @@ class ResultStore {
 
  private:
   void create_or_migrate_schema();
+  void migrate_v1_to_v2();
   void check_schema_readable();
   std::filesystem::path file_;
   Mode mode_;
+  std::vector<std::string> warnings_;
   sqlite3* db_ = nullptr;
   mutable std::mutex mutex_;
 };

@@ -23,12 +23,17 @@ void sqlite_exec(sqlite3* db, const std::filesystem::path& file, const std::stri
 
 class SqliteStatement {
  public:
-  SqliteStatement(sqlite3* db, const std::filesystem::path& file, const std::string& sql);
+  // `what` says, in errors, what the statement was for ("recording epoch 3");
+  // without it they say "reading" or "writing".
+  SqliteStatement(sqlite3* db, const std::filesystem::path& file, const std::string& sql,
+                  std::string what = "");
   ~SqliteStatement();
   SqliteStatement(const SqliteStatement&) = delete;
   SqliteStatement& operator=(const SqliteStatement&) = delete;
 
-  // Parameters are 1-based, as in SQLite. A NaN double binds NULL.
+  // Parameters are 1-based, as in SQLite. A NaN double binds NULL. A bad
+  // index or a value SQLite cannot take throws StoreError rather than
+  // leaving the parameter NULL.
   SqliteStatement& bind(int index, int64_t value);
   SqliteStatement& bind(int index, double value);
   SqliteStatement& bind(int index, const std::string& value);
@@ -42,13 +47,15 @@ class SqliteStatement {
 
   bool is_null(int column) const;
   int64_t column_int(int column) const;
-  double column_double(int column) const;  // NULL reads as NaN
+  double column_double(int column) const;     // NULL reads as NaN
   std::string column_text(int column) const;  // NULL reads as ""
 
  private:
   sqlite3* db_;
   std::filesystem::path file_;
+  SqliteStatement& check_bind(int rc, int index);
   std::string sql_;
+  std::string what_;
   sqlite3_stmt* statement_ = nullptr;
 };
 
