@@ -219,14 +219,41 @@ TEST_F(ReportTest, LatexCompilesWhenATexEngineIsInstalled) {
   if (std::system("command -v pdflatex >/dev/null 2>&1") != 0) {
     GTEST_SKIP() << "pdflatex is not installed; the LaTeX text is checked by LatexGolden";
   }
-  std::ofstream(dir_ / "doc.tex") << "\\documentclass{article}\n\\usepackage{booktabs}\n"
-                                     "\\usepackage{siunitx}\n\\begin{document}\n"
-                                  << TableRenderer::render(table("latex")) << "\\end{document}\n";
+  // The golden table, one whose cells say "(1 of 2)" with the note, and one
+  // whose row label starts with "[" right after \midrule.
+  ReportSpec widths;
+  widths.rows = {"model.params.widths"};
+  widths.metrics = {"rec_psnr"};
+  widths.format = "latex";
+  const ResultStore store(db_, ResultStore::Mode::read_only);
+  const std::string tables =
+      TableRenderer::render(table("latex")) +
+      TableRenderer::render(table("latex", {}, {"rec_psnr"})) +
+      TableRenderer::render(ReportTable::build(store, store.experiment("cmp"), widths));
+  const std::string preamble =
+      "\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage{siunitx}\n";
+  std::ofstream(dir_ / "doc.tex") << preamble << "\\begin{document}\n"
+                                  << tables << "\\end{document}\n";
   const std::string command = "cd '" + dir_.string() +
                               "' && pdflatex -interaction=nonstopmode -halt-on-error doc.tex "
                               ">/dev/null 2>&1";
   EXPECT_EQ(std::system(command.c_str()), 0) << "see " << (dir_ / "doc.log");
   EXPECT_TRUE(fs::exists(dir_ / "doc.pdf"));
+
+  // The best cell really is bold: TeX's own box listing names each digit's
+  // font, "bx" (bold extended) rather than "m" (medium).
+  std::smatch best;
+  ASSERT_TRUE(std::regex_search(tables, best, std::regex("\\\\textbf\\{[^}]*\\}")));
+  std::ofstream(dir_ / "bold.tex")
+      << preamble << "\\showboxdepth=5 \\showboxbreadth=100\n"
+      << "\\begin{document}\n\\setbox0\\hbox{" << best.str() << "}\\showbox0\n\\end{document}\n";
+  // \showbox counts as an error for the exit status; the log is what matters.
+  std::system(
+      ("cd '" + dir_.string() + "' && pdflatex -interaction=nonstopmode bold.tex >/dev/null 2>&1")
+          .c_str());
+  const std::string log = read_text(dir_ / "bold.log");
+  EXPECT_NE(log.find("/bx/n/10 3"), std::string::npos) << best.str() << "\n" << log;
+  EXPECT_EQ(log.find("/m/n/10 3"), std::string::npos) << best.str() << "\n" << log;
 }
 
 TEST_F(ReportTest, CsvGolden) {
