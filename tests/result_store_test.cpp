@@ -527,7 +527,7 @@ TEST_F(ResultStoreTest, MigratesAVersion1DatabaseKeepingItsData) {
   EXPECT_EQ(raw_query(file,
                       "SELECT quote(range_min) || ' ' || colour_space || ' ' || quantised "
                       "FROM metric_conventions WHERE metric = 'rec_psnr_y'"),
-            "NULL Y 1");
+            "0.0 Y 1");
 }
 
 TEST_F(ResultStoreTest, ConventionsAreQueryableByRangeColourSpaceAndQuantisation) {
@@ -547,6 +547,14 @@ TEST_F(ResultStoreTest, ConventionsAreQueryableByRangeColourSpaceAndQuantisation
                       "SELECT range_min || '-' || range_max FROM metric_conventions "
                       "WHERE metric = 'hide_mae'"),
             "0.0-255.0");
+  EXPECT_EQ(
+      raw_query(file,
+                "SELECT range_min || '-' || range_max || ' ' || quantised FROM metric_conventions "
+                "WHERE metric = 'rec_psnr_float'"),
+      "0.0-100.0 0");
+  // BER compares 8-bit values on the float path too.
+  EXPECT_EQ(raw_query(file, "SELECT quantised FROM metric_conventions WHERE metric = 'ber_float'"),
+            "1");
   // Not an image metric: no colour space, no quantisation.
   EXPECT_EQ(raw_query(file,
                       "SELECT quote(colour_space) || quote(quantised) FROM "

@@ -9,23 +9,24 @@ bool ends_with(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// The structured facts of an evaluation metric, from its name: every name
-// below follows <hide|rec>_<measure>[_y][_float] or ber[_float].
+// The typed facts of an evaluation metric, from its name: every name below
+// follows <hide|rec>_<measure>[_y][_float] or ber[_float].
 void describe_image_metric(MetricConvention& m) {
-  const bool is_float = ends_with(m.metric, "_float");
-  const std::string base = is_float ? m.metric.substr(0, m.metric.size() - 6) : m.metric;
-  m.quantised = is_float ? "float" : "8-bit";
-  m.colour_space = ends_with(base, "_y") ? "Y (BT.601 full range)" : "RGB";
+  const bool float_path = ends_with(m.metric, "_float");
+  const std::string base = float_path ? m.metric.substr(0, m.metric.size() - 6) : m.metric;
+  m.colour_space = ends_with(base, "_y") ? "Y" : "RGB";
+  // BER compares 8-bit values on both paths.
+  m.quantised = base == "ber" || !float_path;
+  m.range_min = 0.0;
   if (base.find("psnr") != std::string::npos) {
-    m.range = "0-100";
+    m.range_max = 100.0;  // the cap of identical images
   } else if (base.find("ssim") != std::string::npos) {
-    m.range = "-1-1";
+    m.range_min = -1.0;
+    m.range_max = 1.0;
   } else if (base == "ber") {
-    m.range = "0-1";
-    // BER compares 8-bit values on both paths.
-    m.quantised = "8-bit";
+    m.range_max = 1.0;
   } else {
-    m.range = "0-255";
+    m.range_max = 255.0;  // MAE, RMSE on the 0-255 scale
   }
 }
 

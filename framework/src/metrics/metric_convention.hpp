@@ -13,9 +13,11 @@ struct MetricConvention {
   std::string description;  // how it is computed, including averaging and caps
   std::string unit;         // "dB", "", "0-255", "fraction", "images/s", ...
   std::string better;       // "higher" | "lower" | "" (neither, e.g. the learning rate)
-  std::string range;  // the values it can take, e.g. "0-100" (PSNR, capped), "0-1"; "" unbounded
-  std::string colour_space;  // image metrics: "RGB" or "Y (BT.601 full range)"; "" otherwise
-  std::string quantised;     // image metrics: "8-bit" or "float"; "" otherwise
+  // Typed facts, stored in their own database columns. Unset where they do
+  // not apply (a learning rate has no colour space) or are unbounded.
+  std::optional<double> range_min, range_max;
+  std::string colour_space;       // image metrics: "RGB" or "Y" (BT.601 full-range luma); else ""
+  std::optional<bool> quantised;  // image metrics: compared as 8-bit values (true) or float (false)
 };
 
 // Every metric the trainer and the metrics module produce.

@@ -122,56 +122,22 @@ ALTER TABLE metric_conventions ADD COLUMN quantised INTEGER
 UPDATE schema_version SET version = 2;
 )SQL";
 
-// The typed columns of one metric convention. MetricConvention states them
-// only in its free text, so they are derived here from what it does state
-// in fields: the metric names it defines (hide_*, rec_*, ber; "_y" for
-// BT.601 luma; "_float" for the path without 8-bit quantisation) and units
-// that are ranges ("0-255", "fraction").
-struct ConventionColumns {
-  std::optional<double> range_min, range_max;
-  std::optional<std::string> colour_space;  // "RGB" | "Y"
-  std::optional<bool> quantised;
-};
-
-bool ends_with(const std::string& text, const std::string& end) {
-  return text.size() >= end.size() && text.compare(text.size() - end.size(), end.size(), end) == 0;
-}
-
-ConventionColumns convention_columns(const std::string& metric, const std::string& unit) {
-  ConventionColumns columns;
-  const bool float_path = ends_with(metric, "_float");
-  const std::string base = float_path ? metric.substr(0, metric.size() - 6) : metric;
-  const bool image_metric =
-      base.rfind("hide_", 0) == 0 || base.rfind("rec_", 0) == 0 || base == "ber";
-  if (image_metric) {
-    columns.colour_space = ends_with(base, "_y") ? "Y" : "RGB";
-    columns.quantised = !float_path;
-  }
-  if (unit == "fraction") {
-    columns.range_min = 0.0;
-    columns.range_max = 1.0;
-  } else if (unit == "0-255") {
-    columns.range_min = 0.0;
-    columns.range_max = 255.0;
-  }
-  return columns;
-}
-
-void bind_columns(SqliteStatement& statement, int first, const ConventionColumns& columns) {
-  if (columns.range_min)
-    statement.bind(first, *columns.range_min);
+// The typed columns of a metric convention (range, colour space, quantised).
+void bind_columns(SqliteStatement& statement, int first, const MetricConvention& convention) {
+  if (convention.range_min)
+    statement.bind(first, *convention.range_min);
   else
     statement.bind_null(first);
-  if (columns.range_max)
-    statement.bind(first + 1, *columns.range_max);
+  if (convention.range_max)
+    statement.bind(first + 1, *convention.range_max);
   else
     statement.bind_null(first + 1);
-  if (columns.colour_space)
-    statement.bind(first + 2, *columns.colour_space);
+  if (!convention.colour_space.empty())
+    statement.bind(first + 2, convention.colour_space);
   else
     statement.bind_null(first + 2);
-  if (columns.quantised)
-    statement.bind(first + 3, static_cast<int64_t>(*columns.quantised ? 1 : 0));
+  if (convention.quantised)
+    statement.bind(first + 3, static_cast<int64_t>(*convention.quantised ? 1 : 0));
   else
     statement.bind_null(first + 3);
 }
@@ -410,22 +376,22 @@ void ResultStore::create_or_migrate_schema() {
 void ResultStore::migrate_v1_to_v2() {
   const std::string what = "migrating the schema from version 1 to 2";
   sqlite_exec(db_, file_, kMigrationV2, what);
-  struct Row {
-    std::string metric, unit;
-  };
-  std::vector<Row> rows;
+  // The new columns of the stored conventions, from this program's
+  // definitions of the same metrics (a metric it no longer knows keeps NULLs).
+  std::vector<std::string> metrics;
   {
-    SqliteStatement query(db_, file_, "SELECT metric, unit FROM metric_conventions", what);
-    while (query.step()) rows.push_back({query.column_text(0), query.column_text(1)});
+    SqliteStatement query(db_, file_, "SELECT metric FROM metric_conventions", what);
+    while (query.step()) metrics.push_back(query.column_text(0));
   }
   SqliteStatement update(db_, file_,
                          "UPDATE metric_conventions SET range_min = ?, range_max = ?, "
                          "colour_space = ?, quantised = ? WHERE metric = ?",
                          what);
-  for (const auto& row : rows) {
-    const ConventionColumns columns = convention_columns(row.metric, row.unit);
-    bind_columns(update, 1, columns);
-    update.bind(5, row.metric);
+  for (const auto& metric : metrics) {
+    const std::optional<MetricConvention> convention = find_metric_convention(metric);
+    if (!convention) continue;
+    bind_columns(update, 1, *convention);
+    update.bind(5, metric);
     update.run();
   }
   // Version 1 hashed the whole JSON with a wrong FNV offset basis; the hash
@@ -723,7 +689,7 @@ void ResultStore::write_conventions(const std::vector<MetricConvention>& convent
   for (const auto& convention : conventions) {
     upsert.bind(1, convention.metric).bind(2, convention.description);
     upsert.bind(3, convention.unit).bind(4, convention.better);
-    bind_columns(upsert, 5, convention_columns(convention.metric, convention.unit));
+    bind_columns(upsert, 5, convention);
     upsert.run();
   }
   transaction.commit();
