@@ -6,16 +6,21 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
+#include <c10/core/CPUAllocator.h>
 #include <gtest/gtest.h>
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
+#include "device/caching_host_allocator.hpp"
 #include "device/cuda_backend.hpp"
 #include "device/nvml_library.hpp"
 #include "device/peak_memory.hpp"
@@ -43,6 +48,68 @@ bool eventually(Condition done) {
     std::this_thread::sleep_for(1ms);
   }
   return true;
+}
+
+long minor_page_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
+
+constexpr std::size_t kMiB = std::size_t{1} << 20;
+
+TEST(CachingHostAllocator, AFreedLargeBlockIsHandedOutAgain) {
+  auto& allocator = CachingHostAllocator::instance();
+  allocator.release_cached();
+  void* first = nullptr;
+  {
+    const c10::DataPtr block = allocator.allocate(4 * kMiB);
+    first = block.get();
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(first) % 64, 0u);  // LibTorch's alignment
+  }
+  EXPECT_EQ(allocator.cached_bytes(), 4 * kMiB);
+  // A slightly different size rounds to the same block.
+  const c10::DataPtr again = allocator.allocate(4 * kMiB - 100);
+  EXPECT_EQ(again.get(), first);
+  EXPECT_EQ(allocator.cached_bytes(), 0u);
+}
+
+TEST(CachingHostAllocator, SmallBlocksAreLeftToTheDefaultAllocator) {
+  auto& allocator = CachingHostAllocator::instance();
+  const std::size_t in_use = allocator.in_use_bytes();
+  const c10::DataPtr small = allocator.allocate(64 * 1024);
+  EXPECT_NE(small.get(), nullptr);
+  EXPECT_EQ(allocator.in_use_bytes(), in_use);
+}
+
+TEST(CachingHostAllocator, IdleMemoryNeverExceedsThePeakInUse) {
+  auto& allocator = CachingHostAllocator::instance();
+  allocator.release_cached();
+  const std::size_t cached_before = allocator.cached_bytes();
+  {
+    const c10::DataPtr a = allocator.allocate(8 * kMiB);
+    const c10::DataPtr b = allocator.allocate(8 * kMiB);
+  }
+  const std::size_t cached = allocator.cached_bytes();
+  EXPECT_EQ(cached, cached_before + 16 * kMiB);
+  allocator.release_cached();
+  EXPECT_EQ(allocator.cached_bytes(), 0u);
+}
+
+TEST(CachingHostAllocator, InstalledItSparesLibTorchTheRefaultsOfLargeTensors) {
+  // 64 MiB: above glibc's largest mmap threshold, so the default allocator
+  // unmaps it on free and all 16384 pages fault again on the next step.
+  const auto faults_of_a_large_tensor = [] {
+    const long before = minor_page_faults();
+    torch::empty({64 << 20}, torch::kByte).fill_(1);
+    return minor_page_faults() - before;
+  };
+  faults_of_a_large_tensor();
+  if (!CachingHostAllocator::installed()) EXPECT_GT(faults_of_a_large_tensor(), 8000);
+  CachingHostAllocator::install();
+  EXPECT_EQ(c10::GetCPUAllocator(), &CachingHostAllocator::instance());
+  faults_of_a_large_tensor();  // its first block
+  EXPECT_LT(faults_of_a_large_tensor(), 1000);
 }
 
 TEST(PeakMemory, CpuPeakRisesWithAnAllocationAndResets) {

@@ -9,6 +9,7 @@
 #include <c10/util/Exception.h>
 
 #include "cli/commands.hpp"
+#include "device/caching_host_allocator.hpp"
 #include "stegolab/errors.hpp"
 
 namespace {
@@ -45,6 +46,8 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before LibTorch allocates anything: see caching_host_allocator.hpp.
+  stegolab::CachingHostAllocator::install();
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     print_usage(argc < 2 ? std::cerr : std::cout);
     return argc < 2 ? 2 : 0;

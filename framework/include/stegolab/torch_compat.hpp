@@ -3,13 +3,17 @@
 // Everything else calls these wrappers, never the version-specific API.
 #pragma once
 
+#include <cstring>
+
 #include <ATen/autocast_mode.h>
+#include <c10/core/Allocator.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
-#include <torch/version.h>
 #include <torch/types.h>
+#include <torch/version.h>
 
 #define STEGOLAB_TORCH_AT_LEAST(major, minor) \
-  (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
+  (TORCH_VERSION_MAJOR > (major) ||           \
+   (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
 
 namespace stegolab::compat {
 
@@ -79,6 +83,16 @@ inline bool autocast_enabled(torch::DeviceType device) {
 #endif
 }
 
+// The dtype autocast lowers to on this device type (when enabled).
+inline at::ScalarType autocast_dtype(torch::DeviceType device) {
+#if STEGOLAB_TORCH_AT_LEAST(2, 4)
+  return at::autocast::get_autocast_dtype(device);
+#else
+  return device == torch::kCUDA ? at::autocast::get_autocast_gpu_dtype()
+                                : at::autocast::get_autocast_cpu_dtype();
+#endif
+}
+
 // Autocast switched off for the ops inside the scope, whatever the caller
 // enabled: for computations whose result must not depend on the caller's
 // precision (integer lifting, metrics). Uses a c10-internal guard, stable from
@@ -91,6 +105,24 @@ class AutocastExcludedScope {
 
  private:
   c10::impl::ExcludeDispatchKeyGuard guard_;
+};
+
+// A base for host allocators installed with c10::SetCPUAllocator().
+// c10::Allocator::allocate() is `const` in 1.13 and not in 2.x, where a pure
+// virtual copy_data() was added as well. Both allocate() signatures are
+// declared, without `override`: whichever the base class has is overridden,
+// the other is an unused overload; copy_data() likewise. Implementations
+// write allocate_bytes() only.
+class HostAllocatorBase : public c10::Allocator {
+ public:
+  c10::DataPtr allocate(size_t bytes) const { return allocate_bytes(bytes); }  // NOLINT
+  c10::DataPtr allocate(size_t bytes) { return allocate_bytes(bytes); }        // NOLINT
+  void copy_data(void* destination, const void* source, std::size_t bytes) const {
+    std::memcpy(destination, source, bytes);
+  }
+
+ protected:
+  virtual c10::DataPtr allocate_bytes(size_t bytes) const = 0;
 };
 
 }  // namespace stegolab::compat

@@ -1,7 +1,5 @@
 #include "batch_finder/batch_size_finder.hpp"
 
-#include <malloc.h>
-
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -27,9 +25,8 @@ namespace {
 // (NaN off the CPU).
 double measure_probe(ComponentFactory& factory, const TrialSpec& trial, torch::Device device,
                      int64_t batch) {
-  // Freed heap pages of earlier probes would otherwise be reused without
-  // raising the RSS, hiding part of this probe's need.
-  malloc_trim(0);
+  // Returns the memory earlier probes freed (cached or in the heap) first:
+  // reused without raising the RSS, it would hide part of this probe's need.
   reset_peak_memory(device);
   const double baseline = peak_memory_mb(device);
   {

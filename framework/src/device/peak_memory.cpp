@@ -4,6 +4,11 @@
 #include <fstream>
 #include <string>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include "device/caching_host_allocator.hpp"
 #include "device/cuda_backend.hpp"
 
 namespace stegolab {
@@ -13,6 +18,13 @@ void reset_peak_memory(torch::Device device) {
     cuda_backend::reset_peak_allocated(cuda_backend::index_of(device));
     return;
   }
+  // Memory freed by earlier work goes back to the kernel first, so that the
+  // new peak is this work's own: blocks the host allocator cached, then what
+  // glibc keeps in its heap.
+  if (CachingHostAllocator::installed()) CachingHostAllocator::instance().release_cached();
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
   // "5" resets the peak RSS (VmHWM) to the current RSS (Linux >= 4.0).
   std::ofstream clear("/proc/self/clear_refs");
   if (clear) clear << "5";

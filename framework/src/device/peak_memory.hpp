@@ -8,8 +8,9 @@
 
 namespace stegolab {
 
-// Starts a new peak measurement for `device`. CPU: resets the kernel's VmHWM
-// through /proc/self/clear_refs. CUDA: resets the allocator's peak statistics
+// Starts a new peak measurement for `device`. CPU: returns cached and freed
+// heap memory to the kernel, then resets the kernel's VmHWM through
+// /proc/self/clear_refs. CUDA: resets the allocator's peak statistics
 // to what is allocated now.
 void reset_peak_memory(torch::Device device);
 
