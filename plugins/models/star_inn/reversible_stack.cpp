@@ -4,6 +4,8 @@
 
 #include <torch/csrc/autograd/custom_function.h>
 
+#include "stegolab/torch_compat.hpp"
+
 namespace stegolab::star_inn {
 
 namespace {
@@ -29,6 +31,14 @@ struct ReversibleStackFunction : torch::autograd::Function<ReversibleStackFuncti
     ctx->saved_data["blocks"] = reinterpret_cast<int64_t>(blocks);
     ctx->saved_data["direction"] = static_cast<int64_t>(direction);
     ctx->saved_data["parameter_count"] = static_cast<int64_t>(parameters.size());
+    // Backward runs outside the caller's autocast scope; the recomputation
+    // must see the same precision as this pass (as PyTorch's checkpoint does).
+    const auto device = x.device().type();
+    const bool autocast = compat::autocast_enabled(device);
+    ctx->saved_data["autocast"] = autocast;
+    ctx->saved_data["input_dtype"] = static_cast<int64_t>(x.scalar_type());
+    ctx->saved_data["autocast_dtype"] =
+        static_cast<int64_t>(autocast ? compat::autocast_dtype(device) : at::kFloat);
     torch::Tensor y = x;
     {
       torch::NoGradGuard no_grad;
@@ -44,24 +54,38 @@ struct ReversibleStackFunction : torch::autograd::Function<ReversibleStackFuncti
     const int64_t parameter_count = ctx->saved_data["parameter_count"].toInt();
     torch::Tensor y = ctx->get_saved_variables()[0];
     torch::Tensor grad_y = grad_outputs[0];
+    const auto input_dtype = static_cast<at::ScalarType>(ctx->saved_data["input_dtype"].toInt());
+    const auto autocast_dtype =
+        static_cast<at::ScalarType>(ctx->saved_data["autocast_dtype"].toInt());
+    const bool autocast = ctx->saved_data["autocast"].toBool();
+    const auto rebuild_dtype = at::promote_types(input_dtype, at::kFloat);
 
     // Gradients per block, filled from the last step of the pass backwards.
     std::vector<variable_list> block_grads(blocks->size());
     auto steps = order(*blocks, direction);
     for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
       auto& block = (*blocks)[*it];
+      // The input is rebuilt in fp32 (or wider) outside autocast: more exact,
+      // and an autocast scope would cache gradient-less casts of the weights
+      // that the recomputation below would then reuse. The recomputation gets
+      // it in the dtype the pass was given, as the forward pass did.
       torch::Tensor x;
       {
         torch::NoGradGuard no_grad;
-        x = undo_step(block, y, direction);
+        x = undo_step(block, y.to(rebuild_dtype), direction);
       }
       torch::AutoGradMode enable_grad(true);
-      x = x.detach().requires_grad_(true);
-      const auto y_again = step(block, x, direction);
+      x = x.detach().to(input_dtype).requires_grad_(true);
+      torch::Tensor y_again;
+      {
+        const compat::AutocastScope scope(y.device().type(), autocast_dtype, autocast);
+        y_again = step(block, x, direction);
+      }
       variable_list inputs{x};
       const auto parameters = block->parameters();
       inputs.insert(inputs.end(), parameters.begin(), parameters.end());
-      auto grads = torch::autograd::grad({y_again}, inputs, {grad_y}, /*retain_graph=*/false,
+      auto grads = torch::autograd::grad({y_again}, inputs, {grad_y.to(y_again.scalar_type())},
+                                         /*retain_graph=*/false,
                                          /*create_graph=*/false, /*allow_unused=*/true);
       grad_y = grads[0];
       block_grads[*it].assign(grads.begin() + 1, grads.end());
