@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -82,6 +83,19 @@ TEST(CachingHostAllocator, SmallBlocksAreLeftToTheDefaultAllocator) {
   EXPECT_EQ(allocator.in_use_bytes(), in_use);
 }
 
+TEST(CachingHostAllocator, OffersTheRawInterfaceLibTorchKernelsUse) {
+  // oneDNN's scratch buffers come through raw_allocate/raw_deallocate, which
+  // LibTorch only allows when the context is the data pointer.
+  auto& allocator = CachingHostAllocator::instance();
+  ASSERT_NE(allocator.raw_deleter(), nullptr);
+  for (const std::size_t bytes : {std::size_t{256}, 3 * kMiB}) {
+    void* data = allocator.raw_allocate(bytes);
+    ASSERT_NE(data, nullptr);
+    std::memset(data, 7, bytes);
+    allocator.raw_deallocate(data);
+  }
+}
+
 TEST(CachingHostAllocator, IdleMemoryNeverExceedsThePeakInUse) {
   auto& allocator = CachingHostAllocator::instance();
   allocator.release_cached();
@@ -110,6 +124,13 @@ TEST(CachingHostAllocator, InstalledItSparesLibTorchTheRefaultsOfLargeTensors) {
   EXPECT_EQ(c10::GetCPUAllocator(), &CachingHostAllocator::instance());
   faults_of_a_large_tensor();  // its first block
   EXPECT_LT(faults_of_a_large_tensor(), 1000);
+  // oneDNN convolutions (with their scratch buffers) run on it, and agree
+  // with a reference computed the slow way.
+  const auto x = torch::rand({2, 16, 24, 24});
+  const auto w = torch::rand({16, 16, 3, 3});
+  const auto y = torch::conv2d(x, w, {}, 1, 1);
+  const auto reference = torch::conv2d(x.to(torch::kDouble), w.to(torch::kDouble), {}, 1, 1);
+  EXPECT_TRUE(torch::allclose(y.to(torch::kDouble), reference, 1e-4, 1e-3));
 }
 
 TEST(PeakMemory, CpuPeakRisesWithAnAllocationAndResets) {

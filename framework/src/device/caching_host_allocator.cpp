@@ -17,16 +17,16 @@ constexpr std::size_t kGranule = std::size_t{64} << 10;
 // LibTorch's own CPU alignment (vectorised kernels rely on it).
 constexpr std::size_t kAlignment = 64;
 
-struct CachedBlock {
-  void* data;
-  std::size_t bytes;
-};
-
 std::atomic<bool> g_installed{false};
+
+void* aligned_block(std::size_t bytes) {
+  void* data = nullptr;
+  return posix_memalign(&data, kAlignment, bytes) == 0 ? data : nullptr;
+}
 
 }  // namespace
 
-CachingHostAllocator::CachingHostAllocator() : fallback_(c10::GetDefaultCPUAllocator()) {}
+CachingHostAllocator::CachingHostAllocator() = default;
 
 CachingHostAllocator& CachingHostAllocator::instance() {
   static auto* allocator = new CachingHostAllocator();  // never destroyed, see the header
@@ -41,54 +41,63 @@ void CachingHostAllocator::install() {
 bool CachingHostAllocator::installed() { return g_installed.load(); }
 
 c10::DataPtr CachingHostAllocator::allocate_bytes(std::size_t bytes) const {
-  if (bytes < kMinimumCachedBytes) return fallback_->allocate(bytes);
+  const c10::Device cpu(c10::DeviceType::CPU);
+  if (bytes == 0) return {nullptr, nullptr, &CachingHostAllocator::release, cpu};
+  if (bytes < kMinimumCachedBytes) {
+    void* data = aligned_block(bytes);
+    TORCH_CHECK_WITH(OutOfMemoryError, data != nullptr, "host allocator: out of memory allocating ",
+                     bytes, " bytes");
+    return {data, data, &CachingHostAllocator::release, cpu};
+  }
   const std::size_t rounded = (bytes + kGranule - 1) / kGranule * kGranule;
-  CachedBlock* block = nullptr;
+  void* data = nullptr;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto found = free_blocks_.find(rounded);
     if (found != free_blocks_.end()) {
-      block = static_cast<CachedBlock*>(found->second);
+      data = found->second;
       free_blocks_.erase(found);
       cached_bytes_ -= rounded;
     }
+  }
+  if (data == nullptr) data = aligned_block(rounded);
+  if (data == nullptr) {
+    // Cached blocks of other sizes may be what stands in the way.
+    const_cast<CachingHostAllocator*>(this)->release_cached();
+    data = aligned_block(rounded);
+  }
+  TORCH_CHECK_WITH(OutOfMemoryError, data != nullptr, "host allocator: out of memory allocating ",
+                   rounded, " bytes");
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    in_use_.emplace(data, rounded);
     in_use_bytes_ += rounded;
     peak_in_use_bytes_ = std::max(peak_in_use_bytes_, in_use_bytes_);
   }
-  if (block == nullptr) {
-    void* data = nullptr;
-    if (posix_memalign(&data, kAlignment, rounded) != 0) {
-      // Cached blocks of other sizes may be what stands in the way.
-      const_cast<CachingHostAllocator*>(this)->release_cached();
-      if (posix_memalign(&data, kAlignment, rounded) != 0) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        in_use_bytes_ -= rounded;
-        TORCH_CHECK_WITH(OutOfMemoryError, false, "host allocator: out of memory allocating ",
-                         rounded, " bytes");
-      }
-    }
-    block = new CachedBlock{data, rounded};
-  }
-  return {block->data, block, &CachingHostAllocator::release_block,
-          c10::Device(c10::DeviceType::CPU)};
+  return {data, data, &CachingHostAllocator::release, cpu};
 }
 
-void CachingHostAllocator::release_block(void* context) { instance().take_back(context); }
+void CachingHostAllocator::release(void* data) {
+  if (data != nullptr) instance().take_back(data);
+}
 
-void CachingHostAllocator::take_back(void* context) {
-  auto* block = static_cast<CachedBlock*>(context);
+void CachingHostAllocator::take_back(void* data) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    in_use_bytes_ -= block->bytes;
-    // Never hold more idle memory than the process once used at a time.
-    if (cached_bytes_ + block->bytes <= peak_in_use_bytes_) {
-      free_blocks_.emplace(block->bytes, block);
-      cached_bytes_ += block->bytes;
-      return;
+    const auto found = in_use_.find(data);
+    if (found != in_use_.end()) {
+      const std::size_t bytes = found->second;
+      in_use_.erase(found);
+      in_use_bytes_ -= bytes;
+      // Never hold more idle memory than the process once used at a time.
+      if (cached_bytes_ + bytes <= peak_in_use_bytes_) {
+        free_blocks_.emplace(bytes, data);
+        cached_bytes_ += bytes;
+        return;
+      }
     }
   }
-  std::free(block->data);
-  delete block;
+  std::free(data);  // a small block, or one the cache has no room for
 }
 
 void CachingHostAllocator::release_cached() {
@@ -98,11 +107,7 @@ void CachingHostAllocator::release_cached() {
     blocks.swap(free_blocks_);
     cached_bytes_ = 0;
   }
-  for (auto& [bytes, context] : blocks) {
-    auto* block = static_cast<CachedBlock*>(context);
-    std::free(block->data);
-    delete block;
-  }
+  for (auto& [bytes, data] : blocks) std::free(data);
 }
 
 std::size_t CachingHostAllocator::cached_bytes() const {

@@ -9,13 +9,14 @@
 // backward in 2.8 s this way and 0.6 s with the pages kept (docs/performance.md).
 // A training loop asks for the same sizes every step, so blocks of at least
 // kMinimumCachedBytes are cached by size, like CUDA's caching allocator does
-// for device memory; smaller ones go to the default allocator, which serves
-// them from its heap already.
+// for device memory; smaller ones are allocated and freed as LibTorch's
+// default allocator does (glibc serves them from its heap already).
 #pragma once
 
 #include <cstddef>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "stegolab/torch_compat.hpp"
 
@@ -37,15 +38,19 @@ class CachingHostAllocator final : public compat::HostAllocatorBase {
   std::size_t cached_bytes() const;
   std::size_t in_use_bytes() const;
 
+  // The raw interface (oneDNN's scratch buffers use it) needs the context to
+  // be the data pointer itself and one deleter for every block.
+  c10::DeleterFnPtr raw_deleter() const override { return &CachingHostAllocator::release; }
+
  private:
   CachingHostAllocator();
   c10::DataPtr allocate_bytes(std::size_t bytes) const override;
-  static void release_block(void* context);
-  void take_back(void* context);
+  static void release(void* data);
+  void take_back(void* data);
 
-  c10::Allocator* fallback_;  // LibTorch's default CPU allocator, for small blocks
   mutable std::mutex mutex_;
-  mutable std::multimap<std::size_t, void*> free_blocks_;  // size -> block
+  mutable std::unordered_map<void*, std::size_t> in_use_;  // cached-size blocks handed out
+  mutable std::multimap<std::size_t, void*> free_blocks_;  // size -> idle block
   mutable std::size_t cached_bytes_ = 0;
   mutable std::size_t in_use_bytes_ = 0;
   mutable std::size_t peak_in_use_bytes_ = 0;
