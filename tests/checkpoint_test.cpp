@@ -13,7 +13,9 @@
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#if defined(STEGOLAB_WITH_OPENCV)
 #include <opencv2/imgcodecs.hpp>
+#endif
 
 #include "checkpoint/checkpoint.hpp"
 #include "image_io/image_io.hpp"
@@ -168,6 +170,7 @@ TEST_F(CheckpointTest, ClearErrors) {
   }
 }
 
+#if defined(STEGOLAB_WITH_OPENCV)
 TEST_F(CheckpointTest, ImageFilesRoundTripAndConvert) {
   const auto pixels = torch::randint(0, 256, {5, 7, 3}, torch::kUInt8);
   stegolab::write_image(dir_ / "a.png", pixels);
@@ -292,5 +295,19 @@ TEST_F(CheckpointTest, EmbedAndExtractCommands) {
   EXPECT_NE(failed.status, 0);
   EXPECT_NE(failed.err.find("no_such_model"), std::string::npos) << failed.err;
 }
+
+#else
+TEST_F(CheckpointTest, WithoutOpenCvImageFilesSaySoInOneLine) {
+  try {
+    stegolab::read_image(dir_ / "cover.png", nullptr);
+    FAIL() << "read_image without OpenCV returned";
+  } catch (const stegolab::ImageFileError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("cover.png"), std::string::npos) << message;
+    EXPECT_NE(message.find("without OpenCV"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+#endif  // STEGOLAB_WITH_OPENCV
 
 }  // namespace

@@ -4,9 +4,12 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#if defined(STEGOLAB_WITH_OPENCV)
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
-#include <torch/torch.h>
+#endif
 
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/dataset.hpp"
@@ -70,13 +73,16 @@ TEST(Synthetic, ImagesDependOnIndexAndSeedOnly) {
   torch::set_num_threads(1);  // identical float op order for the byte-exact comparison
   auto source = build("synthetic", {{"size", 24}, {"count", 16}});
   const torch::Tensor full = source->load(all(16), torch::kCPU, false);
-  const torch::Tensor subset = source->load(torch::tensor({11, 2, 11}, torch::kLong), torch::kCPU, false);
+  const torch::Tensor subset =
+      source->load(torch::tensor({11, 2, 11}, torch::kLong), torch::kCPU, false);
   EXPECT_TRUE(torch::equal(subset[0], full[11]));
   EXPECT_TRUE(torch::equal(subset[1], full[2]));
   EXPECT_TRUE(torch::equal(subset[2], full[11]));
   // Another source with the same seed: the same images; another seed: others.
-  EXPECT_TRUE(torch::equal(build("synthetic", {{"size", 24}, {"count", 16}})->load(all(16), torch::kCPU, false), full));
-  const torch::Tensor other = build("synthetic", {{"size", 24}, {"count", 16}}, 8)->load(all(16), torch::kCPU, false);
+  EXPECT_TRUE(torch::equal(
+      build("synthetic", {{"size", 24}, {"count", 16}})->load(all(16), torch::kCPU, false), full));
+  const torch::Tensor other =
+      build("synthetic", {{"size", 24}, {"count", 16}}, 8)->load(all(16), torch::kCPU, false);
   EXPECT_GT((other.to(torch::kFloat) - full.to(torch::kFloat)).abs().mean().item<double>(), 5.0);
 }
 
@@ -93,13 +99,15 @@ TEST(Synthetic, AugmentationFlipsDeterministically) {
   auto b = build("synthetic", {{"size", 16}, {"count", 12}});
   const torch::Tensor plain = a->load(all(12), torch::kCPU, false);
   const torch::Tensor first = a->load(all(12), torch::kCPU, true);
-  EXPECT_TRUE(torch::equal(first, b->load(all(12), torch::kCPU, true)));  // same seed, same call order
+  EXPECT_TRUE(
+      torch::equal(first, b->load(all(12), torch::kCPU, true)));  // same seed, same call order
   const int64_t flipped = count_flips(plain, first);
   EXPECT_GT(flipped, 0);
   EXPECT_LT(flipped, 12);
 }
 
-// ---- image_folder ----
+// ---- image_folder (built only with OpenCV) ----
+#if defined(STEGOLAB_WITH_OPENCV)
 
 class ImageFolderTest : public ::testing::Test {
  protected:
@@ -111,7 +119,8 @@ class ImageFolderTest : public ::testing::Test {
     fs::create_directories(folder_ / "sub");
     // Sorted order after skipping the corrupt file: a_const, b_gray, c_wide, d_grad, sub/e.
     // 8x8 constant, BGR (30, 60, 200): enlarged (INTER_CUBIC) it stays RGB (200, 60, 30).
-    cv::imwrite((folder_ / "a_const.png").string(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(30, 60, 200)));
+    cv::imwrite((folder_ / "a_const.png").string(),
+                cv::Mat(8, 8, CV_8UC3, cv::Scalar(30, 60, 200)));
     // Grayscale 40x40 of 77: shrunk (INTER_AREA) it is RGB (77, 77, 77).
     cv::imwrite((folder_ / "b_gray.png").string(), cv::Mat(40, 40, CV_8UC1, cv::Scalar(77)));
     // 20 high, 40 wide: blue columns 0-9 and 30-39, green 10-29. The centre
@@ -123,7 +132,8 @@ class ImageFolderTest : public ::testing::Test {
     cv::Mat gradient(32, 32, CV_8UC3);
     for (int c = 0; c < 32; ++c) gradient.col(c).setTo(cv::Scalar(c * 8, 100, 255 - c * 8));
     cv::imwrite((folder_ / "d_grad.PNG").string(), gradient);
-    cv::imwrite((folder_ / "sub" / "e.jpg").string(), cv::Mat(16, 16, CV_8UC3, cv::Scalar(10, 20, 30)));
+    cv::imwrite((folder_ / "sub" / "e.jpg").string(),
+                cv::Mat(16, 16, CV_8UC3, cv::Scalar(10, 20, 30)));
     std::ofstream(folder_ / "corrupt.png") << "this is not a PNG";
     std::ofstream(folder_ / "notes.txt") << "not an image either";
   }
@@ -136,11 +146,13 @@ TEST_F(ImageFolderTest, DecodesResizesAndWarnsAboutBrokenFiles) {
   auto source = build("image_folder", {{"path", folder_.string()}, {"size", 16}});
   const std::string warnings = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(warnings.find("corrupt.png"), std::string::npos) << warnings;
-  EXPECT_EQ(warnings.find("notes.txt"), std::string::npos) << warnings;  // not an image name: ignored silently
+  EXPECT_EQ(warnings.find("notes.txt"), std::string::npos)
+      << warnings;  // not an image name: ignored silently
   ASSERT_EQ(source->size(), 5);
   const torch::Tensor images = source->load(all(5), torch::kCPU, false);
   ASSERT_EQ(images.sizes(), (std::vector<int64_t>{5, 16, 16, 3}));
-  EXPECT_TRUE(torch::equal(images[0], torch::tensor({200, 60, 30}, torch::kByte).expand({16, 16, 3})));
+  EXPECT_TRUE(
+      torch::equal(images[0], torch::tensor({200, 60, 30}, torch::kByte).expand({16, 16, 3})));
   EXPECT_TRUE(torch::equal(images[1], torch::full({16, 16, 3}, 77, torch::kByte)));
   // Centre crop: green only (RGB 0, 255, 0), no blue from the side bands.
   EXPECT_EQ(images[2].select(2, 2).max().item<int>(), 0);
@@ -152,7 +164,8 @@ TEST_F(ImageFolderTest, DecodesResizesAndWarnsAboutBrokenFiles) {
 
 TEST_F(ImageFolderTest, NonRecursiveSkipsSubFolders) {
   ::testing::internal::CaptureStderr();
-  auto source = build("image_folder", {{"path", folder_.string()}, {"size", 16}, {"recursive", false}});
+  auto source =
+      build("image_folder", {{"path", folder_.string()}, {"size", 16}, {"recursive", false}});
   ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(source->size(), 4);
 }
@@ -177,7 +190,8 @@ TEST_F(ImageFolderTest, AugmentationIsDeterministicGivenTheSeed) {
   ::testing::internal::CaptureStderr();
   auto a = build("image_folder", {{"path", folder_.string()}, {"size", 16}});
   auto b = build("image_folder", {{"path", folder_.string()}, {"size", 16}});
-  auto crop = build("image_folder", {{"path", folder_.string()}, {"size", 16}, {"augment_crop", true}});
+  auto crop =
+      build("image_folder", {{"path", folder_.string()}, {"size", 16}, {"augment_crop", true}});
   ::testing::internal::GetCapturedStderr();
   const torch::Tensor plain = a->load(all(5), torch::kCPU, false);
   int64_t flipped = 0;
@@ -195,6 +209,8 @@ TEST_F(ImageFolderTest, AugmentationIsDeterministicGivenTheSeed) {
   ASSERT_EQ(cropped.sizes(), (std::vector<int64_t>{5, 16, 16, 3}));
   EXPECT_TRUE(torch::equal(cropped[1], torch::full({16, 16, 3}, 77, torch::kByte)));
 }
+
+#endif  // STEGOLAB_WITH_OPENCV
 
 }  // namespace
 }  // namespace stegolab

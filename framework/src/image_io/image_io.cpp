@@ -3,9 +3,9 @@
 #include <ostream>
 #include <vector>
 
+#include <torch/torch.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <torch/torch.h>
 
 namespace stegolab {
 
@@ -17,15 +17,15 @@ std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 void check_hwc(const torch::Tensor& image, const char* what) {
   if (image.dim() != 3 || image.size(2) != 3 || image.scalar_type() != torch::kUInt8) {
-    throw Error(std::string(what) + ": expected a uint8 [H, W, 3] image, got " + c10::str(image.sizes()) +
-                " " + c10::toString(image.scalar_type()));
+    throw Error(std::string(what) + ": expected a uint8 [H, W, 3] image, got " +
+                c10::str(image.sizes()) + " " + c10::toString(image.scalar_type()));
   }
 }
 
 // A view of the tensor's memory (no copy); the tensor must outlive it.
 cv::Mat as_mat(const torch::Tensor& contiguous) {
-  return cv::Mat(static_cast<int>(contiguous.size(0)), static_cast<int>(contiguous.size(1)), CV_8UC3,
-                 contiguous.data_ptr<uint8_t>());
+  return cv::Mat(static_cast<int>(contiguous.size(0)), static_cast<int>(contiguous.size(1)),
+                 CV_8UC3, contiguous.data_ptr<uint8_t>());
 }
 
 torch::Tensor from_mat(const cv::Mat& rgb) {
@@ -36,7 +36,8 @@ torch::Tensor from_mat(const cv::Mat& rgb) {
 
 torch::Tensor read_image(const fs::path& file, std::ostream* notes) {
   if (!fs::exists(file)) throw ImageFileError("image " + quoted(file) + " does not exist");
-  if (fs::is_directory(file)) throw ImageFileError("image " + quoted(file) + " is a directory, not an image file");
+  if (fs::is_directory(file))
+    throw ImageFileError("image " + quoted(file) + " is a directory, not an image file");
   cv::Mat image = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
   if (image.empty()) {
     throw ImageFileError("cannot read image " + quoted(file) + ": not an image file or corrupt");
@@ -73,8 +74,8 @@ void write_image(const fs::path& file, const torch::Tensor& image) {
   cv::Mat bgr;
   cv::cvtColor(as_mat(pixels), bgr, cv::COLOR_RGB2BGR);
   if (file.has_parent_path() && !fs::exists(file.parent_path())) {
-    throw ImageFileError("cannot write image " + quoted(file) + ": folder " + quoted(file.parent_path()) +
-                         " does not exist");
+    throw ImageFileError("cannot write image " + quoted(file) + ": folder " +
+                         quoted(file.parent_path()) + " does not exist");
   }
   bool written = false;
   try {
@@ -82,7 +83,9 @@ void write_image(const fs::path& file, const torch::Tensor& image) {
   } catch (const cv::Exception& e) {
     throw ImageFileError("cannot write image " + quoted(file) + ": " + e.msg);
   }
-  if (!written) throw ImageFileError("cannot write image " + quoted(file) + " (unknown extension or no permission)");
+  if (!written)
+    throw ImageFileError("cannot write image " + quoted(file) +
+                         " (unknown extension or no permission)");
 }
 
 torch::Tensor resize_image(const torch::Tensor& image, int64_t height, int64_t width) {
@@ -91,22 +94,9 @@ torch::Tensor resize_image(const torch::Tensor& image, int64_t height, int64_t w
   const auto pixels = image.to(torch::kCPU).contiguous();
   const bool shrinking = height * width < image.size(0) * image.size(1);
   cv::Mat resized;
-  cv::resize(as_mat(pixels), resized, cv::Size(static_cast<int>(width), static_cast<int>(height)), 0, 0,
-             shrinking ? cv::INTER_AREA : cv::INTER_CUBIC);
+  cv::resize(as_mat(pixels), resized, cv::Size(static_cast<int>(width), static_cast<int>(height)),
+             0, 0, shrinking ? cv::INTER_AREA : cv::INTER_CUBIC);
   return from_mat(resized);
-}
-
-torch::Tensor to_model_image(const torch::Tensor& image, torch::Device device) {
-  return image.to(device).permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat32) / 127.5 - 1.0;
-}
-
-torch::Tensor from_model_image(const torch::Tensor& image) {
-  return ((image.detach()[0].clamp(-1.0, 1.0) + 1.0) * 127.5)
-      .round()
-      .to(torch::kUInt8)
-      .permute({1, 2, 0})
-      .contiguous()
-      .to(torch::kCPU);
 }
 
 }  // namespace stegolab
