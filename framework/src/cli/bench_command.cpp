@@ -222,7 +222,8 @@ int bench_step(const Arguments& args) {
             << " memory, device " << r.device << ", " << r.threads << " threads\n"
             << "  steps         " << r.step_seconds.size() << " timed after " << bench.warmup
             << " warm-up (synthetic batches on the device, no data loading)\n"
-            << std::setprecision(1) << "  images/s      " << r.images_per_s << "\n"
+            << std::setprecision(r.images_per_s < 10 ? 3 : 1) << "  images/s      "
+            << r.images_per_s << "\n"
             << std::setprecision(2) << "  step time     median " << r.median_seconds * 1e3
             << " ms, p10 " << r.p10_seconds * 1e3 << " ms, p90 " << r.p90_seconds * 1e3 << " ms\n"
             << std::setprecision(0) << "  peak memory   " << r.peak_memory_mb << " MiB"
