@@ -56,6 +56,18 @@ void randomise(torch::nn::Module& module, double scale) {
   for (auto& p : module.parameters()) p.add_(scale * torch::randn_like(p));
 }
 
+// Gives `to` the parameters of `from` and the buffers both have (models of
+// one architecture; a composition may add buffers of its own).
+void copy_state(torch::nn::Module& from, torch::nn::Module& to) {
+  torch::NoGradGuard no_grad;
+  const auto parameters = from.named_parameters();
+  for (auto& p : to.named_parameters()) p.value().copy_(parameters[p.key()]);
+  const auto buffers = from.named_buffers();
+  for (auto& b : to.named_buffers()) {
+    if (const auto* value = buffers.find(b.key())) b.value().copy_(*value);
+  }
+}
+
 double relative_error(const torch::Tensor& a, const torch::Tensor& b) {
   return ((a - b).abs().max() / b.abs().max()).item<double>();
 }
@@ -124,13 +136,7 @@ TEST(StarInn, RecomputeModeGivesTheSameGradients) {
   randomise(standard, 0.05);
   options.memory = "recompute";
   StarInnModel recompute(options, haar());
-  {
-    torch::NoGradGuard no_grad;
-    const auto from = standard.named_parameters();
-    for (auto& p : recompute.named_parameters()) p.value().copy_(from[p.key()]);
-    const auto buffers = standard.named_buffers();
-    for (auto& b : recompute.named_buffers()) b.value().copy_(buffers[b.key()]);
-  }
+  copy_state(standard, recompute);
   const auto cover = torch::rand({2, 3, 16, 16}) * 2 - 1;
   const auto secret = torch::rand({2, 3, 16, 16}) * 2 - 1;
   const auto target = torch::rand({2, 3, 16, 16}) * 2 - 1;
@@ -168,15 +174,8 @@ TEST(StarInn, RecomputeModeTrainsUnderBfloat16Autocast) {
   StarInnModel standard(options, haar());
   options.memory = "recompute";
   StarInnModel recompute(options, haar());
-  {
-    torch::NoGradGuard no_grad;
-    for (auto* model : {&standard, &recompute}) {
-      const auto from = reference.named_parameters();
-      for (auto& p : model->named_parameters()) p.value().copy_(from[p.key()]);
-      const auto buffers = reference.named_buffers();
-      for (auto& b : model->named_buffers()) b.value().copy_(buffers[b.key()]);
-    }
-  }
+  copy_state(reference, standard);
+  copy_state(reference, recompute);
   const auto cover = torch::rand({2, 3, 16, 16}) * 2 - 1;
   const auto secret = torch::rand({2, 3, 16, 16}) * 2 - 1;
   // reference: fp32; standard and recompute: under bf16 autocast.
@@ -322,11 +321,7 @@ TEST(StarInn, YcbcrResidualScalesLumaAndChromaOfTheChange) {
   randomise(bands, 0.05);
   options.composition = "ycbcr_residual";
   StarInnModel residual(options, haar());
-  {
-    torch::NoGradGuard no_grad;
-    const auto from = bands.named_parameters();
-    for (auto& p : residual.named_parameters()) p.value().copy_(from[p.key()]);
-  }
+  copy_state(bands, residual);
   bands.eval();
   residual.eval();
   torch::NoGradGuard no_grad;
