@@ -141,9 +141,13 @@ TEST_F(RealBatchFinder, TheRunnerResolvesAutoBeforeTheTrialAndRecordsTheBatch) {
     "eval": {"batch_size": 4}
   })";
   const ExperimentSpec spec = parse_experiment(text, "tinyauto.json", RegistryCatalog(registry_));
-  const auto db = std::filesystem::temp_directory_path() /
-                  ("stegolab_auto_batch_" + std::to_string(::getpid()) + ".db");
-  std::filesystem::remove(db);
+  // A folder of its own: the database leaves -wal, -shm and .lock files
+  // beside it, and all of them must go when the test ends.
+  const auto folder = std::filesystem::temp_directory_path() /
+                      ("stegolab_auto_batch_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  const auto db = folder / "tinyauto.db";
   RunOptions options;
   options.database = db;
   std::ostringstream out;
@@ -159,8 +163,7 @@ TEST_F(RealBatchFinder, TheRunnerResolvesAutoBeforeTheTrialAndRecordsTheBatch) {
     EXPECT_EQ(trials[0].config["train"]["batch_size"], 32);
     EXPECT_EQ(store.throughput(trials[0].id)->effective_batch, 32);
   }
-  std::filesystem::remove(db);
-  std::filesystem::remove_all(run_folder(db));
+  std::filesystem::remove_all(folder);
 }
 
 }  // namespace

@@ -80,25 +80,22 @@ FieldRule plugin_name(const std::string& section, const std::string& kind, json 
 }
 
 FieldRule object(std::string path, bool sweepable = false) {
-  return {std::move(path), "an object", [](const json& v) { return v.is_object(); },
-          json::object(), sweepable};
+  return {std::move(path), "an object", [](const json& v) { return v.is_object(); }, json::object(),
+          sweepable};
 }
 
 // Metric names the trainer's evaluation produces (docs/experiments.md); a
 // best_metric outside them could never select a checkpoint.
 bool is_evaluation_metric(std::string name) {
   static const std::vector<std::string> base = {
-      "hide_psnr", "hide_psnr_y", "hide_ssim", "hide_mae", "hide_rmse", "rec_psnr",
-      "rec_psnr_y", "rec_ssim",   "rec_mae",   "rec_rmse", "ber"};
+      "hide_psnr",  "hide_psnr_y", "hide_ssim", "hide_mae", "hide_rmse", "rec_psnr",
+      "rec_psnr_y", "rec_ssim",    "rec_mae",   "rec_rmse", "ber"};
   const std::string suffix = "_float";
-  if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+  if (name.size() > suffix.size() &&
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
     name.resize(name.size() - suffix.size());
   }
   return std::find(base.begin(), base.end(), name) != base.end();
-}
-
-[[noreturn]] void fail(const std::string& file, const std::string& path, const std::string& what) {
-  throw SpecError(file + ": " + path + ": " + what);
 }
 
 }  // namespace
@@ -125,7 +122,8 @@ ExperimentSchema::ExperimentSchema() {
   const EvalSettings eval;
   const double inf = std::numeric_limits<double>::infinity();
 
-  rules_.push_back({"name", "a name of letters, digits, '.', '_' or '-' (it names the database file)",
+  rules_.push_back({"name",
+                    "a name of letters, digits, '.', '_' or '-' (it names the database file)",
                     [](const json& v) {
                       if (!v.is_string()) return false;
                       const auto text = v.get<std::string>();
@@ -136,7 +134,8 @@ ExperimentSchema::ExperimentSchema() {
                              });
                     },
                     json(), false});
-  rules_.push_back({"description", "a string", [](const json& v) { return v.is_string(); }, "", false});
+  rules_.push_back(
+      {"description", "a string", [](const json& v) { return v.is_string(); }, "", false});
 
   rules_.push_back(plugin_name("data", "dataset", json()));
   rules_.push_back(object("data.params"));
@@ -168,9 +167,11 @@ ExperimentSchema::ExperimentSchema() {
   rules_.push_back(number_in("train.optimizer.eps", 0, true, inf, false, train.optimizer.eps));
   rules_.push_back(number_in("train.optimizer.weight_decay", 0, false, inf, false,
                              train.optimizer.weight_decay));
-  rules_.push_back(choice("train.schedule.name", {"constant", "cosine", "step"}, train.schedule.name));
+  rules_.push_back(
+      choice("train.schedule.name", {"constant", "cosine", "step"}, train.schedule.name));
   rules_.push_back(int_at_least("train.schedule.warmup_steps", 0, train.schedule.warmup_steps));
-  rules_.push_back(number_in("train.schedule.min_factor", 0, false, 1, false, train.schedule.min_factor));
+  rules_.push_back(
+      number_in("train.schedule.min_factor", 0, false, 1, false, train.schedule.min_factor));
   rules_.push_back(int_at_least("train.schedule.step_size", 1, train.schedule.step_size));
   rules_.push_back(number_in("train.schedule.gamma", 0, true, inf, false, train.schedule.gamma));
   rules_.push_back({"train.seed", "a non-negative integer",
@@ -181,12 +182,14 @@ ExperimentSchema::ExperimentSchema() {
   rules_.push_back(choice("train.device", {"auto", "cpu", "cuda"}, train.device));
   rules_.push_back(int_at_least("train.threads", 0, train.threads));
   rules_.push_back(boolean("train.deterministic", train.deterministic));
-  rules_.push_back({"train.best_metric", "an evaluation metric name such as \"rec_psnr\" or \"ber\"",
-                    [](const json& v) { return v.is_string() && is_evaluation_metric(v.get<std::string>()); },
-                    train.best_metric});
+  rules_.push_back(
+      {"train.best_metric", "an evaluation metric name such as \"rec_psnr\" or \"ber\"",
+       [](const json& v) { return v.is_string() && is_evaluation_metric(v.get<std::string>()); },
+       train.best_metric});
   rules_.push_back(int_at_least("train.max_nonfinite_steps", 1, train.max_nonfinite_steps));
   rules_.push_back(int_at_least("train.max_restores", 0, train.max_restores));
-  rules_.push_back(number_in("train.restore_lr_factor", 0, true, 1, false, train.restore_lr_factor));
+  rules_.push_back(
+      number_in("train.restore_lr_factor", 0, true, 1, false, train.restore_lr_factor));
   rules_.push_back(number_in("train.explode_factor", 0, false, inf, false, train.explode_factor));
 
   rules_.push_back(int_at_least("eval.every", 1, eval.every));
@@ -203,8 +206,8 @@ ExperimentSchema::ExperimentSchema() {
                     },
                     json::array(), false});
 
-  sections_ = {"", "data", "data.split", "transform", "model", "loss", "strategy", "train",
-               "train.optimizer", "train.schedule", "eval"};
+  sections_ = {"",         "data",  "data.split",      "transform",      "model", "loss",
+               "strategy", "train", "train.optimizer", "train.schedule", "eval"};
 }
 
 const FieldRule* ExperimentSchema::rule(const std::string& path) const {
@@ -228,11 +231,13 @@ json ExperimentSchema::complete(const json& document, const std::string& file) c
     json* node = &result;
     if (!section.empty()) {
       node = &result[section.substr(0, section.find('.'))];
-      if (section.find('.') != std::string::npos) node = &(*node)[section.substr(section.find('.') + 1)];
+      if (section.find('.') != std::string::npos)
+        node = &(*node)[section.substr(section.find('.') + 1)];
     }
     if (node->is_null() && !section.empty()) *node = json::object();
     if (!node->is_object()) {
-      fail(file, section.empty() ? "(top level)" : section, "expected an object, got " + node->dump());
+      fail_spec(file, section.empty() ? "(top level)" : section,
+                "expected an object, got " + node->dump());
     }
     const std::string prefix = section.empty() ? "" : section + ".";
     std::vector<std::string> known;
@@ -247,9 +252,10 @@ json ExperimentSchema::complete(const json& document, const std::string& file) c
       const std::string suggestion = closest_name(item.key(), known);
       std::string listing;
       for (const auto& name : known) listing += (listing.empty() ? "" : ", ") + name;
-      fail(file, child_json_path(section, item.key()),
-           "unknown key" + (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") +
-               "; expected one of: " + listing);
+      fail_spec(file, child_json_path(section, item.key()),
+                "unknown key" +
+                    (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") +
+                    "; expected one of: " + listing);
     }
   }
   for (const auto& r : rules_) {
@@ -257,7 +263,7 @@ json ExperimentSchema::complete(const json& document, const std::string& file) c
     if (value && !value->is_null()) {
       check_value(r, *value, file, r.path);
     } else if (r.default_value.is_null()) {
-      fail(file, r.path, "expected " + r.expected + ", but the key is missing");
+      fail_spec(file, r.path, "expected " + r.expected + ", but the key is missing");
     } else {
       set_json_path(result, r.path, r.default_value);
     }
@@ -265,9 +271,10 @@ json ExperimentSchema::complete(const json& document, const std::string& file) c
   return result;
 }
 
-void ExperimentSchema::check_value(const FieldRule& rule, const json& value, const std::string& file,
-                                   const std::string& label) const {
-  if (!rule.accepts(value)) fail(file, label, "expected " + rule.expected + ", got " + value.dump());
+void ExperimentSchema::check_value(const FieldRule& rule, const json& value,
+                                   const std::string& file, const std::string& label) const {
+  if (!rule.accepts(value))
+    fail_spec(file, label, "expected " + rule.expected + ", got " + value.dump());
 }
 
 void ExperimentSchema::check_consistency(const json& document, const std::string& file,
@@ -278,10 +285,10 @@ void ExperimentSchema::check_consistency(const json& document, const std::string
   const double test = split.at("test").get<double>();
   // A little slack: 0.7 + 0.2 + 0.1 is 1.0000000000000002 in binary.
   if (train + val + test > 1.0 + 1e-9) {
-    fail(file, "data.split",
-         "expected fractions summing to at most 1, got " + number_text(train) + " + " +
-             number_text(val) + " + " + number_text(test) + " = " + number_text(train + val + test) +
-             context);
+    fail_spec(file, "data.split",
+              "expected fractions summing to at most 1, got " + number_text(train) + " + " +
+                  number_text(val) + " + " + number_text(test) + " = " +
+                  number_text(train + val + test) + context);
   }
 }
 

@@ -16,10 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void fail(const std::string& file, const std::string& path, const std::string& what) {
-  throw SpecError(file + ": " + path + ": " + what);
-}
-
 json parse_json(const std::string& text, const std::string& file) {
   try {
     return json::parse(text);
@@ -49,13 +45,13 @@ const PluginInfo& checked_plugin(const PluginCatalog& catalog, const std::string
                                  const json& name, const std::string& file,
                                  const std::string& label) {
   if (!name.is_string())
-    fail(file, label, "expected the name of a " + kind + " plugin, got " + name.dump());
+    fail_spec(file, label, "expected the name of a " + kind + " plugin, got " + name.dump());
   try {
     return catalog.info(kind, name.get<std::string>());
   } catch (const SpecError&) {
     throw;
   } catch (const std::exception& error) {
-    fail(file, label, error.what());
+    fail_spec(file, label, error.what());
   }
 }
 
@@ -77,8 +73,8 @@ void check_sweep_path(const std::string& path, const std::vector<json>& values,
   const ComponentSection* component = parts.size() >= 2 ? component_of(parts[0]) : nullptr;
   if (component && parts[1] == "params") {
     if (parts.size() != 3 || parts[2].empty()) {
-      fail(file, label,
-           "expected a plugin parameter path of the form " + parts[0] + ".params.<name>");
+      fail_spec(file, label,
+                "expected a plugin parameter path of the form " + parts[0] + ".params.<name>");
     }
     // The plugins this component takes where the path applies.
     std::set<std::string> plugins;
@@ -94,10 +90,10 @@ void check_sweep_path(const std::string& path, const std::vector<json>& values,
       const std::string suggestion = closest_name(parts[2], names);
       std::string listing;
       for (const auto& name : names) listing += (listing.empty() ? "" : ", ") + name;
-      fail(file, label,
-           std::string(component->kind) + " '" + plugin + "' has no parameter '" + parts[2] + "'" +
-               (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") +
-               "; its parameters: " + (listing.empty() ? "none" : listing));
+      fail_spec(file, label,
+                std::string(component->kind) + " '" + plugin + "' has no parameter '" + parts[2] +
+                    "'" + (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") +
+                    "; its parameters: " + (listing.empty() ? "none" : listing));
     }
     return;
   }
@@ -111,10 +107,10 @@ void check_sweep_path(const std::string& path, const std::vector<json>& values,
         candidates.push_back(std::string(c.section) + ".params." + item.key());
     }
     const std::string suggestion = closest_name(path, candidates);
-    fail(file, label,
-         rule ? "'" + path + "' cannot be swept"
-              : "'" + path + "' is not a setting of the experiment" +
-                    (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"));
+    fail_spec(file, label,
+              rule ? "'" + path + "' cannot be swept"
+                   : "'" + path + "' is not a setting of the experiment" +
+                         (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"));
   }
   for (size_t i = 0; i < values.size(); ++i) {
     schema.check_value(*rule, values[i], file, labels[i]);
@@ -222,9 +218,9 @@ void check_reports(const ExperimentSpec& spec, const std::string& file) {
           }
         }
         const std::string suggestion = closest_name(path, candidates);
-        fail(file, indexed_json_path(label + "." + key, j),
-             "'" + path + "' is neither a sweep path nor a setting of the experiment" +
-                 (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"));
+        fail_spec(file, indexed_json_path(label + "." + key, j),
+                  "'" + path + "' is neither a sweep path nor a setting of the experiment" +
+                      (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"));
       }
     }
   }
@@ -302,7 +298,7 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& file
           catalog.resolve_params(c.kind, complete.at(section).at("plugin").get<std::string>(),
                                  complete.at(section).at("params"));
     } catch (const std::exception& error) {
-      fail(file, section + ".params", error.what());
+      fail_spec(file, section + ".params", error.what());
     }
   }
   const auto base_value = [&](const std::string& path) -> json {
@@ -327,7 +323,7 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& file
         component["params"] = catalog.resolve_params(
             c.kind, component.at("plugin").get<std::string>(), component.at("params"));
       } catch (const std::exception& error) {
-        fail(file, section + ".params", std::string(error.what()) + context);
+        fail_spec(file, section + ".params", std::string(error.what()) + context);
       }
     }
     spec.trials.push_back(make_trial(doc, spec.name, point));

@@ -1,6 +1,8 @@
 // SpecError: the experiment file is unreadable or invalid.
 #pragma once
 
+#include <string>
+
 #include "stegolab/errors.hpp"
 
 namespace stegolab {
@@ -11,5 +13,11 @@ class SpecError : public Error {
  public:
   using Error::Error;
 };
+
+// Throws the SpecError for `what` at `path` in `file`, in that shape.
+[[noreturn]] inline void fail_spec(const std::string& file, const std::string& path,
+                                   const std::string& what) {
+  throw SpecError(file + ": " + path + ": " + what);
+}
 
 }  // namespace stegolab
