@@ -1,5 +1,6 @@
-// The host-side data path: splits, pairing, uint8 -> [-1, 1] conversion and
-// the prefetching batch pipeline.
+// The host-side data path: splits, uint8 -> [-1, 1] conversion and the
+// prefetching batch pipeline of named sample lists. (The steganography
+// task's pairing is tested in steganography_task_test.cpp.)
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -14,7 +15,6 @@
 
 #include "data/batch_pipeline.hpp"
 #include "data/dataset_splits.hpp"
-#include "data/image_pairs.hpp"
 #include "stegolab/errors.hpp"
 
 namespace stegolab {
@@ -23,6 +23,13 @@ namespace {
 std::vector<int64_t> to_vector(const torch::Tensor& t) {
   const torch::Tensor c = t.to(torch::kLong).contiguous();
   return {c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel()};
+}
+
+// Two named lists as the steganography task composes them: covers in
+// order, secrets the same list shifted by one.
+TensorMap fixed_pairs(const torch::Tensor& indices) {
+  const torch::Tensor covers = indices.to(torch::kLong).contiguous();
+  return {{"cover", covers}, {"secret", torch::roll(covers, -1, 0).contiguous()}};
 }
 
 TEST(DatasetSplits, CountsFollowTheFractionsAndSplitsAreDisjoint) {
@@ -70,43 +77,6 @@ TEST(DatasetSplits, RejectsSplitsThatCannotBePaired) {
   EXPECT_THROW(make_dataset_splits(10, DataSplit{0.8, 0.1, 0.1}, 1), Error);
   EXPECT_THROW(make_dataset_splits(10, DataSplit{0.7, 0.3, 0.3}, 1), Error);  // sum > 1
   EXPECT_THROW(make_dataset_splits(10, DataSplit{-0.1, 0.5, 0.5}, 1), Error);
-}
-
-TEST(ImagePairs, FixedPairsShiftTheListByOne) {
-  const ImagePairs p = fixed_pairs(torch::tensor({5, 9, 2, 7}, torch::kLong));
-  EXPECT_EQ(to_vector(p.covers), (std::vector<int64_t>{5, 9, 2, 7}));
-  EXPECT_EQ(to_vector(p.secrets), (std::vector<int64_t>{9, 2, 7, 5}));
-}
-
-TEST(ImagePairs, EpochPairsAreFreshPerEpochNeverSelfAndCoverTheSplit) {
-  const torch::Tensor indices = torch::arange(100, 112, torch::kLong);  // 12 images
-  const ImagePairs e0 = epoch_pairs(indices, 11, 0, 12);
-  const ImagePairs e0_again = epoch_pairs(indices, 11, 0, 12);
-  const ImagePairs e1 = epoch_pairs(indices, 11, 1, 12);
-  EXPECT_EQ(to_vector(e0.covers), to_vector(e0_again.covers));
-  EXPECT_NE(to_vector(e0.covers), to_vector(e1.covers));
-  for (const ImagePairs* p : {&e0, &e1}) {
-    const auto covers = to_vector(p->covers);
-    const auto secrets = to_vector(p->secrets);
-    EXPECT_EQ(std::set<int64_t>(covers.begin(), covers.end()).size(), 12u);
-    for (std::size_t i = 0; i < covers.size(); ++i) {
-      EXPECT_NE(covers[i], secrets[i]);
-      EXPECT_GE(covers[i], 100);
-      EXPECT_LT(covers[i], 112);
-    }
-  }
-}
-
-TEST(ImagePairs, EpochPairsExtendBeyondOnePass) {
-  const torch::Tensor indices = torch::arange(0, 5, torch::kLong);
-  const ImagePairs p = epoch_pairs(indices, 2, 0, 13);  // 2 full passes of 5 + 3
-  ASSERT_EQ(p.size(), 13);
-  const auto covers = to_vector(p.covers);
-  // Each full pass is a permutation of 0..4.
-  EXPECT_EQ(std::set<int64_t>(covers.begin(), covers.begin() + 5).size(), 5u);
-  EXPECT_EQ(std::set<int64_t>(covers.begin() + 5, covers.begin() + 10).size(), 5u);
-  const auto secrets = to_vector(p.secrets);
-  for (std::size_t i = 0; i < covers.size(); ++i) EXPECT_NE(covers[i], secrets[i]);
 }
 
 TEST(ToModelImages, MapsUint8NhwcToNchwMinusOneToOne) {
@@ -163,7 +133,7 @@ class CountingSource : public ImageSource {
 
 TEST(BatchPipeline, ServesCoversAndSecretsOfEachBatchInOrder) {
   auto source = std::make_shared<CountingSource>(20);
-  ImagePairs pairs = fixed_pairs(torch::tensor({3, 8, 1, 6, 4}, torch::kLong));
+  TensorMap pairs = fixed_pairs(torch::tensor({3, 8, 1, 6, 4}, torch::kLong));
   BatchPipeline pipeline(source, torch::kCPU, true, pairs, 2, /*drop_last=*/true);
   EXPECT_EQ(pipeline.batch_count(), 2);  // 5 pairs / 2, remainder dropped
   const std::vector<std::vector<int64_t>> covers = {{3, 8}, {1, 6}};
@@ -171,11 +141,11 @@ TEST(BatchPipeline, ServesCoversAndSecretsOfEachBatchInOrder) {
   for (int b = 0; b < 2; ++b) {
     auto batch = pipeline.next();
     ASSERT_TRUE(batch.has_value());
-    ASSERT_EQ(batch->cover.sizes(), (std::vector<int64_t>{2, 3, 4, 4}));
+    ASSERT_EQ(batch->at("cover").sizes(), (std::vector<int64_t>{2, 3, 4, 4}));
     for (int i = 0; i < 2; ++i) {
       // Image v holds pixel value v -> v / 127.5 - 1 in the model range.
-      EXPECT_FLOAT_EQ(batch->cover[i].mean().item<float>(), covers[b][i] / 127.5f - 1.0f);
-      EXPECT_FLOAT_EQ(batch->secret[i].mean().item<float>(), secrets[b][i] / 127.5f - 1.0f);
+      EXPECT_FLOAT_EQ(batch->at("cover")[i].mean().item<float>(), covers[b][i] / 127.5f - 1.0f);
+      EXPECT_FLOAT_EQ(batch->at("secret")[i].mean().item<float>(), secrets[b][i] / 127.5f - 1.0f);
     }
   }
   EXPECT_FALSE(pipeline.next().has_value());
@@ -193,7 +163,7 @@ TEST(BatchPipeline, KeepsTheLastPartialBatchWhenAsked) {
                          /*drop_last=*/false);
   EXPECT_EQ(pipeline.batch_count(), 3);  // 2 + 2 + 1
   int64_t images = 0;
-  while (auto batch = pipeline.next()) images += batch->cover.size(0);
+  while (auto batch = pipeline.next()) images += batch->at("cover").size(0);
   EXPECT_EQ(images, 5);
   EXPECT_FALSE(source->augment_flags[0]);
 }
@@ -247,17 +217,18 @@ TEST(BatchPipelineOnCuda, ServesTheSameBatchesAsOnTheCpu) {
     std::shared_ptr<CountingSource> on_cuda =
         host_source ? std::make_shared<HostSource>(64) : std::make_shared<CountingSource>(64);
     auto on_cpu = std::make_shared<CountingSource>(64);
-    const ImagePairs pairs = fixed_pairs(torch::arange(64, torch::kLong));
+    const TensorMap pairs = fixed_pairs(torch::arange(64, torch::kLong));
     BatchPipeline gpu(on_cuda, cuda, false, pairs, 8, true);
     BatchPipeline cpu(on_cpu, torch::kCPU, false, pairs, 8, true);
     int batches = 0;
     while (auto expected = cpu.next()) {
       auto batch = gpu.next();
       ASSERT_TRUE(batch.has_value());
-      ASSERT_TRUE(batch->cover.is_cuda());
+      ASSERT_TRUE(batch->at("cover").is_cuda());
       // Used on the default stream right away, as the trainer does.
-      EXPECT_TRUE(batch->cover.mul(2).cpu().equal(expected->cover.mul(2))) << host_source;
-      EXPECT_TRUE(batch->secret.cpu().equal(expected->secret)) << host_source;
+      EXPECT_TRUE(batch->at("cover").mul(2).cpu().equal(expected->at("cover").mul(2)))
+          << host_source;
+      EXPECT_TRUE(batch->at("secret").cpu().equal(expected->at("secret"))) << host_source;
       ++batches;
     }
     EXPECT_EQ(batches, 8);

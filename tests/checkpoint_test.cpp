@@ -20,6 +20,8 @@
 #include "checkpoint/checkpoint.hpp"
 #include "image_io/image_io.hpp"
 #include "plugin_host/plugin_registry.hpp"
+#include "stegolab/model.hpp"
+#include "stegolab/transform.hpp"
 
 namespace {
 
@@ -32,6 +34,18 @@ const stegolab::PluginRegistry& registry() {
     return r;
   }();
   return instance;
+}
+
+// A steganography model as the task's one module, named as it saves it.
+std::vector<stegolab::NamedModule> modules_of(const std::shared_ptr<stegolab::StegoModel>& model) {
+  return {{"model", model}};
+}
+
+// The model of a checkpoint's restored steganography task.
+std::shared_ptr<stegolab::StegoModel> model_of(const stegolab::LoadedCheckpoint& loaded) {
+  auto model = std::dynamic_pointer_cast<stegolab::StegoModel>(loaded.task->modules().at(0).second);
+  EXPECT_TRUE(model != nullptr);
+  return model;
 }
 
 const nlohmann::json kTransformParams = nlohmann::json::object();
@@ -88,7 +102,7 @@ class CheckpointTest : public ::testing::Test {
 TEST_F(CheckpointTest, SavedThenLoadedModelGivesIdenticalOutputs) {
   auto model = make_model();
   const fs::path checkpoint = dir_ / "best";
-  stegolab::save_checkpoint(checkpoint, *model, manifest());
+  stegolab::save_checkpoint(checkpoint, modules_of(model), manifest());
   ASSERT_TRUE(fs::exists(checkpoint / "model.pt"));
   EXPECT_FALSE(fs::exists(checkpoint / "strategy.pt"));
 
@@ -104,13 +118,14 @@ TEST_F(CheckpointTest, SavedThenLoadedModelGivesIdenticalOutputs) {
   EXPECT_EQ(loaded.manifest.epoch, 3);
   EXPECT_DOUBLE_EQ(loaded.manifest.metrics.at("rec_psnr").get<double>(), 12.5);
   model->eval();
-  loaded.model->eval();
+  const auto restored = model_of(loaded);
+  EXPECT_FALSE(restored->is_training());  // restored for use
   torch::NoGradGuard no_grad;
   const auto cover = torch::rand({1, 3, kImageSize, kImageSize}) * 2 - 1;
   const auto secret = torch::rand({1, 3, kImageSize, kImageSize}) * 2 - 1;
   const auto expected = model->embed(cover, secret).stego;
-  EXPECT_TRUE(torch::equal(loaded.model->embed(cover, secret).stego, expected));
-  EXPECT_TRUE(torch::equal(loaded.model->extract(expected), model->extract(expected)));
+  EXPECT_TRUE(torch::equal(restored->embed(cover, secret).stego, expected));
+  EXPECT_TRUE(torch::equal(restored->extract(expected), model->extract(expected)));
   // A model that was not loaded differs, so the equalities above can fail.
   auto other = make_model();
   {
@@ -124,10 +139,10 @@ TEST_F(CheckpointTest, SavedThenLoadedModelGivesIdenticalOutputs) {
 TEST_F(CheckpointTest, SavingAgainReplacesTheCheckpointAndLeavesNoTemporaries) {
   auto model = make_model();
   const fs::path checkpoint = dir_ / "last";
-  stegolab::save_checkpoint(checkpoint, *model, manifest());
+  stegolab::save_checkpoint(checkpoint, modules_of(model), manifest());
   auto second = manifest();
   second.epoch = 4;
-  stegolab::save_checkpoint(checkpoint, *model, second);
+  stegolab::save_checkpoint(checkpoint, modules_of(model), second);
   EXPECT_EQ(stegolab::load_checkpoint(checkpoint, registry(), torch::kCPU).manifest.epoch, 4);
   int entries = 0;
   for (const auto& entry : fs::directory_iterator(dir_)) {
@@ -149,7 +164,7 @@ TEST_F(CheckpointTest, ClearErrors) {
   // Weights of another model: saved with hidden 8, manifest says 16.
   auto model = make_model();
   const nlohmann::json wider{{"blocks", 2}, {"hidden", 16}};
-  stegolab::save_checkpoint(dir_ / "wrong", *model, manifest(wider));
+  stegolab::save_checkpoint(dir_ / "wrong", modules_of(model), manifest(wider));
   try {
     stegolab::load_checkpoint(dir_ / "wrong", registry(), torch::kCPU);
     FAIL();
@@ -161,7 +176,7 @@ TEST_F(CheckpointTest, ClearErrors) {
   // A plugin that is not installed is named.
   auto unknown = manifest();
   unknown.components["transform"]["plugin"] = "no_such_wavelet";
-  stegolab::save_checkpoint(dir_ / "unknown", *model, unknown);
+  stegolab::save_checkpoint(dir_ / "unknown", modules_of(model), unknown);
   try {
     stegolab::load_checkpoint(dir_ / "unknown", registry(), torch::kCPU);
     FAIL();
@@ -223,7 +238,7 @@ Run run(const std::string& arguments, const fs::path& dir) {
 TEST_F(CheckpointTest, EmbedAndExtractCommands) {
   auto model = make_model();
   const fs::path checkpoint = dir_ / "ckpt";
-  stegolab::save_checkpoint(checkpoint, *model, manifest());
+  stegolab::save_checkpoint(checkpoint, modules_of(model), manifest());
   // A 48x40 cover (resized to 32x32 with a note) and a secret of the trained size.
   stegolab::write_image(dir_ / "cover.png", torch::randint(0, 256, {40, 48, 3}, torch::kUInt8));
   const auto gray = torch::randint(0, 256, {kImageSize, kImageSize, 1}, torch::kUInt8)
@@ -287,7 +302,7 @@ TEST_F(CheckpointTest, EmbedAndExtractCommands) {
   // A checkpoint naming a plugin that is not installed.
   auto unknown = manifest();
   unknown.components["model"]["plugin"] = "no_such_model";
-  stegolab::save_checkpoint(dir_ / "unknown", *model, unknown);
+  stegolab::save_checkpoint(dir_ / "unknown", modules_of(model), unknown);
   auto failed = run("extract --checkpoint '" + (dir_ / "unknown").string() + "' --plugin-path '" +
                         STEGOLAB_TEST_PLUGIN_DIR + "' --stego '" + (dir_ / "stego.png").string() +
                         "' --out '" + (dir_ / "y.png").string() + "'",

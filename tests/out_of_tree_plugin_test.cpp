@@ -13,8 +13,8 @@
 #include <string>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/loss.hpp"
@@ -65,8 +65,8 @@ TEST(OutOfTreePlugin, InstallsBuildsAgainstTheInstalledSdkAndLoads) {
 
   // 1. Install the SDK, the host and the in-tree plugins.
   const fs::path install_log = work / "install.log";
-  ASSERT_EQ(run_logged(shell_quoted(cmake) + " --install " + shell_quoted(kBuildDir) + " --prefix " +
-                           shell_quoted(prefix),
+  ASSERT_EQ(run_logged(shell_quoted(cmake) + " --install " + shell_quoted(kBuildDir) +
+                           " --prefix " + shell_quoted(prefix),
                        install_log),
             0)
       << read_text(install_log);
@@ -80,8 +80,8 @@ TEST(OutOfTreePlugin, InstallsBuildsAgainstTheInstalledSdkAndLoads) {
   // the prefix comes first, then whatever the main build needed to find
   // LibTorch and the other dependencies.
   std::string configure = shell_quoted(cmake) + " -S " + shell_quoted(kExampleDir) + " -B " +
-                          shell_quoted(plugin_build) + " -G '" + cache_value("CMAKE_GENERATOR") + "'" +
-                          " -DCMAKE_BUILD_TYPE=" + cache_value("CMAKE_BUILD_TYPE") +
+                          shell_quoted(plugin_build) + " -G '" + cache_value("CMAKE_GENERATOR") +
+                          "'" + " -DCMAKE_BUILD_TYPE=" + cache_value("CMAKE_BUILD_TYPE") +
                           " '-DCMAKE_CXX_COMPILER=" + cache_value("CMAKE_CXX_COMPILER") + "'" +
                           " '-DCMAKE_PREFIX_PATH=" + prefix.string();
   const std::string prefix_path = cache_value("CMAKE_PREFIX_PATH");
@@ -94,18 +94,21 @@ TEST(OutOfTreePlugin, InstallsBuildsAgainstTheInstalledSdkAndLoads) {
     }
   }
   const fs::path configure_log = work / "configure.log";
-  ASSERT_EQ(run_logged(configure, configure_log), 0) << configure << "\n" << read_text(configure_log);
+  ASSERT_EQ(run_logged(configure, configure_log), 0) << configure << "\n"
+                                                     << read_text(configure_log);
   // find_package must have used the installed package, not the build tree.
   EXPECT_EQ(cache_value("stegolab_DIR", plugin_build),
             (prefix / "lib" / "cmake" / "stegolab").string());
   const fs::path build_log = work / "build.log";
-  ASSERT_EQ(run_logged(shell_quoted(cmake) + " --build " + shell_quoted(plugin_build), build_log), 0)
+  ASSERT_EQ(run_logged(shell_quoted(cmake) + " --build " + shell_quoted(plugin_build), build_log),
+            0)
       << read_text(build_log);
   const fs::path library = plugin_build / "stegolab_minimal_mse.so";
   ASSERT_TRUE(fs::exists(library)) << read_text(build_log);
 
   // 3. The host lists it from --plugin-path.
-  const std::string list_command = "env -u STEGOLAB_PLUGIN_PATH " + shell_quoted(STEGOLAB_TEST_BINARY) +
+  const std::string list_command = "env -u STEGOLAB_PLUGIN_PATH " +
+                                   shell_quoted(STEGOLAB_TEST_BINARY) +
                                    " plugins --json --plugin-path " + shell_quoted(plugin_build);
   const fs::path list_log = work / "plugins.json";
   ASSERT_EQ(std::system((list_command + " >" + shell_quoted(list_log)).c_str()), 0) << list_command;
@@ -138,10 +141,10 @@ TEST(OutOfTreePlugin, InstallsBuildsAgainstTheInstalledSdkAndLoads) {
   auto loss = registry.build<stegolab::Loss>("minimal_mse", {{"cover_weight", 2.0}},
                                              stegolab::BuildContext{});
   stegolab::LossInput input;
-  input.cover = torch::zeros({1, 3, 8, 8});
-  input.stego = torch::full({1, 3, 8, 8}, 0.5);
-  input.secret = torch::zeros({1, 3, 8, 8});
-  input.recovered = torch::full({1, 3, 8, 8}, 0.1);
+  input.tensors.set("cover", torch::zeros({1, 3, 8, 8}));
+  input.tensors.set("stego", torch::full({1, 3, 8, 8}, 0.5));
+  input.tensors.set("secret", torch::zeros({1, 3, 8, 8}));
+  input.tensors.set("recovered", torch::full({1, 3, 8, 8}, 0.1));
   EXPECT_NEAR(loss->compute(input).total.item<double>(), 0.51, 1e-6);
 }
 

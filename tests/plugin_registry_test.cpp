@@ -154,6 +154,35 @@ TEST(PluginRegistry, ApiMismatchNamesTheFileAndBothVersions) {
   EXPECT_TRUE(registry.components().empty());
 }
 
+TEST(PluginRegistry, AnotherLibTorchIsRefusedFromTheAbiRecordAlone) {
+  // The fixture's functions abort: reaching this line's checks proves the
+  // host called none of them.
+  PluginRegistry registry;
+  const fs::path file = fixture("wrong_torch", "stegolab_fixture_wrong_torch.so");
+  const std::string message = load_error(registry, file);
+  EXPECT_TRUE(contains(message, file.string())) << message;
+  EXPECT_TRUE(contains(message,
+                       "component 'other_loss' was built against LibTorch 99.0.0, "
+                       "this stegolab uses LibTorch " +
+                           std::to_string(TORCH_VERSION_MAJOR) + "." +
+                           std::to_string(TORCH_VERSION_MINOR) + "." +
+                           std::to_string(TORCH_VERSION_PATCH)))
+      << message;
+  EXPECT_FALSE(contains(message, "\n")) << message;
+  EXPECT_TRUE(registry.components().empty());
+}
+
+TEST(PluginRegistry, AnotherCxxStringAbiIsRefusedNamingBothSides) {
+  PluginRegistry registry;
+  const fs::path file = fixture("wrong_cxx_abi", "stegolab_fixture_wrong_cxx_abi.so");
+  const std::string message = load_error(registry, file);
+  EXPECT_TRUE(contains(message, "_GLIBCXX_USE_CXX11_ABI=")) << message;
+  EXPECT_TRUE(contains(
+      message, "this stegolab with _GLIBCXX_USE_CXX11_ABI=" + std::to_string(STEGOLAB_CXX11_ABI)))
+      << message;
+  EXPECT_TRUE(registry.components().empty());
+}
+
 TEST(PluginRegistry, LibraryWithoutStegolabSymbolsIsNamed) {
   PluginRegistry registry;
   const std::string message = load_error(registry, kNoSymbols);
@@ -268,8 +297,8 @@ TEST(PluginRegistry, FindUnknownNameSuggestsAndListsTheKnownOnes) {
 TEST(PluginRegistry, BuildsALossWithTheResolvedParameters) {
   const PluginRegistry registry = good_registry();
   stegolab::LossInput input;
-  input.cover = torch::zeros({2, 3, 4, 4});
-  input.stego = torch::full({2, 3, 4, 4}, 0.5);
+  input.tensors.set("cover", torch::zeros({2, 3, 4, 4}));
+  input.tensors.set("stego", torch::full({2, 3, 4, 4}, 0.5));
   // weight * mean(|0.5 - 0|^power) = 2.5 * 0.5^2 = 0.625.
   auto loss = registry.build<stegolab::Loss>("fixture_loss", {{"weight", 2.5}, {"power", 2}},
                                              stegolab::BuildContext{});

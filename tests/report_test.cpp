@@ -79,7 +79,9 @@ class ReportTest : public ::testing::Test {
            {"format", "latex"},
            {"out", "tables/paper.tex"}}}}};
     const int64_t id = store.open_experiment("cmp", experiment, false).id;
-    store.write_conventions({{"rec_psnr", "recovery PSNR (RGB, 8 bit)", "dB", "higher"}});
+    // As a task declares them; ber has no unit here, so its column shows none.
+    store.write_conventions({{"rec_psnr", "recovery PSNR (RGB, 8 bit)", "dB", "higher"},
+                             {"ber", "bit error rate", "", "lower"}});
     for (const auto& row : kRows) {
       TrialProvenance p;
       p.key = row.transform + "," + std::to_string(row.batch) + "#r" + std::to_string(row.repeat);
@@ -160,16 +162,19 @@ TEST(SummaryStatisticsTest, MeanSampleStdAndNanCount) {
   EXPECT_EQ(summarize({NAN}).n, 0);
 }
 
-TEST(MetricDirectionTest, ConventionsFirstThenNames) {
-  EXPECT_EQ(metric_direction("rec_psnr", {}), "higher");
-  EXPECT_EQ(metric_direction("hide_ssim", {}), "higher");
+TEST(MetricDirectionTest, DeclarationsFirstThenTheTrainersOwnNeverGuessed) {
+  // A task's metric has the direction its declaration (stored with the
+  // results) gives it, and none without one: names are not guessed.
+  EXPECT_EQ(metric_direction("rec_psnr", {{"rec_psnr", "", "dB", "higher"}}), "higher");
+  EXPECT_EQ(metric_direction("ber", {{"ber", "", "", "lower"}}), "lower");
+  EXPECT_EQ(metric_direction("ber", {{"ber", "", "", "higher"}}), "higher");
+  EXPECT_EQ(metric_direction("rec_psnr", {}), "");
+  EXPECT_EQ(metric_direction("number_of_layers", {}), "");
+  // The trainer's metrics and the throughput fields are the core's own.
   EXPECT_EQ(metric_direction("train_images_per_s", {}), "higher");
-  EXPECT_EQ(metric_direction("ber", {}), "lower");
   EXPECT_EQ(metric_direction("loss/rec_mse", {}), "lower");
   EXPECT_EQ(metric_direction("step_time_ms", {}), "lower");
   EXPECT_EQ(metric_direction("peak_memory_mb", {}), "lower");
-  EXPECT_EQ(metric_direction("number_of_layers", {}), "");  // "ber" only as a whole word
-  EXPECT_EQ(metric_direction("ber", {{"ber", "", "", "higher"}}), "higher");
 }
 
 TEST_F(ReportTest, MarkdownGolden) {

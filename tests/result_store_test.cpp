@@ -22,6 +22,9 @@
 #include "store/sqlite_statement.hpp"
 #include "support/result_store_schema_v1.hpp"
 
+// The steganography task's declarations: a real task's conventions to store.
+#include "../plugins/tasks/steganography/metric_declarations.cpp"
+
 namespace stegolab {
 namespace {
 
@@ -533,7 +536,7 @@ TEST_F(ResultStoreTest, MigratesAVersion1DatabaseKeepingItsData) {
 TEST_F(ResultStoreTest, ConventionsAreQueryableByRangeColourSpaceAndQuantisation) {
   const fs::path file = dir_ / "r.db";
   ResultStore store(file, ResultStore::Mode::read_write);
-  store.write_conventions(metric_conventions());
+  store.write_conventions(experiment_conventions(steganography::metric_declarations()));
   EXPECT_EQ(raw_query(file,
                       "SELECT group_concat(metric, ' ') FROM (SELECT metric FROM "
                       "metric_conventions WHERE colour_space = 'Y' ORDER BY metric)"),

@@ -100,6 +100,16 @@ class BareCatalog : public PluginCatalog {
     info.kind = kind;
     info.name = name;
     if (name != "p") throw Error("unknown " + kind + " '" + name + "'; known: p");
+    // The task uses every section and validates one metric.
+    info.components.clear();
+    info.metrics.clear();
+    if (kind == "task") {
+      info.components = {{"transform", "transform", true, ""},
+                         {"model", "model", true, ""},
+                         {"loss", "loss", true, ""}};
+      info.metrics = {{"m", "", "", "higher"}};
+      info.best_metric = "m";
+    }
     return info;
   }
   json resolve_params(const std::string&, const std::string&, const json& params) const override {
@@ -109,6 +119,7 @@ class BareCatalog : public PluginCatalog {
 
 TEST(TrialPlan, ListsSeedSweepValuesAndKeyOfTheSelectedTrials) {
   const json document = {{"name", "plan"},
+                         {"task", {{"plugin", "p"}}},
                          {"data", {{"plugin", "p"}}},
                          {"transform", {{"plugin", "p"}}},
                          {"model", {{"plugin", "p"}}},
@@ -297,12 +308,13 @@ TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunResumesFromItsCheckpoint)
     EXPECT_EQ(epoch0_after[i].split, epoch0_before[i].split);
     EXPECT_DOUBLE_EQ(epoch0_after[i].value, epoch0_before[i].value) << epoch0_before[i].metric;
   }
-  // The trainer recorded where it resumed.
+  // The trainer recorded where it resumed, counting epochs from 1 as every
+  // message does.
   bool resumed = false;
   for (const auto& event : store.events(trials[0].id)) {
-    resumed |=
-        event.kind == "resume" &&
-        event.message.find("after epoch " + std::to_string(interrupted_after)) != std::string::npos;
+    resumed |= event.kind == "resume" &&
+               event.message.find("after epoch " + std::to_string(interrupted_after + 1)) !=
+                   std::string::npos;
   }
   EXPECT_TRUE(resumed);
 }
@@ -398,29 +410,43 @@ TEST_F(TinyRun, AChangedExperimentIsRefusedNamingTheChangeUnlessForceNew) {
   EXPECT_EQ(store.trials(experiments[0].id).at(0).last_epoch, 0);  // the old one's row stays
 }
 
-TEST_F(TinyRun, ATrialThatFailsToBuildDoesNotStopTheSweep) {
-  // clamp 50 passes the type check of the experiment file but the star_inn
-  // factory accepts only [0.001, 20]: the first trial's build fails.
+TEST_F(TinyRun, ABadParameterInAnyTrialIsRefusedAtLoadNamingTheTrial) {
+  // clamp 50 is outside the [0.001, 20] that star_inn declares: the second
+  // trial's value stops the run before the first trial trains.
   write_experiment(
       1, 16,
       {{"sweep",
-        {{"axes", {{"train.optimizer.lr", nullptr}, {"model.params.clamp", {50.0, 2.0}}}}}},
-       {"reports",
-        {{{"name", "by clamp"}, {"rows", {"model.params.clamp"}}, {"metrics", {"rec_psnr"}}}}}});
+        {{"axes", {{"train.optimizer.lr", nullptr}, {"model.params.clamp", {2.0, 50.0}}}}}}});
   const auto result = run_shell(command());
   EXPECT_EQ(result.status, 1) << result.output;
-  EXPECT_THAT(result.output, HasSubstr("[1/2] model.params.clamp=50"));
   EXPECT_THAT(result.output,
-              HasSubstr("parameter 'clamp' must be a number in [0.001, 20], got 50"));
-  EXPECT_THAT(result.output, HasSubstr("[2/2] model.params.clamp=2"));
+              HasSubstr("tiny.json: model.params: model 'star_inn': parameter 'clamp' must be in "
+                        "[0.001, 20], got 50.0 (in trial \"model.params.clamp=50.0#r0\")"));
+  EXPECT_THAT(result.output, Not(HasSubstr("epoch 1/1")));
+  EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+}
+
+TEST_F(TinyRun, ATrialThatFailsToBuildDoesNotStopTheSweep) {
+  // 6 images leave the test split (25 %) 1 image, which no plugin
+  // declaration rules out: the first trial fails when it starts.
+  write_experiment(
+      1, 16,
+      {{"sweep", {{"axes", {{"train.optimizer.lr", nullptr}, {"data.params.count", {6, 16}}}}}},
+       {"reports",
+        {{{"name", "by count"}, {"rows", {"data.params.count"}}, {"metrics", {"rec_psnr"}}}}}});
+  const auto result = run_shell(command());
+  EXPECT_EQ(result.status, 1) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("[1/2] data.params.count=6"));
+  EXPECT_THAT(result.output, HasSubstr("data.split.test gives 1 image of 6"));
+  EXPECT_THAT(result.output, HasSubstr("[2/2] data.params.count=16"));
   EXPECT_THAT(result.output, HasSubstr("1 done now, 0 done before, 1 failed, 0 interrupted"));
   // The declared report is still printed, from the trial that ran.
-  EXPECT_THAT(result.output, HasSubstr("## by clamp"));
+  EXPECT_THAT(result.output, HasSubstr("## by count"));
   ResultStore store(database_, ResultStore::Mode::read_only);
   const auto trials = store.trials(store.experiment("tiny").id);
   ASSERT_EQ(trials.size(), 2u);
   EXPECT_EQ(trials[0].status, "failed");
-  EXPECT_THAT(trials[0].error, HasSubstr("clamp"));
+  EXPECT_THAT(trials[0].error, HasSubstr("data.split.test"));
   EXPECT_EQ(trials[1].status, "done");
 }
 
@@ -471,7 +497,7 @@ TEST_F(TinyRun, WithoutDeclaredReportsTheRunEndsWithTheTestMetricTable) {
   const auto run = run_shell(command("--only 0.002"));
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_THAT(run.output,
-              HasSubstr("tiny: test metrics (rec/hide PSNR in dB, BER as a fraction of bits)\n"
+              HasSubstr("tiny: test metrics (rec_psnr [dB], hide_psnr [dB], ber [fraction])\n"
                         "| trial                       | status | rec_psnr |"));
 }
 
@@ -555,6 +581,7 @@ TEST_F(TinyRun, EditedReportsResumeAndForceNewOnAnUnchangedFileSaysNothingChange
 TEST(EpochProgressTable, RendersFirstAndLastValuesWithOneBasedEpochsAndUnits) {
   EpochProgressTable table;
   table.metrics = {"rec_psnr", "ber"};
+  table.units = {"dB", "fraction"};  // as build() reads them from the stored conventions
   table.split = "val";
   EpochProgressRow row;
   row.trial = "t=a#r0";

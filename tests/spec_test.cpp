@@ -14,6 +14,8 @@
 #include "spec/registry_catalog.hpp"
 #include "stegolab/params.hpp"
 
+#include "../plugins/tasks/steganography/metric_declarations.cpp"
+
 namespace stegolab {
 namespace {
 
@@ -35,6 +37,14 @@ class FakeCatalog : public PluginCatalog {
         {{"precision", "string", "fp32", ""},
          {"accumulation", "int", 1, ""},
          {"clip_norm", "number", 1.0, ""}});
+    // The steganography task as it declares itself.
+    add("task", "steganography", {{"quantize_stego", "bool", true, ""}});
+    PluginInfo& task = plugins_.at("task/steganography");
+    task.components = {{"transform", "transform", true, ""},
+                       {"model", "model", false, ""},
+                       {"loss", "loss", false, "", "stego_loss"}};
+    task.metrics = steganography::metric_declarations();
+    task.best_metric = "rec_psnr";
   }
 
   const PluginInfo& info(const std::string& kind, const std::string& name) const override {
@@ -129,9 +139,9 @@ TEST(Spec, FillsDefaultsFromTheTypedStructsAndThePlugins) {
   EXPECT_EQ(trial.eval.batch_size, 16);
   EXPECT_DOUBLE_EQ(trial.split.train, 0.8);
   // Default loss and strategy plugins, and the fake plugins' documented defaults.
-  EXPECT_EQ(trial.loss.plugin, "stego_loss");
+  EXPECT_EQ(trial.sections.at("loss").plugin, "stego_loss");
   EXPECT_EQ(trial.strategy.plugin, "standard");
-  EXPECT_EQ(trial.model.params, json({{"blocks", 2}, {"hidden", 16}}));
+  EXPECT_EQ(trial.sections.at("model").params, json({{"blocks", 2}, {"hidden", 16}}));
   EXPECT_EQ(trial.strategy.params.at("precision"), "fp32");
   // `resolved` is the whole trial config, runnable as an experiment of its own.
   EXPECT_EQ(trial.resolved.at("model").at("params").at("hidden"), 16);
@@ -221,6 +231,30 @@ TEST(Spec, WrongTypesAndValuesSayWhatWasExpected) {
               StartsWith("x.json: train.best_metric: expected an evaluation metric name"));
   EXPECT_THAT(error_of(with(minimal(), "/name", "a/b")),
               StartsWith("x.json: name: expected a name of letters"));
+}
+
+TEST(Spec, TheTaskDeclaresSectionsSettingsAndTheBestMetric) {
+  const TrialSpec trial = parse(minimal()).trials.at(0);
+  EXPECT_EQ(trial.task.plugin, "steganography");   // the default task
+  EXPECT_EQ(trial.train.best_metric, "rec_psnr");  // the task's default best metric
+  EXPECT_EQ(trial.task.params.at("quantize_stego"), true);
+  ASSERT_FALSE(trial.task_metrics.empty());
+  // eval.quantize_stego is the task's parameter, written where it always was.
+  const TrialSpec float_path = parse(with(minimal(), "/eval/quantize_stego", false)).trials.at(0);
+  EXPECT_EQ(float_path.task.params.at("quantize_stego"), false);
+  EXPECT_EQ(error_of(with(minimal(), "/task/plugin", "nope")),
+            "x.json: task.plugin: unknown task 'nope'; known: steganography");
+  // The transform section is optional for this task.
+  json without_transform = minimal();
+  without_transform.erase("transform");
+  EXPECT_EQ(parse(without_transform).trials.at(0).sections.count("transform"), 0u);
+  EXPECT_THAT(error_of(with(minimal(), "/train/best_metric", "loss")),
+              HasSubstr("expected an evaluation metric name of task 'steganography'"));
+}
+
+TEST(Spec, AnIntegerTooLargeToCountWithIsRefusedAtLoad) {
+  EXPECT_EQ(error_of(with(minimal(), "/train/epochs", 1e20)),
+            "x.json: train.epochs: expected a positive integer, got 1e+20");
 }
 
 TEST(Spec, MissingRequiredKeys) {
@@ -362,7 +396,7 @@ TEST(Spec, ExpandsTheSweepIntoResolvedTrials) {
   EXPECT_EQ(bf16.resolved.at("strategy").at("params").at("precision"), "bf16");
   EXPECT_EQ(bf16.sweep_point,
             json({{"strategy.params.precision", "bf16"}, {"transform.plugin", "haar_dwt"}}));
-  EXPECT_EQ(spec.trials[3].transform.plugin, "cdf53_dwt");
+  EXPECT_EQ(spec.trials[3].sections.at("transform").plugin, "cdf53_dwt");
   // Seed = base seed + repeat.
   EXPECT_EQ(spec.trials[0].seed, 7u);
   EXPECT_EQ(spec.trials[4].seed, 8u);

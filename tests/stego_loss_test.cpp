@@ -57,8 +57,23 @@ std::map<std::string, double> terms(const stegolab::LossValue& value) {
   return out;
 }
 
-stegolab::LossInput input(int64_t size = 16) {
-  stegolab::LossInput in;
+// The steganography task's loss input, by field; converts to the SDK's
+// named LossInput (docs/plugins.md lists the names).
+struct StegoInput {
+  torch::Tensor cover, secret, stego, recovered, lost;
+  stegolab::TrainingProgress progress;
+  operator stegolab::LossInput() const {  // NOLINT: implicit on purpose
+    return {{{"cover", cover},
+             {"secret", secret},
+             {"stego", stego},
+             {"recovered", recovered},
+             {"lost", lost}},
+            progress};
+  }
+};
+
+StegoInput input(int64_t size = 16) {
+  StegoInput in;
   in.cover = torch::zeros({2, 3, size, size});
   in.secret = torch::zeros({2, 3, size, size});
   in.stego = in.cover.clone();

@@ -40,8 +40,8 @@ struct TinyProblem {
   LossFunction loss() const {
     torch::Tensor w = weight;
     return [w](const MicroBatch& batch) {
-      const torch::Tensor out = torch::conv2d(batch.cover, w, {}, 1, 1);
-      const torch::Tensor mse = (out.to(torch::kFloat) - batch.secret).square().mean();
+      const torch::Tensor out = torch::conv2d(batch.at("cover"), w, {}, 1, 1);
+      const torch::Tensor mse = (out.to(torch::kFloat) - batch.at("secret")).square().mean();
       return LossValue{mse, {{"mse", mse.detach()}, {"twice", (2 * mse).detach()}}};
     };
   }
@@ -57,14 +57,16 @@ struct TinyProblem {
 
 MicroBatch batch(int64_t n, uint64_t seed) {
   torch::manual_seed(seed);
-  return {torch::rand({n, 3, 8, 8}) * 2 - 1, torch::rand({n, 3, 8, 8}) * 2 - 1};
+  torch::Tensor cover = torch::rand({n, 3, 8, 8}) * 2 - 1;
+  torch::Tensor secret = torch::rand({n, 3, 8, 8}) * 2 - 1;
+  return {{"cover", cover}, {"secret", secret}};
 }
 
 std::vector<MicroBatch> split(const MicroBatch& whole, int64_t parts) {
   std::vector<MicroBatch> out;
-  auto covers = whole.cover.chunk(parts);
-  auto secrets = whole.secret.chunk(parts);
-  for (int64_t i = 0; i < parts; ++i) out.push_back({covers[i], secrets[i]});
+  auto covers = whole.at("cover").chunk(parts);
+  auto secrets = whole.at("secret").chunk(parts);
+  for (int64_t i = 0; i < parts; ++i) out.push_back({{"cover", covers[i]}, {"secret", secrets[i]}});
   return out;
 }
 
@@ -251,7 +253,7 @@ TEST(StandardStrategy, Bf16OnCpuRunsUnderAutocast) {
   torch::ScalarType conv_dtype = torch::kFloat;
   LossFunction probe = [&](const MicroBatch& b) {
     autocast_seen = compat::autocast_enabled(torch::kCPU);
-    conv_dtype = torch::conv2d(b.cover, problem.weight, {}, 1, 1).scalar_type();
+    conv_dtype = torch::conv2d(b.at("cover"), problem.weight, {}, 1, 1).scalar_type();
     return inner(b);
   };
   const StepReport report = strategy->step({batch(2, 6)}, probe, StepLimits{});

@@ -20,6 +20,13 @@
 #include "trainer/registry_component_factory.hpp"
 #include "trainer/trainer.hpp"
 
+// The steganography task's sources: the trainer is tested driving the real task.
+#include "../plugins/tasks/steganography/image_pairs.cpp"
+#include "../plugins/tasks/steganography/metric_declarations.cpp"
+#include "../plugins/tasks/steganography/steganography_evaluation.cpp"
+#include "../plugins/tasks/steganography/steganography_metrics.cpp"
+#include "../plugins/tasks/steganography/steganography_task.cpp"
+
 namespace stegolab {
 namespace {
 
@@ -98,8 +105,9 @@ class FakeLoss : public Loss {
     if (control_.interrupt != nullptr && call == control_.interrupt_at_call) {
       control_.interrupt->store(true);
     }
-    const torch::Tensor hide = (input.stego - input.cover).square().mean();
-    const torch::Tensor rec = (input.recovered - input.secret).square().mean();
+    const TensorMap& t = input.tensors;
+    const torch::Tensor hide = (t.at("stego") - t.at("cover")).square().mean();
+    const torch::Tensor rec = (t.at("recovered") - t.at("secret")).square().mean();
     torch::Tensor total = hide + rec;
     if (control_.nan_at(call)) total = total * std::nan("");
     if (control_.explode_at(call)) total = total * 1e6;
@@ -181,19 +189,21 @@ class FakeFactory : public ComponentFactory {
   std::shared_ptr<ImageSource> make_source(const ComponentSpec&, const BuildContext&) override {
     return std::make_shared<FakeSource>(control_);
   }
-  // The trainer only hands the transform on to the model and the loss.
-  std::shared_ptr<Transform> make_transform(const ComponentSpec&, const BuildContext&) override {
-    return nullptr;
+  // The real steganography task, over the fakes below.
+  std::shared_ptr<Task> make_task(const ComponentSpec&, const BuildContext&) override {
+    return std::make_shared<steganography::SteganographyTask>(steganography::TaskSettings{});
   }
-  std::shared_ptr<StegoModel> make_model(const ComponentSpec&,
-                                         const BuildContext& context) override {
-    EXPECT_EQ(context.image_size, 16);
-    EXPECT_EQ(context.channels, 3);
-    model = std::make_shared<FakeModel>();
-    return model;
-  }
-  std::shared_ptr<Loss> make_loss(const ComponentSpec&, const BuildContext&) override {
-    return std::make_shared<FakeLoss>(control_);
+  std::shared_ptr<void> make_section(const std::string& kind, const ComponentSpec&,
+                                     const BuildContext& context) override {
+    if (kind == "model") {
+      EXPECT_EQ(context.image_size, 16);
+      EXPECT_EQ(context.channels, 3);
+      model = std::make_shared<FakeModel>();
+      return std::static_pointer_cast<void>(std::shared_ptr<StegoModel>(model));
+    }
+    EXPECT_EQ(kind, "loss");
+    return std::static_pointer_cast<void>(
+        std::shared_ptr<Loss>(std::make_shared<FakeLoss>(control_)));
   }
   std::shared_ptr<Strategy> make_strategy(const ComponentSpec&, const BuildContext&) override {
     return std::make_shared<FakeStrategy>(control_);
@@ -232,12 +242,12 @@ class RecordingSink : public EpochSink {
 // Saves in memory, per folder.
 class MemoryCheckpointer : public TrialCheckpointer {
  public:
-  void save(const std::filesystem::path& dir, StegoModel& model, const Strategy& strategy,
-            const nlohmann::json& components, int64_t image_size, int64_t, int64_t epoch,
-            const nlohmann::json& metrics) override {
+  void save(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
+            const Strategy& strategy, const nlohmann::json& components, int64_t image_size, int64_t,
+            int64_t epoch, const nlohmann::json& metrics) override {
     Saved saved;
     torch::serialize::OutputArchive model_archive;
-    model.save(model_archive);
+    modules.at(0).second->save(model_archive);
     std::ostringstream model_bytes;
     model_archive.save_to(model_bytes);
     saved.model = model_bytes.str();
@@ -252,13 +262,13 @@ class MemoryCheckpointer : public TrialCheckpointer {
     store[dir.string()] = saved;
     history.emplace_back(dir.filename().string(), epoch);
   }
-  CheckpointRecord load(const std::filesystem::path& dir, StegoModel& model, Strategy& strategy,
-                        torch::Device device) override {
+  CheckpointRecord load(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
+                        Strategy& strategy, torch::Device device) override {
     const Saved& saved = store.at(dir.string());
     std::istringstream model_bytes(saved.model);
     torch::serialize::InputArchive model_archive;
     model_archive.load_from(model_bytes, device);
-    model.load(model_archive);
+    modules.at(0).second->load(model_archive);
     std::istringstream strategy_bytes(saved.strategy);
     torch::serialize::InputArchive strategy_archive;
     strategy_archive.load_from(strategy_bytes, device);
@@ -281,8 +291,10 @@ TrialSpec tiny_trial() {
   trial.key = "unit#r0";
   trial.seed = 5;
   trial.split = {0.6, 0.2, 0.2};  // of 20 images: 12 train, 4 val, 4 test
-  trial.transform = {"fake_transform", {{"levels", 1}}};
-  trial.model = {"fake_model", nlohmann::json::object()};
+  trial.task = {"steganography", nlohmann::json::object()};
+  trial.task_metrics = steganography::metric_declarations();
+  trial.sections["model"] = {"fake_model", nlohmann::json::object()};
+  trial.sections["loss"] = {"fake_loss", nlohmann::json::object()};
   trial.train.epochs = 3;
   trial.train.batch_size = 2;
   trial.train.device = "cpu";
@@ -570,7 +582,9 @@ TEST(Trainer, WritesLastEveryEpochAndBestOnImprovementThenResumes) {
   EXPECT_EQ(lasts, 2);
   EXPECT_GE(bests, 1);  // the first validation is always an improvement
   const auto& last = checkpointer->store.at("runs/unit/last");
-  EXPECT_EQ(last.components.at("transform").at("plugin"), "fake_transform");
+  // The task and its checkpoint sections that the trial has (no transform here).
+  EXPECT_EQ(last.components.at("task").at("plugin"), "steganography");
+  EXPECT_FALSE(last.components.contains("transform"));
   EXPECT_EQ(last.components.at("model").at("plugin"), "fake_model");
   EXPECT_EQ(last.image_size, 16);
   EXPECT_TRUE(last.record.metrics.contains("rec_psnr"));
@@ -605,7 +619,8 @@ TEST(Trainer, OutOfMemoryFailsTheTrialNamingTheBatch) {
   RecordingSink sink;
   const TrialOutcome outcome = trainer.run(tiny_trial(), {}, sink);
   EXPECT_EQ(outcome.status, "failed");
-  EXPECT_EQ(outcome.error, "out of memory at training batch 3 (epoch 0)");
+  // Epochs as users read them: 1-based.
+  EXPECT_EQ(outcome.error, "out of memory at training batch 3 (epoch 1)");
 }
 
 TEST(Trainer, RejectsABestMetricThatIsNotValidated) {
@@ -664,9 +679,12 @@ TEST(Trainer, RealPluginsLearnToHideAndRecover) {
   trial.key = "real#r0";
   trial.seed = 1;
   trial.data = {"synthetic", {{"size", 16}, {"count", 400}}};
-  trial.transform = {"haar_dwt", {{"levels", 1}}};
-  trial.model = {"star_inn", {{"blocks", 2}, {"hidden", 16}}};
-  trial.loss = {"stego_loss", nlohmann::json::object()};
+  trial.task = {"steganography", nlohmann::json::object()};
+  trial.task_metrics = steganography::metric_declarations();
+  trial.train.best_metric = "rec_psnr";
+  trial.sections["transform"] = {"haar_dwt", {{"levels", 1}}};
+  trial.sections["model"] = {"star_inn", {{"blocks", 2}, {"hidden", 16}}};
+  trial.sections["loss"] = {"stego_loss", nlohmann::json::object()};
   trial.strategy = {"standard", {{"clip_norm", 1.0}}};
   trial.train.epochs = 5;
   trial.train.batch_size = 8;

@@ -3,12 +3,15 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <c10/util/Exception.h>
 
 #include "cli/commands.hpp"
+#include "cli/plugin_commands.hpp"
+#include "cli/plugin_path_option.hpp"
 #include "device/caching_host_allocator.hpp"
 #include "stegolab/errors.hpp"
 
@@ -26,8 +29,6 @@ const Command kCommands[] = {
     {"results", stegolab::cli::results_command, "list, show and export a results database"},
     {"report", stegolab::cli::report_command, "comparison tables (Markdown, LaTeX, CSV)"},
     {"plot", stegolab::cli::plot_command, "SVG plots of metrics and throughput"},
-    {"embed", stegolab::cli::embed_command, "hide a secret image in a cover with a checkpoint"},
-    {"extract", stegolab::cli::extract_command, "recover a secret image from a stego image"},
     {"bench", stegolab::cli::bench_command, "benchmarks: step, matrix, transforms"},
     {"tune-batch", stegolab::cli::tune_batch_command, "find the largest batch that fits"},
 };
@@ -38,10 +39,27 @@ void print_usage(std::ostream& out) {
     out << "  " << command.name << std::string(12 - std::strlen(command.name), ' ')
         << command.summary << "\n";
   }
+  // The plugins' commands (a task's embed, extract, ...), from the default plugin path.
+  try {
+    const stegolab::PluginRegistry registry = stegolab::cli::load_plugins({}, nullptr);
+    std::ostringstream listed;
+    stegolab::cli::list_plugin_commands(registry, listed);
+    if (!listed.str().empty()) out << "\ncommands of the installed plugins:\n" << listed.str();
+  } catch (const std::exception& error) {
+    out << "\n(plugin commands unavailable: " << stegolab::first_line(error.what()) << ")\n";
+  }
 }
 
-// LibTorch messages carry a C++ backtrace after the first line; users need the first line.
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+// A built-in command, else a plugin's; 2 when neither has the name.
+int dispatch(const std::string& name, const stegolab::cli::Arguments& args) {
+  for (const auto& command : kCommands) {
+    if (name == command.name) return command.run(args);
+  }
+  if (const auto code = stegolab::cli::run_plugin_command(name, args)) return *code;
+  std::cerr << "stegolab: unknown command '" << name << "'\n\n";
+  print_usage(std::cerr);
+  return 2;
+}
 
 }  // namespace
 
@@ -58,19 +76,13 @@ int main(int argc, char** argv) {
   }
   const std::string name = argv[1];
   const stegolab::cli::Arguments args(argv + 2, argv + argc);
-  for (const auto& command : kCommands) {
-    if (name != command.name) continue;
-    try {
-      return command.run(args);
-    } catch (const c10::Error& error) {
-      std::cerr << "stegolab " << name << ": error: " << first_line(error.what_without_backtrace())
-                << "\n";
-    } catch (const std::exception& error) {
-      std::cerr << "stegolab " << name << ": error: " << first_line(error.what()) << "\n";
-    }
-    return 1;
+  try {
+    return dispatch(name, args);
+  } catch (const c10::Error& error) {
+    std::cerr << "stegolab " << name
+              << ": error: " << stegolab::first_line(error.what_without_backtrace()) << "\n";
+  } catch (const std::exception& error) {
+    std::cerr << "stegolab " << name << ": error: " << stegolab::first_line(error.what()) << "\n";
   }
-  std::cerr << "stegolab: unknown command '" << name << "'\n\n";
-  print_usage(std::cerr);
-  return 2;
+  return 1;
 }

@@ -8,4 +8,6 @@ Error::~Error() = default;
 ParamError::~ParamError() = default;
 PluginError::~PluginError() = default;
 
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 }  // namespace stegolab

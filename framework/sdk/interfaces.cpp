@@ -1,9 +1,12 @@
 // Key functions of the SDK interfaces: their vtables and typeinfo live here,
 // once, so the host and every plugin agree on each type's identity.
+#include "stegolab/command.hpp"
 #include "stegolab/dataset.hpp"
+#include "stegolab/errors.hpp"
 #include "stegolab/loss.hpp"
 #include "stegolab/model.hpp"
 #include "stegolab/strategy.hpp"
+#include "stegolab/task.hpp"
 #include "stegolab/transform.hpp"
 
 namespace stegolab {
@@ -13,9 +16,32 @@ StegoModel::~StegoModel() = default;
 Loss::~Loss() = default;
 Strategy::~Strategy() = default;
 ImageSource::~ImageSource() = default;
+Task::~Task() = default;
+Evaluation::~Evaluation() = default;
+ComponentBuilder::~ComponentBuilder() = default;
+Command::~Command() = default;
+CommandServices::~CommandServices() = default;
 
-torch::Tensor Loss::perturb(const torch::Tensor& stego, const TrainingProgress& /*progress*/) {
-  return stego;
+torch::Tensor Loss::perturb(const torch::Tensor& signal, const TrainingProgress& /*progress*/) {
+  return signal;
+}
+
+void expect_shape(const std::string& owner, const std::string& call, const std::string& what,
+                  const torch::Tensor& tensor, c10::IntArrayRef expected) {
+  const bool ok = tensor.defined() && tensor.is_floating_point() && tensor.sizes() == expected;
+  if (ok) return;
+  std::string wanted = "[";
+  for (std::size_t d = 0; d < expected.size(); ++d) {
+    wanted += (d == 0 ? "" : ", ") + std::to_string(expected[d]);
+  }
+  wanted += "]";
+  const std::string got =
+      !tensor.defined() ? "nothing"
+      : tensor.is_floating_point()
+          ? shape_text(tensor)
+          : shape_text(tensor) + " of " + std::string(c10::toString(tensor.scalar_type()));
+  throw PluginError(owner + ": " + call + " returned " + what + " " + got + ", expected " + wanted +
+                    " (floating point)");
 }
 
 }  // namespace stegolab

@@ -14,6 +14,22 @@ torch::Tensor quantize_to_8bit(const torch::Tensor& images) {
   return to_pixel_scale(images, true) / 127.5 - 1.0;
 }
 
+torch::Tensor images_from_uint8(const torch::Tensor& pixels_nhwc) {
+  // One conversion copy (a fresh contiguous tensor), then in place.
+  return pixels_nhwc.permute({0, 3, 1, 2})
+      .to(torch::kFloat, /*non_blocking=*/false, /*copy=*/true, torch::MemoryFormat::Contiguous)
+      .mul_(1.0 / 127.5)
+      .sub_(1.0);
+}
+
+torch::Tensor images_to_uint8(const torch::Tensor& images) {
+  return to_pixel_scale(images.detach(), /*quantize=*/true)
+      .to(torch::kUInt8)
+      .permute({0, 2, 3, 1})
+      .contiguous()
+      .to(torch::kCPU);
+}
+
 namespace {
 
 // Its own autograd node, so that the forward value is exactly the quantised

@@ -20,8 +20,11 @@ class MinimalMseLoss : public stegolab::Loss {
 
   // All images in `input`: NCHW float in [-1, 1].
   stegolab::LossValue compute(const stegolab::LossInput& input) override {
-    const torch::Tensor concealing = (input.stego - input.cover).pow(2).mean();
-    const torch::Tensor revealing = (input.recovered - input.secret).pow(2).mean();
+    // The steganography task's names (docs/plugins.md, "Writing a task").
+    const torch::Tensor concealing =
+        (input.tensors.at("stego") - input.tensors.at("cover")).pow(2).mean();
+    const torch::Tensor revealing =
+        (input.tensors.at("recovered") - input.tensors.at("secret")).pow(2).mean();
     stegolab::LossValue value;
     value.total = cover_weight_ * concealing + secret_weight_ * revealing;
     // Terms stay on the device; the host reads them rarely.

@@ -30,4 +30,8 @@ class STEGOLAB_VISIBLE PluginError : public Error {
   ~PluginError() override;
 };
 
+// The first line of `text`: LibTorch's messages carry a C++ backtrace after
+// it, and users need the first line.
+STEGOLAB_VISIBLE std::string first_line(const std::string& text);
+
 }  // namespace stegolab

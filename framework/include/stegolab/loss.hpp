@@ -10,6 +10,7 @@
 
 #include "stegolab/export.hpp"
 #include "stegolab/plugin.hpp"
+#include "stegolab/tensor_map.hpp"
 
 namespace stegolab {
 
@@ -19,13 +20,10 @@ struct TrainingProgress {
   double fraction = 0.0;  // of the whole trial's training, in [0, 1]
 };
 
-// All images NCHW float in [-1, 1].
+// What the task computed for one micro-batch, by name; each task documents
+// its names (docs/plugins.md). A loss takes the ones it needs with at().
 struct LossInput {
-  torch::Tensor cover;
-  torch::Tensor secret;
-  torch::Tensor stego;      // the model's output, before perturb()
-  torch::Tensor recovered;  // extracted from perturb(stego)
-  torch::Tensor lost;       // Embedding::lost
+  TensorMap tensors;
   TrainingProgress progress;
 };
 
@@ -40,9 +38,10 @@ class STEGOLAB_VISIBLE Loss {
  public:
   virtual ~Loss();
   virtual LossValue compute(const LossInput& input) = 0;
-  // The channel between embedding and extraction during training (e.g. 8-bit
-  // quantisation and noise with a curriculum). The default is the identity.
-  virtual torch::Tensor perturb(const torch::Tensor& stego, const TrainingProgress& progress);
+  // A training-time channel a task may apply between the two halves of its
+  // model (e.g. 8-bit quantisation and noise with a curriculum). The default
+  // is the identity.
+  virtual torch::Tensor perturb(const torch::Tensor& signal, const TrainingProgress& progress);
 };
 
 template <>

@@ -21,4 +21,12 @@ STEGOLAB_VISIBLE torch::Tensor quantize_to_8bit(const torch::Tensor& images);
 // straight-through estimator), for training through a simulated saved image.
 STEGOLAB_VISIBLE torch::Tensor quantize_to_8bit_straight_through(const torch::Tensor& images);
 
+// uint8 [N, H, W, C] (0..255, any device) -> NCHW fp32 in [-1, 1] on the
+// same device: how images from files and data sources enter a model.
+STEGOLAB_VISIBLE torch::Tensor images_from_uint8(const torch::Tensor& pixels_nhwc);
+
+// NCHW float in [-1, 1] (any device) -> uint8 [N, H, W, C] on the CPU,
+// clamped and rounded to the nearest 8-bit level: what a file holds.
+STEGOLAB_VISIBLE torch::Tensor images_to_uint8(const torch::Tensor& images);
+
 }  // namespace stegolab

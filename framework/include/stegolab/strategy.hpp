@@ -15,6 +15,7 @@
 #include "stegolab/export.hpp"
 #include "stegolab/loss.hpp"
 #include "stegolab/plugin.hpp"
+#include "stegolab/tensor_map.hpp"
 
 namespace stegolab {
 
@@ -50,11 +51,9 @@ struct StrategySetup {
   int64_t total_steps = 1;  // optimiser steps planned for the trial
 };
 
-// One micro-batch, NCHW float in [-1, 1] on the device.
-struct MicroBatch {
-  torch::Tensor cover;
-  torch::Tensor secret;
-};
+// One micro-batch: the named images a task composed (NCHW float in [-1, 1]
+// on the device); a strategy may change their memory format, never their names.
+using MicroBatch = TensorMap;
 
 // Forward pass + loss of one micro-batch; the strategy decides the precision
 // it runs under and what happens to the result.

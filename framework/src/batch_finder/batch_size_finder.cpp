@@ -34,28 +34,25 @@ double measure_probe(ComponentFactory& factory, const TrialSpec& trial, torch::D
     components.strategy->setup(make_strategy_setup(trial, components, 1));
     const int64_t channels = components.source->channels();
     const int64_t size = components.source->image_size();
-    const auto options = torch::TensorOptions().dtype(torch::kFloat).device(device);
-    auto images = [&](int64_t n) {
-      return torch::rand({n, channels, size, size}, options) * 2 - 1;
-    };
+    Task& task = *components.task;
+    const std::string task_name = "task '" + trial.task.plugin + "'";
 
     const int64_t accumulation = std::max<int64_t>(1, components.strategy->accumulation());
     std::vector<MicroBatch> micro;
-    for (int64_t i = 0; i < accumulation; ++i) micro.push_back({images(batch), images(batch)});
-    components.model->train();
-    components.strategy->step(micro, training_loss(*components.model, *components.loss, {}),
-                              StepLimits{});
+    for (int64_t i = 0; i < accumulation; ++i) {
+      micro.push_back(random_batch(task, /*training=*/true, batch, channels, size, device));
+    }
+    set_training_mode(components.modules, true);
+    components.strategy->step(micro, training_loss(task, task_name, {}), StepLimits{});
     micro.clear();
 
-    // The evaluation pass of a real trial (embed, 8-bit stego, extract).
-    components.model->eval();
-    const torch::Tensor cover = images(trial.eval.batch_size);
-    const torch::Tensor secret = images(trial.eval.batch_size);
-    components.strategy->evaluate([&] {
-      torch::NoGradGuard no_grad;
-      const torch::Tensor stego = components.model->embed(cover, secret).stego.to(torch::kFloat);
-      components.model->extract(quantize_to_8bit(stego));
-    });
+    // The evaluation pass of a real trial, as the task runs it.
+    set_training_mode(components.modules, false);
+    const MicroBatch eval_batch =
+        random_batch(task, /*training=*/false, trial.eval.batch_size, channels, size, device);
+    std::unique_ptr<Evaluation> evaluation = task.start_evaluation();
+    evaluation->add(eval_batch, precision_scope(*components.strategy));
+    evaluation->means();
     if (device.is_cuda()) torch::cuda::synchronize();
   }
   return peak_memory_mb(device) - baseline;

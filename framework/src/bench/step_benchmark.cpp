@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include "device/device_name.hpp"
 #include "device/peak_memory.hpp"
 #include "device/step_timer.hpp"
 #include "stegolab/errors.hpp"
@@ -31,12 +32,12 @@ StepBenchmarkResult run_step_benchmark(ComponentFactory& factory, const TrialSpe
     throw Error("bench step: train.batch_size of trial '" + trial.key +
                 "' is not a number (\"auto\"?); give --batch N");
   }
-  const torch::Device device(trial.train.device);
+  const torch::Device device = parse_device(trial.train.device, "train.device");
   TrialComponents components = build_trial_components(factory, trial, device);
   const int64_t accumulation = std::max<int64_t>(1, components.strategy->accumulation());
   const int64_t total_steps = options.warmup + options.steps;
   components.strategy->setup(make_strategy_setup(trial, components, total_steps));
-  components.model->train();
+  set_training_mode(components.modules, true);
 
   StepBenchmarkResult result;
   result.device = device.str();
@@ -49,14 +50,12 @@ StepBenchmarkResult run_step_benchmark(ComponentFactory& factory, const TrialSpe
 
   // Synthetic images in [-1, 1], created once on the device: the loop below
   // then measures compute only.
-  const auto shape =
-      std::vector<int64_t>{batch, result.channels, result.image_size, result.image_size};
-  const auto float_options = torch::TensorOptions().dtype(torch::kFloat).device(device);
   std::vector<MicroBatch> micro;
   for (int64_t i = 0; i < accumulation; ++i) {
-    micro.push_back(
-        {torch::rand(shape, float_options) * 2 - 1, torch::rand(shape, float_options) * 2 - 1});
+    micro.push_back(random_batch(*components.task, /*training=*/true, batch, result.channels,
+                                 result.image_size, device));
   }
+  const std::string task_name = "task '" + trial.task.plugin + "'";
 
   reset_peak_memory(device);
   result.baseline_memory_mb = peak_memory_mb(device);
@@ -68,7 +67,7 @@ StepBenchmarkResult run_step_benchmark(ComponentFactory& factory, const TrialSpe
     progress.fraction = static_cast<double>(step) / static_cast<double>(total_steps);
     const bool timed = step >= options.warmup;
     if (timed) timer.begin();
-    components.strategy->step(micro, training_loss(*components.model, *components.loss, progress),
+    components.strategy->step(micro, training_loss(*components.task, task_name, progress),
                               StepLimits{});
     if (timed) timer.end();
   }
@@ -81,8 +80,9 @@ StepBenchmarkResult run_step_benchmark(ComponentFactory& factory, const TrialSpe
   const double images_per_step = static_cast<double>(batch * accumulation);
   result.images_per_s = images_per_step / result.median_seconds;
   result.forward_flops_per_image =
-      components.model->flops_per_image(result.image_size, result.image_size);
-  result.training_flops_per_image = 3.0 * result.forward_flops_per_image;
+      components.task->inference_flops(result.image_size, result.image_size);
+  result.training_flops_per_image =
+      components.task->training_flops(result.image_size, result.image_size);
   result.gflops_per_s =
       result.training_flops_per_image * images_per_step / result.median_seconds / 1e9;
   return result;

@@ -36,8 +36,8 @@ struct StepBenchmarkResult {
   double peak_memory_mb = 0.0;  // since the components were built: peak RSS (CPU), allocator peak
                                 // (CUDA); NaN where unmeasurable
   double baseline_memory_mb = 0.0;        // the same measure right before the first step
-  double forward_flops_per_image = 0.0;   // model->flops_per_image(h, w): one embed + extract
-  double training_flops_per_image = 0.0;  // 3x forward: backward costs about twice the forward
+  double forward_flops_per_image = 0.0;   // the task's inference FLOPs for one image
+  double training_flops_per_image = 0.0;  // the task's FLOPs of one training step, per image
   double gflops_per_s = 0.0;              // training FLOPs per second at the median step time
 };
 

@@ -18,8 +18,6 @@ namespace {
 
 constexpr int kFormat = 1;
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 // Every parameter's and buffer's shape by name: InputArchive replaces tensors
@@ -31,25 +29,6 @@ std::map<std::string, std::vector<int64_t>> shapes(const torch::nn::Module& modu
   return out;
 }
 
-const nlohmann::json& component(const nlohmann::json& components, const char* name, const fs::path& file) {
-  if (!components.contains(name) || !components.at(name).is_object() ||
-      !components.at(name).contains("plugin") || !components.at(name).at("plugin").is_string()) {
-    throw CheckpointError(quoted(file) + ": \"components\" has no \"" + name + "\" entry with a \"plugin\" name");
-  }
-  return components.at(name);
-}
-
-// The recorded plugin version differing from the installed one is worth a
-// note, not a failure: weights usually still fit, and load() checks that.
-void note_version(const nlohmann::json& entry, const PluginRegistry& registry, const char* kind) {
-  const auto& record = registry.find(kind, entry.at("plugin").get<std::string>());
-  const std::string recorded = entry.value("version", "");
-  if (!recorded.empty() && recorded != record.info.version) {
-    std::cerr << "note: checkpoint made with " << kind << " '" << record.info.name << "' " << recorded
-              << ", installed is " << record.info.version << "\n";
-  }
-}
-
 }  // namespace
 
 nlohmann::json component_entry(const std::string& plugin, const std::string& version,
@@ -57,8 +36,23 @@ nlohmann::json component_entry(const std::string& plugin, const std::string& ver
   return {{"plugin", plugin}, {"version", version}, {"params", params}};
 }
 
-void save_checkpoint(const fs::path& dir, StegoModel& model, const CheckpointManifest& manifest,
-                     const Strategy* strategy) {
+nlohmann::json manifest_task(const CheckpointManifest& manifest) {
+  if (manifest.components.contains("task") && manifest.components.at("task").is_object()) {
+    return manifest.components.at("task");
+  }
+  return {{"plugin", "steganography"}, {"params", nlohmann::json::object()}};
+}
+
+std::string module_owner(const CheckpointManifest& manifest, const std::string& name) {
+  const nlohmann::json& components = manifest.components;
+  if (components.contains(name) && components.at(name).is_object()) {
+    return name + " '" + components.at(name).value("plugin", name) + "'";
+  }
+  return name;
+}
+
+void save_checkpoint(const fs::path& dir, const std::vector<NamedModule>& modules,
+                     const CheckpointManifest& manifest, const Strategy* strategy) {
   const fs::path target = fs::absolute(dir).lexically_normal();
   const fs::path parent = target.parent_path();
   std::error_code error;
@@ -70,19 +64,22 @@ void save_checkpoint(const fs::path& dir, StegoModel& model, const CheckpointMan
   const fs::path retired = parent / ("." + target.filename().string() + ".old-" + suffix);
   try {
     fs::create_directory(staging);
-    {
+    for (const auto& [name, module] : modules) {
       torch::serialize::OutputArchive archive;
-      model.save(archive);
-      archive.save_to((staging / "model.pt").string());
+      module->save(archive);
+      archive.save_to((staging / (name + ".pt")).string());
     }
     if (strategy) {
       torch::serialize::OutputArchive archive;
       strategy->save(archive);
       archive.save_to((staging / "strategy.pt").string());
     }
-    const nlohmann::json json{{"format", kFormat},         {"components", manifest.components},
-                              {"image_size", manifest.image_size}, {"channels", manifest.channels},
-                              {"epoch", manifest.epoch},   {"metrics", manifest.metrics},
+    const nlohmann::json json{{"format", kFormat},
+                              {"components", manifest.components},
+                              {"image_size", manifest.image_size},
+                              {"channels", manifest.channels},
+                              {"epoch", manifest.epoch},
+                              {"metrics", manifest.metrics},
                               {"resize", manifest.resize}};
     std::ofstream out(staging / "checkpoint.json");
     out << json.dump(2) << "\n";
@@ -104,7 +101,8 @@ void save_checkpoint(const fs::path& dir, StegoModel& model, const CheckpointMan
 
 CheckpointManifest read_checkpoint_manifest(const fs::path& dir) {
   const fs::path manifest_file = dir / "checkpoint.json";
-  if (!fs::is_directory(dir)) throw CheckpointError("checkpoint " + quoted(dir) + " does not exist");
+  if (!fs::is_directory(dir))
+    throw CheckpointError("checkpoint " + quoted(dir) + " does not exist");
   if (!fs::exists(manifest_file)) {
     throw CheckpointError(quoted(dir) + " is not a checkpoint (no checkpoint.json)");
   }
@@ -116,7 +114,8 @@ CheckpointManifest read_checkpoint_manifest(const fs::path& dir) {
     throw CheckpointError(quoted(manifest_file) + " is not valid JSON: " + e.what());
   }
   if (!json.is_object() || json.value("format", 0) != kFormat) {
-    throw CheckpointError(quoted(manifest_file) + ": unsupported checkpoint format (expected \"format\": 1)");
+    throw CheckpointError(quoted(manifest_file) +
+                          ": unsupported checkpoint format (expected \"format\": 1)");
   }
   CheckpointManifest manifest;
   manifest.components = json.value("components", nlohmann::json::object());
@@ -125,55 +124,37 @@ CheckpointManifest read_checkpoint_manifest(const fs::path& dir) {
   manifest.epoch = json.value("epoch", int64_t{0});
   manifest.metrics = json.value("metrics", nlohmann::json::object());
   manifest.resize = json.value("resize", std::string("resize"));
-  if (manifest.image_size <= 0) throw CheckpointError(quoted(manifest_file) + ": missing \"image_size\"");
+  if (manifest.image_size <= 0)
+    throw CheckpointError(quoted(manifest_file) + ": missing \"image_size\"");
   return manifest;
 }
 
-void load_model_weights(const fs::path& dir, StegoModel& model, const std::string& model_name,
-                        torch::Device device) {
-  const fs::path weights = dir / "model.pt";
-  if (!fs::exists(weights)) throw CheckpointError(quoted(dir) + " is incomplete: no model.pt");
-  const auto expected = shapes(model);
-  const std::string mismatch = quoted(weights) + " does not hold weights of model '" + model_name +
-                               "' with the parameters in checkpoint.json";
+void load_module_weights(const fs::path& dir, const NamedModule& module, const std::string& owner,
+                         torch::Device device) {
+  const fs::path weights = dir / (module.first + ".pt");
+  if (!fs::exists(weights)) {
+    throw CheckpointError(quoted(dir) + " is incomplete: no " + module.first + ".pt");
+  }
+  torch::nn::Module& target = *module.second;
+  const auto expected = shapes(target);
+  const std::string mismatch = quoted(weights) + " does not hold weights of " + owner +
+                               " with the parameters in checkpoint.json";
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(weights.string(), device);
-    model.load(archive);
+    target.load(archive);
   } catch (const c10::Error& e) {
     throw CheckpointError(mismatch + ": " + first_line(e.what_without_backtrace()));
   }
-  const auto found = shapes(model);
+  const auto found = shapes(target);
   for (const auto& [name, shape] : expected) {
     if (found.at(name) != shape) {
-      throw CheckpointError(mismatch + ": '" + name + "' has shape " + c10::str(c10::IntArrayRef(found.at(name))) +
-                            ", expected " + c10::str(c10::IntArrayRef(shape)));
+      throw CheckpointError(mismatch + ": '" + name + "' has shape " +
+                            c10::str(c10::IntArrayRef(found.at(name))) + ", expected " +
+                            c10::str(c10::IntArrayRef(shape)));
     }
   }
-  model.to(device);
-}
-
-LoadedCheckpoint load_checkpoint(const fs::path& dir, const PluginRegistry& registry, torch::Device device) {
-  LoadedCheckpoint loaded;
-  loaded.manifest = read_checkpoint_manifest(dir);
-  const auto& manifest = loaded.manifest;
-  const fs::path manifest_file = dir / "checkpoint.json";
-  const auto& transform_entry = component(manifest.components, "transform", manifest_file);
-  const auto& model_entry = component(manifest.components, "model", manifest_file);
-  note_version(transform_entry, registry, "transform");
-  note_version(model_entry, registry, "model");
-
-  BuildContext context;
-  context.device = device;
-  context.image_size = manifest.image_size;
-  context.channels = manifest.channels;
-  loaded.transform = registry.build<Transform>(transform_entry.at("plugin").get<std::string>(),
-                                               transform_entry.value("params", nlohmann::json::object()), context);
-  context.transform = loaded.transform;
-  const std::string model_name = model_entry.at("plugin").get<std::string>();
-  loaded.model = registry.build<StegoModel>(model_name, model_entry.value("params", nlohmann::json::object()), context);
-  load_model_weights(dir, *loaded.model, model_name, device);
-  return loaded;
+  target.to(device);
 }
 
 bool load_strategy_state(const fs::path& dir, Strategy& strategy) {
@@ -184,7 +165,8 @@ bool load_strategy_state(const fs::path& dir, Strategy& strategy) {
     archive.load_from(file.string());
     strategy.load(archive);
   } catch (const c10::Error& e) {
-    throw CheckpointError(quoted(file) + ": cannot restore the strategy: " + first_line(e.what_without_backtrace()));
+    throw CheckpointError(
+        quoted(file) + ": cannot restore the strategy: " + first_line(e.what_without_backtrace()));
   }
   return true;
 }

@@ -1,11 +1,13 @@
-// Checkpoints: a directory with the model's weights, the optimiser state and
-// a manifest naming the plugins and parameters that rebuild the model.
+// Checkpoints: a directory with the task's trained modules, the optimiser
+// state and a manifest naming the plugins and parameters that rebuild them.
 //
-//   model.pt          torch::serialize archive of the model module
+//   <module>.pt       torch::serialize archive of each of the task's modules
+//                     (the steganography task has one, model.pt)
 //   strategy.pt       the strategy's state (optional)
-//   checkpoint.json   {"format": 1, "components": {"transform": {"plugin", "version",
-//                     "params"}, "model": {...}}, "image_size", "channels", "epoch",
-//                     "metrics", "resize"}
+//   checkpoint.json   {"format": 1, "components": {"task": {"plugin", "version",
+//                     "params"}, "<section>": {...}}, "image_size", "channels",
+//                     "epoch", "metrics", "resize"}. A manifest without "task"
+//                     (written before tasks existed) is the steganography task.
 #pragma once
 
 #include <cstdint>
@@ -13,14 +15,15 @@
 #include <memory>
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <torch/types.h>
+#include <nlohmann/json.hpp>
 
+#include <vector>
 #include "plugin_host/plugin_registry.hpp"
+
 #include "stegolab/errors.hpp"
-#include "stegolab/model.hpp"
 #include "stegolab/strategy.hpp"
-#include "stegolab/transform.hpp"
+#include "stegolab/task.hpp"
 
 namespace stegolab {
 
@@ -31,7 +34,7 @@ class CheckpointError : public Error {
 };
 
 struct CheckpointManifest {
-  nlohmann::json components;  // {"transform": {"plugin", "version", "params"}, "model": {...}}
+  nlohmann::json components;  // {"task": {"plugin", "version", "params"}, "<section>": {...}}
   int64_t image_size = 0;     // square training images, pixels per side
   int64_t channels = 3;
   int64_t epoch = 0;
@@ -43,30 +46,38 @@ struct CheckpointManifest {
 nlohmann::json component_entry(const std::string& plugin, const std::string& version,
                                const nlohmann::json& params);
 
+// The task a manifest names: {"plugin", "params"}; the steganography task
+// for manifests written before tasks existed.
+nlohmann::json manifest_task(const CheckpointManifest& manifest);
+
+// "model 'star_inn'": the plugin of the manifest's section `name`, for messages.
+std::string module_owner(const CheckpointManifest& manifest, const std::string& name);
+
 // Writes into a temporary sibling directory, then renames it into place, so
 // `dir` is either the old checkpoint or the complete new one, never half of one.
-void save_checkpoint(const std::filesystem::path& dir, StegoModel& model,
+void save_checkpoint(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
                      const CheckpointManifest& manifest, const Strategy* strategy = nullptr);
 
 struct LoadedCheckpoint {
   CheckpointManifest manifest;
-  std::shared_ptr<Transform> transform;
-  std::shared_ptr<StegoModel> model;
+  std::shared_ptr<Task> task;  // built, weights loaded, in evaluation mode
 };
 
-// Rebuilds transform and model from their plugins and loads the weights onto
-// `device`. Throws CheckpointError (not a checkpoint, weights of another
-// model) or PluginLoadError (a plugin named in the manifest is not installed).
+// Rebuilds the task and its sections from their plugins and loads the
+// weights onto `device`. Throws CheckpointError (not a checkpoint, weights of
+// another model) or PluginLoadError (a plugin named in the manifest is not
+// installed).
 LoadedCheckpoint load_checkpoint(const std::filesystem::path& dir, const PluginRegistry& registry,
                                  torch::Device device);
 
 // The manifest of the checkpoint in `dir`; CheckpointError when it is not one.
 CheckpointManifest read_checkpoint_manifest(const std::filesystem::path& dir);
 
-// Loads `dir`'s weights into an already built model, checking every shape
-// (LibTorch's loader does not) so weights of another configuration are refused.
-void load_model_weights(const std::filesystem::path& dir, StegoModel& model,
-                        const std::string& model_name, torch::Device device);
+// Loads `dir`/<name>.pt into an already built module, checking every shape
+// (LibTorch's loader does not) so weights of another configuration are
+// refused; `owner` ("model 'star_inn'") names it in messages.
+void load_module_weights(const std::filesystem::path& dir, const NamedModule& module,
+                         const std::string& owner, torch::Device device);
 
 // Restores the strategy's state; false when the checkpoint has none.
 bool load_strategy_state(const std::filesystem::path& dir, Strategy& strategy);

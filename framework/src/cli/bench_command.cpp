@@ -19,6 +19,7 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/plugin_path_option.hpp"
+#include "device/device_name.hpp"
 #include "run/interrupt_handlers.hpp"
 #include "run/sweep_runner.hpp"
 #include "spec/registry_catalog.hpp"
@@ -64,15 +65,15 @@ torch::ScalarType parse_peak_dtype(const std::string& name) {
   throw Error("--peak-dtype: expected fp32, bf16 or fp16, got '" + name + "'");
 }
 
-torch::Device parse_device(const std::string& name) {
-  if (name == "cpu") return torch::kCPU;
-  if (name == "cuda") {
-    if (!torch::cuda::is_available()) {
-      throw Error("--device cuda: no CUDA device is available to this LibTorch build");
+// "recompute" / "standard" of the components that declare a memory mode; "-" for none.
+std::string memory_modes(const TrialSpec& trial) {
+  std::string modes;
+  for (const auto& [section, component] : trial.sections) {
+    if (component.params.contains("memory") && component.params.at("memory").is_string()) {
+      modes += (modes.empty() ? "" : ", ") + component.params.at("memory").get<std::string>();
     }
-    return torch::Device(torch::kCUDA, 0);
   }
-  throw Error("--device: expected cpu or cuda, got '" + name + "'");
+  return modes.empty() ? "-" : modes;
 }
 
 int bench_transforms(const Arguments& args) {
@@ -114,7 +115,7 @@ int bench_transforms(const Arguments& args) {
   if (threads < 1) throw Error("--threads: must be at least 1");
   if (levels < 1) throw Error("--levels: must be at least 1");
   if (bandwidth_mib < 1) throw Error("--bandwidth-mib: must be at least 1");
-  const torch::Device device = parse_device(device_name);
+  const torch::Device device = parse_device(device_name, "--device");
   torch::set_num_threads(threads);
 
   const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
@@ -210,7 +211,7 @@ int bench_step(const Arguments& args) {
   const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
   const ExperimentSpec spec = load_experiment(file, registry);
   TrialSpec trial = select_trial(spec, trial_key);
-  apply_overrides(trial, overrides, spec.file);
+  apply_overrides(trial, overrides, spec.file, RegistryCatalog(registry));
   RegistryComponentFactory factory(registry);
   const StepBenchmarkResult r = run_step_benchmark(factory, trial, bench);
 
@@ -218,8 +219,8 @@ int bench_step(const Arguments& args) {
   std::cout << "bench step: " << spec.name << " [" << trial.key << "]\n"
             << "  config        " << r.image_size << "x" << r.image_size << "x" << r.channels
             << ", batch " << r.batch << " x " << r.accumulation << " micro-batches, " << r.precision
-            << ", model " << trial.model.params.value("memory", std::string("-"))
-            << " memory, device " << r.device << ", " << r.threads << " threads\n"
+            << ", memory " << memory_modes(trial) << ", device " << r.device << ", " << r.threads
+            << " threads\n"
             << "  steps         " << r.step_seconds.size() << " timed after " << bench.warmup
             << " warm-up (synthetic batches on the device, no data loading)\n"
             << std::setprecision(r.images_per_s < 10 ? 3 : 1) << "  images/s      "
@@ -231,8 +232,8 @@ int bench_step(const Arguments& args) {
             << r.peak_memory_mb - r.baseline_memory_mb << " MiB above "
             << (r.device == "cpu" ? "the RSS" : "what was allocated") << " before the first step)\n"
             << std::setprecision(3) << "  FLOPs/image   " << r.forward_flops_per_image / 1e9
-            << " GFLOP embed+extract; training ~3x = " << r.training_flops_per_image / 1e9
-            << " GFLOP (backward ~2x forward)\n"
+            << " GFLOP inference; training step " << r.training_flops_per_image / 1e9
+            << " GFLOP (the task's count)\n"
             << std::setprecision(2) << "  achieved      " << r.gflops_per_s << " GFLOP/s\n";
   if (matmul > 0) {
     const torch::Device device(trial.train.device);

@@ -79,7 +79,8 @@ int plot_command(const Arguments& args) {
   options.add_options()("help,h", "show this help")(
       "db", po::value(&db), "results database (default: the only results/*.db)")(
       "experiment", po::value(&experiment_name), "experiment name or id")(
-      "metric", po::value(&metric), "metric against epoch (e.g. rec_psnr)")(
+      "metric", po::value(&metric),
+      "metric against epoch (a metric the task declares, or loss, lr, ...)")(
       "split", po::value(&split)->default_value("val"), "split of --metric")(
       "group", po::value(&group), "sweep path: one line per value (mean over repeats)")(
       "throughput", "plot a throughput field against a numeric sweep path")(

@@ -3,14 +3,13 @@
 #include <iomanip>
 #include <iostream>
 
-#include <boost/program_options.hpp>
 #include <torch/torch.h>
+#include <boost/program_options.hpp>
 
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+#include "cli/component_size.hpp"
 #include "cli/plugin_path_option.hpp"
-#include "stegolab/model.hpp"
-#include "stegolab/transform.hpp"
 
 namespace stegolab::cli {
 
@@ -27,9 +26,12 @@ nlohmann::json describe(const ComponentRecord& component) {
                       {"required", doc.default_value.is_null()},
                       {"help", doc.help}});
   }
-  return {{"kind", component.info.kind},       {"name", component.info.name},
-          {"version", component.info.version}, {"summary", component.info.summary},
-          {"file", component.file.string()},   {"api_version", component.info.api_version},
+  return {{"kind", component.info.kind},
+          {"name", component.info.name},
+          {"version", component.info.version},
+          {"summary", component.info.summary},
+          {"file", component.file.string()},
+          {"api_version", component.info.api_version},
           {"params", params}};
 }
 
@@ -38,22 +40,19 @@ std::string format_default(const ParamDoc& doc) {
   return doc.default_value.dump();
 }
 
-// A model's size is the first thing people ask of it; build the default
-// configuration (on a default transform) to count its parameters.
-void print_model_size(const PluginRegistry& registry, const ComponentRecord& component) {
-  const char* transform_name = "haar_dwt";
-  try {
-    BuildContext context;
-    context.image_size = 64;
-    context.transform = registry.build<Transform>(transform_name, nlohmann::json::object(), context);
-    auto model = registry.build<StegoModel>(component.info.name, nlohmann::json::object(), context);
-    int64_t count = 0;
-    for (const auto& parameter : model->parameters()) count += parameter.numel();
-    std::cout << "\ndefault configuration (with transform " << transform_name << "): " << count
-              << " trainable parameters, "
-              << model->flops_per_image(224, 224) / 1e9 << " GFLOP per 224x224 image (embed + extract)\n";
-  } catch (const std::exception& error) {
-    std::cout << "\n(could not build the default configuration: " << error.what() << ")\n";
+// A task's sections and metrics, as `plugins show` lists them.
+void print_task_declarations(const PluginInfo& info, std::ostream& out) {
+  out << "\nsections:\n";
+  for (const ComponentNeed& need : info.components) {
+    out << "  " << need.section << " (" << need.kind << ", "
+        << (need.optional ? "optional" : "required")
+        << (need.default_plugin.empty() ? "" : ", default " + need.default_plugin)
+        << "): " << need.help << "\n";
+  }
+  out << "\nmetrics (best_metric default: " << info.best_metric << "):\n";
+  for (const MetricDeclaration& metric : info.metrics) {
+    out << "  " << metric.name << (metric.unit.empty() ? "" : " [" + metric.unit + "]")
+        << (metric.better.empty() ? "" : ", " + metric.better + " is better") << "\n";
   }
 }
 
@@ -87,14 +86,16 @@ int show(const PluginRegistry& registry, const std::string& name, bool as_json) 
               << std::setw(6) << doc.type << "  " << std::setw(static_cast<int>(default_width))
               << format_default(doc) << "  " << doc.help << "\n";
   }
-  if (info.kind == "model") print_model_size(registry, *component);
+  if (!info.components.empty()) print_task_declarations(info, std::cout);
+  if (info.kind == "model") print_component_size(registry, *component, std::cout);
   return 0;
 }
 
 int list(const PluginRegistry& registry, bool as_json) {
   const auto components = registry.components();
   if (as_json) {
-    nlohmann::json out = {{"components", nlohmann::json::array()}, {"problems", nlohmann::json::array()}};
+    nlohmann::json out = {{"components", nlohmann::json::array()},
+                          {"problems", nlohmann::json::array()}};
     for (const auto* component : components) out["components"].push_back(describe(*component));
     for (const auto& problem : registry.problems()) {
       out["problems"].push_back({{"file", problem.file.string()}, {"message", problem.message}});
@@ -110,18 +111,21 @@ int list(const PluginRegistry& registry, bool as_json) {
   }
   std::cout << std::left << std::setw(10) << "KIND" << std::setw(static_cast<int>(name_width) + 2)
             << "NAME" << std::setw(9) << "VERSION" << std::setw(static_cast<int>(file_width) + 2)
-            << "FILE" << "SUMMARY\n";
+            << "FILE"
+            << "SUMMARY\n";
   for (const auto* component : components) {
     const auto& info = component->info;
-    std::cout << std::setw(10) << info.kind << std::setw(static_cast<int>(name_width) + 2) << info.name
-              << std::setw(9) << info.version << std::setw(static_cast<int>(file_width) + 2)
-              << component->file.filename().string() << info.summary << "\n";
+    std::cout << std::setw(10) << info.kind << std::setw(static_cast<int>(name_width) + 2)
+              << info.name << std::setw(9) << info.version
+              << std::setw(static_cast<int>(file_width) + 2) << component->file.filename().string()
+              << info.summary << "\n";
   }
   if (components.empty()) std::cout << "(no plugins found)\n";
   std::vector<std::string> folders;
   for (const auto* component : components) {
     const auto folder = component->file.parent_path().string();
-    if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
+    if (std::find(folders.begin(), folders.end(), folder) == folders.end())
+      folders.push_back(folder);
   }
   for (const auto& folder : folders) std::cout << "from " << folder << "\n";
   if (!registry.problems().empty()) {
@@ -145,7 +149,8 @@ int plugins_command(const Arguments& args) {
   const bool as_json = vm.count("json") > 0;
   const PluginRegistry registry = load_plugins(plugin_paths, nullptr);
   if (positional.empty()) return list(registry, as_json);
-  if (positional[0] == "show" && positional.size() == 2) return show(registry, positional[1], as_json);
+  if (positional[0] == "show" && positional.size() == 2)
+    return show(registry, positional[1], as_json);
   throw Error("usage: stegolab plugins [show NAME] [--json] [--plugin-path P]...");
 }
 

@@ -61,9 +61,10 @@ int report_command(const Arguments& args) {
       "rows", po::value(&rows), "sweep paths for rows, comma-separated (e.g. transform.plugin)")(
       "cols", po::value(&cols), "sweep paths for column groups, comma-separated")(
       "metrics", po::value(&metrics),
-      "final metrics and/or throughput fields, comma-separated (e.g. rec_psnr,train_images_per_s)")(
-      "format", po::value(&spec.format)->default_value("markdown"), "markdown | latex | csv")(
-      "out", po::value(&out), "write here instead of stdout")(
+      "final metrics and/or throughput fields, comma-separated (the task's metrics, e.g. "
+      "loss,train_images_per_s)")("format", po::value(&spec.format)->default_value("markdown"),
+                                  "markdown | latex | csv")("out", po::value(&out),
+                                                            "write here instead of stdout")(
       "split", po::value(&spec.split)->default_value("test"), "split of the final metrics")(
       "decimals", po::value(&spec.decimals)->default_value(2), "digits after the point")(
       "caption", po::value(&spec.caption), "table caption")("label", po::value(&spec.label),

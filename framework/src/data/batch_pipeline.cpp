@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include "stegolab/errors.hpp"
+#include "stegolab/pixel_scale.hpp"
 
 namespace stegolab {
 
@@ -17,22 +18,36 @@ torch::Tensor to_model_images(const torch::Tensor& images_uint8_nhwc) {
                 std::string(c10::toString(images_uint8_nhwc.scalar_type())) +
                 " images; expected uint8 [N, H, W, C]");
   }
-  return images_uint8_nhwc.permute({0, 3, 1, 2})
-      .to(torch::kFloat, /*non_blocking=*/false, /*copy=*/false, torch::MemoryFormat::Contiguous)
-      .mul_(1.0 / 127.5)
-      .sub_(1.0);
+  return images_from_uint8(images_uint8_nhwc);
 }
 
+namespace {
+
+// The common length of the named index lists; throws when they differ.
+int64_t sample_count(const TensorMap& samples) {
+  if (samples.empty()) throw Error("a batch pipeline needs at least one list of image indices");
+  const int64_t n = samples.entries().front().second.numel();
+  for (const auto& [name, indices] : samples.entries()) {
+    if (indices.dim() != 1 || indices.numel() != n) {
+      throw Error("the task's sample lists differ in length: " + samples.describe());
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
 BatchPipeline::BatchPipeline(std::shared_ptr<ImageSource> source, torch::Device device,
-                             bool augment, ImagePairs pairs, int64_t batch_size, bool drop_last)
+                             bool augment, TensorMap samples, int64_t batch_size, bool drop_last)
     : source_(std::move(source)),
       device_(device),
       transfer_(make_transfer_stream(device)),
       augment_(augment),
-      pairs_(std::move(pairs)),
+      samples_(std::move(samples)),
       batch_size_(batch_size) {
   if (batch_size_ < 1) throw Error("batch size must be at least 1");
-  const int64_t n = pairs_.size();
+  const int64_t n = sample_count(samples_);
+  sample_count_ = n;
   batch_count_ = drop_last ? n / batch_size_ : (n + batch_size_ - 1) / batch_size_;
   if (batch_count_ > 0) start(0);
 }
@@ -42,14 +57,17 @@ BatchPipeline::~BatchPipeline() {
   if (pending_.valid()) pending_.wait();
 }
 
-ImageBatch BatchPipeline::load(int64_t batch) const {
+TensorMap BatchPipeline::load(int64_t batch) const {
   // Runs on the worker thread: grad mode is thread-local, and these tensors are data.
   torch::NoGradGuard no_grad;
   const int64_t begin = batch * batch_size_;
-  const int64_t end = std::min(begin + batch_size_, pairs_.size());
-  // Covers and secrets in one load() call: one transfer, one conversion.
-  const torch::Tensor indices =
-      torch::cat({pairs_.covers.slice(0, begin, end), pairs_.secrets.slice(0, begin, end)});
+  const int64_t end = std::min(begin + batch_size_, sample_count_);
+  // Every named list in one load() call: one transfer, one conversion.
+  std::vector<torch::Tensor> lists;
+  for (const auto& [name, indices] : samples_.entries()) {
+    lists.push_back(indices.slice(0, begin, end));
+  }
+  const torch::Tensor indices = torch::cat(lists);
   const std::vector<torch::Tensor> produced = transfer_->produce([&] {
     torch::Tensor loaded = source_->load(indices, device_, augment_);
     // A source that made its pixels on the host anyway: uint8 is the smallest
@@ -63,7 +81,13 @@ ImageBatch BatchPipeline::load(int64_t batch) const {
                 std::to_string(indices.size(0)) + " indices");
   }
   const int64_t count = end - begin;
-  return {images.slice(0, 0, count), images.slice(0, count, 2 * count)};
+  TensorMap named;
+  int64_t offset = 0;
+  for (const auto& [name, list] : samples_.entries()) {
+    named.set(name, images.slice(0, offset, offset + count));
+    offset += count;
+  }
+  return named;
 }
 
 void BatchPipeline::start(int64_t batch) {
@@ -72,11 +96,13 @@ void BatchPipeline::start(int64_t batch) {
   pending_ = std::async(std::launch::async, [this, batch] { return load(batch); });
 }
 
-std::optional<ImageBatch> BatchPipeline::next() {
+std::optional<TensorMap> BatchPipeline::next() {
   if (next_batch_ >= batch_count_) return std::nullopt;
   const auto begin = std::chrono::steady_clock::now();
-  ImageBatch batch = pending_.get();
-  transfer_->hand_over({batch.cover, batch.secret});
+  TensorMap batch = pending_.get();
+  std::vector<torch::Tensor> images;
+  for (const auto& [name, tensor] : batch.entries()) images.push_back(tensor);
+  transfer_->hand_over(images);
   wait_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   ++next_batch_;
   if (next_batch_ < batch_count_) start(next_batch_);

@@ -1,4 +1,5 @@
-// Batch pipeline: loads cover/secret batches from an ImageSource on a
+// Batch pipeline: loads batches of named images (the task's sample lists)
+// from an ImageSource on a
 // background thread while the current step runs. On CUDA the load's device
 // work (generation, host-to-device copies, conversion) is queued on a side
 // stream, so it overlaps the step's kernels too, and the compute stream waits
@@ -12,28 +13,24 @@
 
 #include <torch/types.h>
 
-#include "data/image_pairs.hpp"
 #include "device/transfer_stream.hpp"
 #include "stegolab/dataset.hpp"
+#include "stegolab/tensor_map.hpp"
 
 namespace stegolab {
-
-// One batch, NCHW float in [-1, 1] on the trial's device.
-struct ImageBatch {
-  torch::Tensor cover;
-  torch::Tensor secret;
-};
 
 // uint8 NHWC images (0..255) -> NCHW float in [-1, 1], on the images' device.
 torch::Tensor to_model_images(const torch::Tensor& images_uint8_nhwc);
 
 class BatchPipeline {
  public:
-  // Batches of `batch_size` consecutive pairs; with `drop_last` a trailing
-  // partial batch is left out (training keeps every micro-batch the same
-  // size), else it is served (evaluation sees every pair once).
+  // `samples`: named lists of image indices (int64, 1-D, CPU, one length);
+  // each batch holds, under the same names, the images (NCHW float in
+  // [-1, 1] on `device`) of `batch_size` consecutive entries. With
+  // `drop_last` a trailing partial batch is left out (training keeps every
+  // micro-batch the same size), else it is served (evaluation sees all).
   BatchPipeline(std::shared_ptr<ImageSource> source, torch::Device device, bool augment,
-                ImagePairs pairs, int64_t batch_size, bool drop_last);
+                TensorMap samples, int64_t batch_size, bool drop_last);
   ~BatchPipeline();
   BatchPipeline(const BatchPipeline&) = delete;
   BatchPipeline& operator=(const BatchPipeline&) = delete;
@@ -42,23 +39,24 @@ class BatchPipeline {
   // The next batch (waiting for it if the prefetch is not done), ready for
   // use on the calling thread's current stream, and starts loading the one
   // after; nullopt after the last. Rethrows the source's error.
-  std::optional<ImageBatch> next();
+  std::optional<TensorMap> next();
   // Total seconds next() spent waiting for data.
   double wait_seconds() const { return wait_seconds_; }
 
  private:
-  ImageBatch load(int64_t batch) const;
+  TensorMap load(int64_t batch) const;
   void start(int64_t batch);
 
   std::shared_ptr<ImageSource> source_;
   torch::Device device_;
   std::unique_ptr<TransferStream> transfer_;
   bool augment_;
-  ImagePairs pairs_;
+  TensorMap samples_;
+  int64_t sample_count_ = 0;
   int64_t batch_size_;
   int64_t batch_count_;
   int64_t next_batch_ = 0;
-  std::future<ImageBatch> pending_;
+  std::future<TensorMap> pending_;
   double wait_seconds_ = 0.0;
 };
 

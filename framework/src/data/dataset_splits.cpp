@@ -3,8 +3,8 @@
 #include <cmath>
 #include <string>
 
-#include "data/seeded_permutation.hpp"
 #include "stegolab/errors.hpp"
+#include "stegolab/seeded_permutation.hpp"
 
 namespace stegolab {
 
@@ -22,7 +22,7 @@ void check_fraction(double value, const char* name) {
 void check_count(int64_t count, const char* name, int64_t size) {
   if (count == 1) {
     throw Error(std::string("data.split.") + name + " gives 1 image of " + std::to_string(size) +
-                "; a split needs at least 2 (each cover is paired with another image as secret)");
+                "; a split needs at least 2 (a task may compose a sample of several images)");
   }
 }
 

@@ -81,7 +81,7 @@ class EventClock : public IntervalClock {
   std::vector<double> seconds() override {
     std::vector<double> result;
     if (ends_.empty()) return result;
-    // Events complete in stream order: the last one covers them all.
+    // Events complete in stream order: the last one follows them all.
     ends_.back().synchronize();
     for (std::size_t i = 0; i < ends_.size(); ++i) {
       result.push_back(1e-3 * static_cast<double>(ends_[i].milliseconds_since(starts_[i])));

@@ -13,7 +13,8 @@ namespace {
   throw ImageFileError(
       what + " '" + file.string() +
       "': this stegolab was built without OpenCV (STEGOLAB_WITH_OPENCV=OFF), so it "
-      "reads and writes no image files; rebuild with OpenCV for embed, extract and "
+      "reads and writes no image files; rebuild with OpenCV for the commands that read images and "
+      "for "
       "image_folder");
 }
 

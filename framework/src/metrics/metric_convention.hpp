@@ -1,29 +1,36 @@
-// What each metric the trainer records means, for the result store (written
-// into the database next to the results) and for choosing the best epoch.
+// What each recorded metric means, for the result store (written into the
+// database next to the results), the reports and the choice of the best
+// epoch. A task declares its own metrics (PluginInfo::metrics); the trainer
+// adds its training metrics and the throughput fields, the same for every task.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "stegolab/plugin.hpp"
+
 namespace stegolab {
 
-struct MetricConvention {
-  std::string metric;       // as in MetricRow::metric; "loss/<term>" stands for every loss term
-  std::string description;  // how it is computed, including averaging and caps
-  std::string unit;         // "dB", "", "0-255", "fraction", "images/s", ...
-  std::string better;       // "higher" | "lower" | "" (neither, e.g. the learning rate)
-  // Typed facts, stored in their own database columns. Unset where they do
-  // not apply (a learning rate has no colour space) or are unbounded.
-  std::optional<double> range_min, range_max;
-  std::string colour_space;       // image metrics: "RGB" or "Y" (BT.601 full-range luma); else ""
-  std::optional<bool> quantised;  // image metrics: compared as 8-bit values (true) or float (false)
-};
+using MetricConvention = MetricDeclaration;
 
-// Every metric the trainer and the metrics module produce.
-const std::vector<MetricConvention>& metric_conventions();
+// The trainer's per-epoch metrics (loss, loss/<term>, lr, images_per_s,
+// step times, skipped steps): stored with every experiment's results.
+const std::vector<MetricConvention>& training_conventions();
 
-// The convention of `metric` (loss terms match "loss/<term>"), if known.
-std::optional<MetricConvention> find_metric_convention(const std::string& metric);
+// The trial's throughput fields as reports name them (train_images_per_s,
+// peak_memory_mb, ...): their direction for the reports' bold best.
+const std::vector<MetricConvention>& throughput_conventions();
+
+// An experiment's conventions: its task's declarations, then the trainer's.
+std::vector<MetricConvention> experiment_conventions(
+    const std::vector<MetricDeclaration>& task_metrics);
+
+// The metrics a task marks for summaries (MetricDeclaration::summary > 0), in that order.
+std::vector<MetricDeclaration> summary_metrics(const std::vector<MetricDeclaration>& metrics);
+
+// The convention of `metric` in `conventions` (loss terms match "loss/<term>").
+std::optional<MetricConvention> find_metric_convention(
+    const std::vector<MetricConvention>& conventions, const std::string& metric);
 
 }  // namespace stegolab

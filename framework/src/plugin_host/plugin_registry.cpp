@@ -1,7 +1,9 @@
 #include "plugin_host/plugin_registry.hpp"
+#include "plugin_host/param_types.hpp"
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 #include <boost/dll/library_info.hpp>
@@ -13,8 +15,45 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kKinds[] = {"transform", "model", "loss", "strategy", "dataset"};
-const std::string kApiPrefix = "stegolab_api_";
+const char* const kKinds[] = {"task",     "transform", "model",  "loss",
+                              "strategy", "dataset",   "command"};
+const std::string kAbiPrefix = "stegolab_abi_";
+// Libraries built before API 3 export an int() API function instead of the
+// record; its signature never changed, so calling it is safe.
+const std::string kLegacyApiPrefix = "stegolab_api_";
+
+std::string torch_version_text(const AbiRecord& record) {
+  return std::to_string(record.torch_major) + "." + std::to_string(record.torch_minor) + "." +
+         std::to_string(record.torch_patch);
+}
+
+std::string compiler_text(const AbiRecord& record) {
+  return std::string(record.compiler, strnlen(record.compiler, sizeof(record.compiler)));
+}
+
+// "" when a library built with `theirs` can be called by this host; else
+// what differs, naming both sides.
+std::string abi_difference(const AbiRecord& theirs) {
+  static const AbiRecord ours = STEGOLAB_ABI_RECORD;
+  if (theirs.api_version != ours.api_version) {
+    return "was built for SDK API version " + std::to_string(theirs.api_version) +
+           ", this stegolab has API version " + std::to_string(ours.api_version);
+  }
+  if (theirs.torch_major != ours.torch_major || theirs.torch_minor != ours.torch_minor ||
+      theirs.torch_patch != ours.torch_patch) {
+    return "was built against LibTorch " + torch_version_text(theirs) +
+           ", this stegolab uses LibTorch " + torch_version_text(ours);
+  }
+  if (theirs.cxx11_abi != ours.cxx11_abi) {
+    return "was built with _GLIBCXX_USE_CXX11_ABI=" + std::to_string(theirs.cxx11_abi) +
+           ", this stegolab with _GLIBCXX_USE_CXX11_ABI=" + std::to_string(ours.cxx11_abi);
+  }
+  if (compiler_text(theirs) != compiler_text(ours)) {
+    return "was built with " + compiler_text(theirs) + ", this stegolab with " +
+           compiler_text(ours);
+  }
+  return "";
+}
 
 // Libraries stay loaded until the process exits (see the header). They are
 // leaked on purpose: destroying them at static-destruction time would unmap
@@ -40,29 +79,35 @@ std::vector<std::string> split_path_list(const std::string& list) {
   return parts;
 }
 
-bool json_matches_type(const nlohmann::json& value, const std::string& type) {
-  if (type == "any") return true;
-  if (type == "int") {
-    return value.is_number_integer() ||
-           (value.is_number_float() && value.get<double>() == static_cast<double>(
-                                                                  static_cast<int64_t>(value.get<double>())));
-  }
-  if (type == "number") return value.is_number();
-  if (type == "bool") return value.is_boolean();
-  if (type == "string") return value.is_string();
-  if (type == "array") return value.is_array();
-  if (type == "object") return value.is_object();
-  return false;
+std::string bound_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
 }
 
-std::string describe_type(const std::string& type) {
-  if (type == "int") return "an integer";
-  if (type == "number") return "a number";
-  if (type == "bool") return "true or false";
-  if (type == "string") return "a string";
-  if (type == "array") return "an array";
-  if (type == "object") return "an object";
-  return type;
+// The bounds and choices a ParamDoc declares; the JSON type is already checked.
+void check_declared_bounds(const std::string& owner, const ParamDoc& doc,
+                           const nlohmann::json& value) {
+  if (value.is_number() && (doc.minimum || doc.maximum)) {
+    const double x = value.get<double>();
+    if ((doc.minimum && !(x >= *doc.minimum)) || (doc.maximum && !(x <= *doc.maximum))) {
+      const std::string range =
+          doc.minimum && doc.maximum
+              ? "in [" + bound_text(*doc.minimum) + ", " + bound_text(*doc.maximum) + "]"
+          : doc.minimum ? "at least " + bound_text(*doc.minimum)
+                        : "at most " + bound_text(*doc.maximum);
+      throw ParamError(owner + ": parameter '" + doc.name + "' must be " + range + ", got " +
+                       value.dump());
+    }
+  }
+  if (value.is_string() && !doc.choices.empty() &&
+      std::find(doc.choices.begin(), doc.choices.end(), value.get<std::string>()) ==
+          doc.choices.end()) {
+    std::string listing;
+    for (const auto& choice : doc.choices) listing += (listing.empty() ? "" : ", ") + choice;
+    throw ParamError(owner + ": parameter '" + doc.name + "' must be one of " + listing + ", got " +
+                     value.dump());
+  }
 }
 
 }  // namespace
@@ -126,10 +171,14 @@ void PluginRegistry::load(const fs::path& file) {
     throw PluginLoadError(where + ": not a shared library (corrupt or another format)");
   }
   std::vector<std::string> ids;
+  std::vector<std::string> legacy_ids;
   for (const auto& symbol : symbols) {
-    if (symbol.rfind(kApiPrefix, 0) == 0) ids.push_back(symbol.substr(kApiPrefix.size()));
+    if (symbol.rfind(kAbiPrefix, 0) == 0) ids.push_back(symbol.substr(kAbiPrefix.size()));
+    if (symbol.rfind(kLegacyApiPrefix, 0) == 0) {
+      legacy_ids.push_back(symbol.substr(kLegacyApiPrefix.size()));
+    }
   }
-  if (ids.empty()) {
+  if (ids.empty() && legacy_ids.empty()) {
     throw PluginLoadError(where + ": no stegolab symbols (not built with STEGOLAB_PLUGIN?)");
   }
 
@@ -144,17 +193,24 @@ void PluginRegistry::load(const fs::path& file) {
 
   // Check every component before registering any, so a library is all in or all out.
   std::vector<std::unique_ptr<ComponentRecord>> records;
+  for (const auto& id : legacy_ids) {
+    const int api = library->get_alias<int()>(kLegacyApiPrefix + id)();
+    throw PluginLoadError(where + ": component '" + id + "' was built for SDK API version " +
+                          std::to_string(api) + ", this stegolab has API version " +
+                          std::to_string(kApiVersion) + "; rebuild it against this SDK");
+  }
   for (const auto& id : ids) {
-    const int api = library->get_alias<int()>(kApiPrefix + id)();
-    if (api != kApiVersion) {
-      throw PluginLoadError(where + ": component '" + id + "' was built for SDK API version " +
-                            std::to_string(api) + ", this stegolab has API version " +
-                            std::to_string(kApiVersion) + "; rebuild it against this SDK");
+    const std::string difference =
+        abi_difference(library->get_alias<const AbiRecord>(kAbiPrefix + id));
+    if (!difference.empty()) {
+      throw PluginLoadError(where + ": component '" + id + "' " + difference +
+                            "; rebuild it against this SDK");
     }
     auto record = std::make_unique<ComponentRecord>();
     try {
       record->info = library->get_alias<PluginInfo()>("stegolab_info_" + id)();
       record->factory = library->get<const void*>("stegolab_make_" + id);
+      record->erased_factory = library->get<const void*>("stegolab_erased_" + id);
     } catch (const std::exception& failure) {
       throw PluginLoadError(where + ": component '" + id + "' is incomplete: " + failure.what());
     }
@@ -193,7 +249,8 @@ const ComponentRecord* PluginRegistry::find_any_kind(const std::string& name) co
   return nullptr;
 }
 
-const ComponentRecord& PluginRegistry::find(const std::string& kind, const std::string& name) const {
+const ComponentRecord& PluginRegistry::find(const std::string& kind,
+                                            const std::string& name) const {
   std::vector<std::string> known;
   for (const auto* component : components(kind)) {
     if (component->info.name == name) return *component;
@@ -233,6 +290,7 @@ nlohmann::json PluginRegistry::resolve_params(const ComponentRecord& component,
         throw ParamError(owner + ": parameter '" + doc.name + "' must be " +
                          describe_type(doc.type) + ", got " + value.dump());
       }
+      check_declared_bounds(owner, doc, value);
     } else if (doc.default_value.is_null()) {
       throw ParamError(owner + ": missing required parameter '" + doc.name + "' (" +
                        describe_type(doc.type) + "): " + doc.help);
@@ -241,6 +299,34 @@ nlohmann::json PluginRegistry::resolve_params(const ComponentRecord& component,
     }
   }
   return resolved;
+}
+
+}  // namespace stegolab
+
+namespace stegolab {
+
+std::shared_ptr<void> PluginRegistry::build_erased(const std::string& kind, const std::string& name,
+                                                   const nlohmann::json& params,
+                                                   const BuildContext& context) const {
+  const ComponentRecord& component = find(kind, name);
+  const std::string owner = kind + " '" + name + "'";
+  const Params resolved(owner, resolve_params(component, params));
+  using Factory = std::shared_ptr<void> (*)(const Params&, const BuildContext&);
+  auto factory = reinterpret_cast<Factory>(const_cast<void*>(component.erased_factory));
+  std::shared_ptr<void> built;
+  try {
+    built = factory(resolved, context);
+  } catch (const ParamError&) {
+    throw;
+  } catch (const std::exception& error) {
+    throw PluginLoadError(owner + " (" + component.file.string() +
+                          ") failed to build: " + error.what());
+  }
+  if (!built) {
+    throw PluginLoadError(owner + " (" + component.file.string() +
+                          ") returned nothing from its factory");
+  }
+  return built;
 }
 
 }  // namespace stegolab

@@ -25,8 +25,9 @@ class PluginLoadError : public Error {
 
 struct ComponentRecord {
   PluginInfo info;
-  std::filesystem::path file;  // the library it came from
-  const void* factory = nullptr;  // shared_ptr<Kind>(*)(const Params&, const BuildContext&)
+  std::filesystem::path file;            // the library it came from
+  const void* factory = nullptr;         // shared_ptr<Kind>(*)(const Params&, const BuildContext&)
+  const void* erased_factory = nullptr;  // shared_ptr<void>(*)(const Params&, const BuildContext&)
 };
 
 struct LoadProblem {
@@ -61,28 +62,17 @@ class PluginRegistry {
   nlohmann::json resolve_params(const ComponentRecord& component,
                                 const nlohmann::json& params) const;
 
+  // Builds component `name` of `kind`, type-erased: the pointer is the
+  // plugin's Interface* of that kind. Throws PluginLoadError or ParamError.
+  std::shared_ptr<void> build_erased(const std::string& kind, const std::string& name,
+                                     const nlohmann::json& params,
+                                     const BuildContext& context) const;
+
   template <class Interface>
   std::shared_ptr<Interface> build(const std::string& name, const nlohmann::json& params,
                                    const BuildContext& context) const {
-    const ComponentRecord& component = find(KindOf<Interface>::name, name);
-    const Params resolved(KindOf<Interface>::name + std::string(" '") + name + "'",
-                          resolve_params(component, params));
-    using Factory = std::shared_ptr<Interface> (*)(const Params&, const BuildContext&);
-    auto factory = reinterpret_cast<Factory>(const_cast<void*>(component.factory));
-    std::shared_ptr<Interface> built;
-    try {
-      built = factory(resolved, context);
-    } catch (const ParamError&) {
-      throw;
-    } catch (const std::exception& error) {
-      throw PluginLoadError(std::string(KindOf<Interface>::name) + " '" + name + "' (" +
-                            component.file.string() + ") failed to build: " + error.what());
-    }
-    if (!built) {
-      throw PluginLoadError(std::string(KindOf<Interface>::name) + " '" + name + "' (" +
-                            component.file.string() + ") returned nothing from its factory");
-    }
-    return built;
+    return std::static_pointer_cast<Interface>(
+        build_erased(KindOf<Interface>::name, name, params, context));
   }
 
  private:

@@ -34,6 +34,11 @@ EpochProgressTable EpochProgressTable::build(const ResultStore& store, int64_t e
   EpochProgressTable table;
   table.metrics = metrics;
   table.split = split;
+  const std::vector<MetricConvention> conventions = store.conventions();
+  for (const auto& metric : metrics) {
+    const auto convention = find_metric_convention(conventions, metric);
+    table.units.push_back(convention ? convention->unit : std::string());
+  }
   for (const auto& trial : store.trials(experiment_id)) {
     // epoch -> metric -> value, only the metrics shown.
     std::map<int64_t, std::map<std::string, double>> by_epoch;
@@ -65,11 +70,10 @@ std::string EpochProgressTable::markdown(int decimals) const {
   if (rows.empty()) return "";
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> header = {"trial", "epochs"};
-  for (const auto& metric : metrics) {
-    const auto convention = find_metric_convention(metric);
+  for (size_t m = 0; m < metrics.size(); ++m) {
     // Units as the report tables write them.
-    const bool has_unit = convention && !convention->unit.empty();
-    header.push_back(metric + (has_unit ? " [" + convention->unit + "]" : ""));
+    const std::string& unit = m < units.size() ? units[m] : std::string();
+    header.push_back(metrics[m] + (unit.empty() ? "" : " [" + unit + "]"));
   }
   cells.push_back(header);
   for (const auto& row : rows) {

@@ -19,6 +19,7 @@ struct EpochProgressRow {
 
 struct EpochProgressTable {
   std::vector<std::string> metrics;
+  std::vector<std::string> units;  // per metric, from the stored conventions ("" when none)
   std::string split;
   std::vector<EpochProgressRow> rows;  // trials in id (run) order; those without rows left out
 

@@ -1,16 +1,16 @@
-// Which way is better for a metric: from the stored conventions, else by name.
+// Which way is better for a metric: from the declarations stored with the
+// results (the task's metrics), then the trainer's own conventions
+// (training metrics and throughput fields). Names are never guessed.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "store/result_store.hpp"
+#include "metrics/metric_convention.hpp"
 
 namespace stegolab {
 
-// "higher", "lower" or "" (unknown: nothing is marked best).
-// Defaults by name: psnr/ssim/images_per_s higher; ber/mae/rmse/mse/loss/time/
-// memory/_ms/_mb lower.
+// "higher", "lower" or "" (undeclared or neither: nothing is marked best).
 std::string metric_direction(const std::string& metric,
                              const std::vector<MetricConvention>& conventions);
 

@@ -104,7 +104,7 @@ ReportTable ReportTable::build(const ResultStore& store, const ExperimentRecord&
   for (const auto& metric : spec.metrics) {
     std::string unit;
     for (const auto& convention : conventions) {
-      if (convention.metric == metric) unit = convention.unit;
+      if (convention.name == metric) unit = convention.unit;
     }
     table.units.push_back(unit);
   }

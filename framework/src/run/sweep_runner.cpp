@@ -18,10 +18,12 @@
 
 #include "batch_finder/batch_size_finder.hpp"
 #include "checkpoint/checkpoint.hpp"
+#include "device/device_name.hpp"
 #include "metrics/metric_convention.hpp"
 #include "report/declared_reports.hpp"
 #include "report/epoch_progress_table.hpp"
 #include "report/report_table.hpp"
+#include "run/summary_table.hpp"
 #include "run/thread_count.hpp"
 #include "run/trial_plan.hpp"
 #include "spec/experiment_schema.hpp"
@@ -70,15 +72,6 @@ class StoreSink : public EpochSink {
   ResultStore& store_;
   int64_t trial_id_;
 };
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
-std::string format_number(double value, int precision) {
-  if (std::isnan(value)) return "-";
-  std::ostringstream text;
-  text << std::fixed << std::setprecision(precision) << value;
-  return text.str();
-}
 
 // The epoch (0-based) of the checkpoint in `dir`, or nothing when there is
 // none or it cannot be resumed from (then `how` says why).
@@ -135,20 +128,6 @@ std::filesystem::path run_folder(const std::filesystem::path& database) {
   return folder;
 }
 
-std::string resolve_device(const std::string& requested, const std::string& origin) {
-  const bool cuda = torch::cuda::is_available();
-  if (requested == "auto") return cuda ? "cuda" : "cpu";
-  if (requested == "cuda" && !cuda) {
-    throw Error(origin +
-                ": device \"cuda\" requested, but LibTorch sees no CUDA device "
-                "(use \"cpu\" or \"auto\")");
-  }
-  if (requested != "cpu" && requested != "cuda") {
-    throw Error(origin + ": expected \"cpu\", \"cuda\" or \"auto\", got \"" + requested + "\"");
-  }
-  return requested;
-}
-
 SweepRunner::SweepRunner(const PluginRegistry& registry, const ExperimentSpec& spec,
                          RunOptions options, const std::atomic<bool>* interrupt)
     : registry_(registry), spec_(spec), options_(std::move(options)), interrupt_(interrupt) {
@@ -176,7 +155,7 @@ RunSummary SweepRunner::run() {
   summary.experiment_id = registration.id;
   say_registration(spec_, registration, options_.force_new, database, out);
 
-  store.write_conventions(metric_conventions());
+  store.write_conventions(experiment_conventions(spec_.metrics));
 
   const std::string revision = git_revision();
   const std::string host = host_name();
@@ -260,19 +239,11 @@ RunSummary SweepRunner::run() {
     provenance.git_revision = revision;
     provenance.host = host;
     provenance.plugins = nlohmann::json::object();
-    const std::pair<const char*, const ComponentSpec*> components[] = {
-        {"data", &trial.data},
-        {"transform", &trial.transform},
-        {"model", &trial.model},
-        {"loss", &trial.loss},
-        {"strategy", &trial.strategy}};
-    for (const auto& [section, component] : components) {
-      const char* kind = section;
-      for (const auto& c : ExperimentSchema::components()) {
-        if (std::string(c.section) == section) kind = c.kind;
-      }
-      const PluginInfo& info = registry_.find(kind, component->plugin).info;
-      provenance.plugins[section] = {{"name", info.name}, {"version", info.version}};
+    for (const auto& c : ExperimentSchema::components()) {
+      const ComponentSpec* component = trial.component(c.section);
+      if (component == nullptr) continue;
+      const PluginInfo& info = registry_.find(c.kind, component->plugin).info;
+      provenance.plugins[c.section] = {{"name", info.name}, {"version", info.version}};
     }
 
     const int64_t trial_id = store.start_trial(summary.experiment_id, provenance);
@@ -363,7 +334,7 @@ void SweepRunner::print_reports(ResultStore& store, int64_t experiment_id,
       reports << "\n";
       render_declared_reports(store, experiment, reports, reports);
     } else {
-      print_table(store, experiment_id, reports);
+      print_summary_table(spec_, store, experiment_id, reports);
     }
   } catch (const ReportError& error) {
     reports << "report: " << first_line(error.what()) << "\n";
@@ -372,51 +343,13 @@ void SweepRunner::print_reports(ResultStore& store, int64_t experiment_id,
   std::string text = reports.str();
   while (!text.empty() && text.back() == '\n') text.pop_back();
   if (!text.empty()) out << text << "\n";
+  std::vector<std::string> shown;
+  for (const MetricDeclaration& metric : summary_metrics(spec_.metrics)) {
+    if (shown.size() < 2) shown.push_back(metric.name);
+  }
   const std::string progress =
-      EpochProgressTable::build(store, experiment_id, {"rec_psnr", "hide_psnr"}, "val").markdown(2);
+      EpochProgressTable::build(store, experiment_id, shown, "val").markdown(2);
   if (!progress.empty()) out << "\n" << progress;
-}
-
-void SweepRunner::print_table(ResultStore& store, int64_t experiment_id, std::ostream& out) const {
-  std::map<std::string, TrialRecord> by_key;
-  for (auto& record : store.trials(experiment_id)) by_key[record.key] = record;
-
-  std::vector<std::vector<std::string>> rows = {
-      {"trial", "status", "rec_psnr", "hide_psnr", "ber", "train_images_per_s"}};
-  for (const auto& trial : spec_.trials) {
-    const auto found = by_key.find(trial.key);
-    if (found == by_key.end()) continue;
-    std::map<std::string, double> values;
-    for (const auto& row : store.final_metrics(found->second.id)) {
-      if (row.split == "test") values[row.metric] = row.value;
-    }
-    auto metric = [&](const std::string& name, int precision) {
-      const auto it = values.find(name);
-      return it == values.end() ? std::string("-") : format_number(it->second, precision);
-    };
-    const auto throughput = store.throughput(found->second.id);
-    rows.push_back({trial.key, found->second.status, metric("rec_psnr", 2), metric("hide_psnr", 2),
-                    metric("ber", 5),
-                    throughput ? format_number(throughput->train_images_per_s, 1) : "-"});
-  }
-  if (rows.size() == 1) return;
-  std::vector<size_t> widths(rows[0].size(), 0);
-  for (const auto& row : rows) {
-    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
-  }
-  out << "\n" << spec_.name << ": test metrics (rec/hide PSNR in dB, BER as a fraction of bits)\n";
-  for (size_t r = 0; r < rows.size(); ++r) {
-    out << "|";
-    for (size_t c = 0; c < rows[r].size(); ++c) {
-      out << " " << rows[r][c] << std::string(widths[c] - rows[r][c].size(), ' ') << " |";
-    }
-    out << "\n";
-    if (r == 0) {
-      out << "|";
-      for (size_t c = 0; c < widths.size(); ++c) out << std::string(widths[c] + 2, '-') << "|";
-      out << "\n";
-    }
-  }
 }
 
 }  // namespace stegolab

@@ -35,10 +35,6 @@ struct RunSummary {
 // The folder of a database's checkpoints: results/x.db -> results/x.runs.
 std::filesystem::path run_folder(const std::filesystem::path& database);
 
-// "auto" -> "cuda" when LibTorch sees a CUDA device, else "cpu"; "cuda"
-// without one is an Error naming `origin` (the option or the key).
-std::string resolve_device(const std::string& requested, const std::string& origin);
-
 class SweepRunner {
  public:
   // `registry` and `spec` must outlive the runner; `interrupt` is polled
@@ -47,11 +43,10 @@ class SweepRunner {
               const std::atomic<bool>* interrupt);
   RunSummary run();
   // The end of a run: the experiment's declared reports (the same rendering
-  // as `stegolab report --all`), or print_table() when it declares none, then
+  // as `stegolab report --all`), or print_summary_table() when it declares none, then
   // each trial's validation PSNRs at its first and last epoch.
   void print_reports(ResultStore& store, int64_t experiment_id, std::ostream& out) const;
   // The fallback comparison: test metrics of this experiment's trials.
-  void print_table(ResultStore& store, int64_t experiment_id, std::ostream& out) const;
 
  private:
   const PluginRegistry& registry_;

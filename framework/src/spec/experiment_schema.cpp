@@ -5,6 +5,7 @@
 #include <limits>
 #include <sstream>
 
+#include "device/device_name.hpp"
 #include "spec/spec_error.hpp"
 #include "spec/trial_spec.hpp"
 #include "stegolab/params.hpp"
@@ -16,11 +17,16 @@ namespace {
 
 using nlohmann::json;
 
+// Integers the settings can hold exactly (int64 and double alike): 1e20 is
+// integral as a double but would overflow when read as a count.
+constexpr double kLargestInteger = 9007199254740992.0;  // 2^53
+
 bool is_integral(const json& value) {
-  if (value.is_number_integer()) return true;
+  if (value.is_number_integer()) return std::abs(value.get<double>()) <= kLargestInteger;
   // 4.0 is an integer a user may well write; 4.5 is not.
   return value.is_number_float() && std::isfinite(value.get<double>()) &&
-         std::floor(value.get<double>()) == value.get<double>();
+         std::floor(value.get<double>()) == value.get<double>() &&
+         std::abs(value.get<double>()) <= kLargestInteger;
 }
 
 std::string number_text(double value) {
@@ -84,29 +90,22 @@ FieldRule object(std::string path, bool sweepable = false) {
           sweepable};
 }
 
-// Metric names the trainer's evaluation produces (docs/experiments.md); a
-// best_metric outside them could never select a checkpoint.
-bool is_evaluation_metric(std::string name) {
-  static const std::vector<std::string> base = {
-      "hide_psnr",  "hide_psnr_y", "hide_ssim", "hide_mae", "hide_rmse", "rec_psnr",
-      "rec_psnr_y", "rec_ssim",    "rec_mae",   "rec_rmse", "ber"};
-  const std::string suffix = "_float";
-  if (name.size() > suffix.size() &&
-      name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
-    name.resize(name.size() - suffix.size());
-  }
-  return std::find(base.begin(), base.end(), name) != base.end();
-}
-
 }  // namespace
 
 const std::vector<ComponentSection>& ExperimentSchema::components() {
-  static const std::vector<ComponentSection> list = {{"data", "dataset"},
-                                                     {"transform", "transform"},
-                                                     {"model", "model"},
-                                                     {"loss", "loss"},
-                                                     {"strategy", "strategy"}};
+  // transform, model and loss are the sections a task may declare
+  // (PluginInfo::components); the spec checks them against the task's needs.
+  static const std::vector<ComponentSection> list = {
+      {"data", "dataset", false}, {"task", "task", false}, {"transform", "transform", true},
+      {"model", "model", true},   {"loss", "loss", true},  {"strategy", "strategy", false}};
   return list;
+}
+
+const char* section_kind(const std::string& section) {
+  for (const auto& component : ExperimentSchema::components()) {
+    if (section == component.section) return component.kind;
+  }
+  return "";
 }
 
 const ExperimentSchema& ExperimentSchema::get() {
@@ -145,10 +144,19 @@ ExperimentSchema::ExperimentSchema() {
   for (const auto& component : components()) {
     const std::string section = component.section;
     if (section == "data") continue;
-    json fallback;  // the transform and the model are the subject of a study: no default
-    if (section == "loss") fallback = "stego_loss";
-    if (section == "strategy") fallback = "standard";
-    rules_.push_back(plugin_name(section, component.kind, fallback));
+    if (component.task_section) {
+      // "" until the spec applies the task's needs (its defaults, its required sections).
+      rules_.push_back({section + ".plugin",
+                        "the name of a " + std::string(component.kind) + " plugin",
+                        [](const json& v) { return v.is_string(); }, ""});
+    } else if (section == "task") {
+      // One task per experiment: its metrics define the results database.
+      FieldRule rule = plugin_name(section, component.kind, "steganography");
+      rule.sweepable = false;
+      rules_.push_back(rule);
+    } else {
+      rules_.push_back(plugin_name(section, component.kind, "standard"));
+    }
     rules_.push_back(object(section + ".params"));
   }
 
@@ -179,13 +187,15 @@ ExperimentSchema::ExperimentSchema() {
                       return v.is_number_unsigned() || (is_integral(v) && v.get<double>() >= 0);
                     },
                     train.seed});
-  rules_.push_back(choice("train.device", {"auto", "cpu", "cuda"}, train.device));
+  rules_.push_back(
+      {"train.device", "\"auto\", \"cpu\", \"cuda\" or \"cuda:N\"",
+       [](const json& v) { return v.is_string() && is_device_name(v.get<std::string>()); },
+       train.device});
   rules_.push_back(int_at_least("train.threads", 0, train.threads));
   rules_.push_back(boolean("train.deterministic", train.deterministic));
-  rules_.push_back(
-      {"train.best_metric", "an evaluation metric name such as \"rec_psnr\" or \"ber\"",
-       [](const json& v) { return v.is_string() && is_evaluation_metric(v.get<std::string>()); },
-       train.best_metric});
+  // "" until the spec applies the task's default; checked against the task's metrics there.
+  rules_.push_back({"train.best_metric", "the name of one of the task's validation metrics",
+                    [](const json& v) { return v.is_string(); }, ""});
   rules_.push_back(int_at_least("train.max_nonfinite_steps", 1, train.max_nonfinite_steps));
   rules_.push_back(int_at_least("train.max_restores", 0, train.max_restores));
   rules_.push_back(
@@ -194,7 +204,6 @@ ExperimentSchema::ExperimentSchema() {
 
   rules_.push_back(int_at_least("eval.every", 1, eval.every));
   rules_.push_back(int_at_least("eval.batch_size", 1, eval.batch_size));
-  rules_.push_back(boolean("eval.quantize_stego", eval.quantize_stego));
 
   rules_.push_back(object("sweep"));
   // The report module owns the entries' format; the spec passes them through.
@@ -206,8 +215,9 @@ ExperimentSchema::ExperimentSchema() {
                     },
                     json::array(), false});
 
-  sections_ = {"",         "data",  "data.split",      "transform",      "model", "loss",
-               "strategy", "train", "train.optimizer", "train.schedule", "eval"};
+  sections_ = {
+      "",         "data",  "data.split",      "task",           "transform", "model", "loss",
+      "strategy", "train", "train.optimizer", "train.schedule", "eval"};
 }
 
 const FieldRule* ExperimentSchema::rule(const std::string& path) const {

@@ -19,11 +19,16 @@ struct FieldRule {
   bool sweepable = true;
 };
 
-// A component section ("model") and the plugin kind it names ("model").
+// A component section ("model") and the plugin kind it names ("model");
+// task sections are used only where the experiment's task declares them.
 struct ComponentSection {
   const char* section;
   const char* kind;
+  bool task_section;
 };
+
+// The plugin kind of component section `section` ("model" -> "model").
+const char* section_kind(const std::string& section);
 
 class ExperimentSchema {
  public:

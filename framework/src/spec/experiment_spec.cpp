@@ -6,6 +6,7 @@
 
 #include "report/report_spec.hpp"
 #include "spec/experiment_schema.hpp"
+#include "spec/task_sections.hpp"
 #include "stegolab/params.hpp"
 #include "sweep/json_path.hpp"
 #include "sweep/sweep_expansion.hpp"
@@ -120,7 +121,8 @@ void check_sweep_path(const std::string& path, const std::vector<json>& values,
   }
 }
 
-TrialSpec make_trial(const json& doc, const std::string& name, const SweepPoint& point) {
+TrialSpec make_trial(const json& doc, const std::string& name, const SweepPoint& point,
+                     const PluginInfo& task) {
   TrialSpec trial;
   trial.experiment = name;
   trial.key = point.key;
@@ -130,10 +132,13 @@ TrialSpec make_trial(const json& doc, const std::string& name, const SweepPoint&
     return ComponentSpec{doc.at(section).at("plugin").get<std::string>(),
                          doc.at(section).at("params")};
   };
+  trial.task = component("task");
+  trial.task_metrics = task.metrics;
   trial.data = component("data");
-  trial.transform = component("transform");
-  trial.model = component("model");
-  trial.loss = component("loss");
+  for (const auto& c : ExperimentSchema::components()) {
+    if (c.task_section && section_in_use(doc, c.section))
+      trial.sections[c.section] = component(c.section);
+  }
   trial.strategy = component("strategy");
   const json& split = doc.at("data").at("split");
   trial.split = {split.at("train").get<double>(), split.at("val").get<double>(),
@@ -171,7 +176,6 @@ TrialSpec make_trial(const json& doc, const std::string& name, const SweepPoint&
   const json& eval = doc.at("eval");
   trial.eval.every = eval.at("every").get<int64_t>();
   trial.eval.batch_size = eval.at("batch_size").get<int64_t>();
-  trial.eval.quantize_stego = eval.at("quantize_stego").get<bool>();
 
   // Repeats differ only in their seed; documented in docs/experiments.md.
   trial.seed = t.seed + static_cast<uint64_t>(point.repeat);
@@ -247,13 +251,20 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& file
                     std::string(spec.document.type_name()));
   }
   spec.hash = experiment_hash(spec.document);
-  const json complete = schema.complete(spec.document, file);
+  const PluginInfo& task = experiment_task(spec.document, catalog, file);
+  json with_task_settings = spec.document;
+  move_task_eval_settings(with_task_settings, task, file);
+  json complete = schema.complete(with_task_settings, file);
+  apply_task_needs(complete, task, file);
+  spec.task = task.name;
+  spec.metrics = task.metrics;
   spec.name = complete.at("name").get<std::string>();
   spec.description = complete.at("description").get<std::string>();
   spec.reports = complete.at("reports");
   schema.check_consistency(complete, file, "");
   for (const auto& c : ExperimentSchema::components()) {
     const std::string section = c.section;
+    if (!section_in_use(complete, section)) continue;
     checked_plugin(catalog, c.kind, complete.at(section).at("plugin"), file, section + ".plugin");
   }
 
@@ -293,6 +304,7 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& file
   json base_params = json::object();
   for (const auto& c : ExperimentSchema::components()) {
     const std::string section = c.section;
+    if (!section_in_use(complete, section)) continue;
     try {
       base_params[section] =
           catalog.resolve_params(c.kind, complete.at(section).at("plugin").get<std::string>(),
@@ -318,6 +330,7 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& file
                              spec.sweep.axes.empty() && spec.sweep.include.empty() ? "" : context);
     for (const auto& c : ExperimentSchema::components()) {
       const std::string section = c.section;
+      if (!section_in_use(doc, section)) continue;
       json& component = doc.at(section);
       try {
         component["params"] = catalog.resolve_params(
@@ -326,7 +339,7 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& file
         fail_spec(file, section + ".params", std::string(error.what()) + context);
       }
     }
-    spec.trials.push_back(make_trial(doc, spec.name, point));
+    spec.trials.push_back(make_trial(doc, spec.name, point, task));
   }
   check_reports(spec, file);
   return spec;

@@ -19,9 +19,11 @@ namespace stegolab {
 struct ExperimentSpec {
   std::string name;
   std::string description;
-  std::string file;         // as the user named it; used in every message
-  nlohmann::json document;  // the original JSON, exactly as written (no defaults)
-  std::string hash;         // experiment_hash(document)
+  std::string file;                        // as the user named it; used in every message
+  nlohmann::json document;                 // the original JSON, exactly as written (no defaults)
+  std::string hash;                        // experiment_hash(document)
+  std::string task;                        // the task plugin's name
+  std::vector<MetricDeclaration> metrics;  // the task's metric declarations
   SweepDefinition sweep;
   std::vector<TrialSpec> trials;                     // in sweep order (see expand_sweep)
   nlohmann::json reports = nlohmann::json::array();  // passed through to the report module

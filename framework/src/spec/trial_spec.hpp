@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "stegolab/plugin.hpp"
 #include "stegolab/strategy.hpp"
 
 namespace stegolab {
@@ -26,43 +29,58 @@ struct DataSplit {
 
 struct TrainSettings {
   int64_t epochs = 10;
-  int64_t batch_size = 8;           // micro-batch size; 0 in the file means "auto" (see batch_size_auto)
-  bool batch_size_auto = false;     // "auto": the largest batch that fits (batch-size finder)
-  int64_t steps_per_epoch = 0;      // 0: one full pass over the training split
+  int64_t batch_size = 8;  // micro-batch size; 0 in the file means "auto" (see batch_size_auto)
+  bool batch_size_auto = false;  // "auto": the largest batch that fits (batch-size finder)
+  int64_t steps_per_epoch = 0;   // 0: one full pass over the training split
   OptimizerSettings optimizer;
   ScheduleSettings schedule;
-  uint64_t seed = 0;                // the experiment's base seed; trials derive theirs from it
-  std::string device = "auto";      // "auto" | "cpu" | "cuda"
-  int64_t threads = 0;              // 0: all hardware threads
+  uint64_t seed = 0;            // the experiment's base seed; trials derive theirs from it
+  std::string device = "auto";  // "auto" | "cpu" | "cuda"
+  int64_t threads = 0;          // 0: all hardware threads
   bool deterministic = false;
-  std::string best_metric = "rec_psnr";  // validation metric that selects the "best" checkpoint
+  std::string
+      best_metric;  // validation metric that selects the "best" checkpoint (default: the task's)
   int64_t max_nonfinite_steps = 3;  // divergence guard: consecutive skipped steps before a restore
   int64_t max_restores = 3;         // restores before the trial is marked failed
   double restore_lr_factor = 0.5;   // learning rate multiplier after each restore
-  double explode_factor = 20.0;     // a loss above this times the recent median is an explosion; 0: off
+  double explode_factor =
+      20.0;  // a loss above this times the recent median is an explosion; 0: off
 };
 
 struct EvalSettings {
-  int64_t every = 1;             // validate every N epochs (and always after the last)
+  int64_t every = 1;  // validate every N epochs (and always after the last)
   int64_t batch_size = 16;
-  bool quantize_stego = true;    // quantise the stego to 8 bits before extraction (a saved PNG)
 };
 
+// The task's component sections by name ("model" -> its plugin and params);
+// a section the experiment leaves out has an empty plugin.
+using SectionSpecs = std::map<std::string, ComponentSpec>;
+
 struct TrialSpec {
-  std::string experiment;        // the experiment's name
-  std::string key;               // stable key from the sweep point + repeat
+  std::string experiment;  // the experiment's name
+  std::string key;         // stable key from the sweep point + repeat
   nlohmann::json sweep_point = nlohmann::json::object();  // {"transform.plugin": "haar_dwt", ...}
   int64_t repeat = 0;
-  uint64_t seed = 0;             // this trial's seed (from the base seed and the repeat)
+  uint64_t seed = 0;  // this trial's seed (from the base seed and the repeat)
+  ComponentSpec task;
+  std::vector<MetricDeclaration> task_metrics;  // the task's declarations (its PluginInfo)
   ComponentSpec data;
   DataSplit split;
-  ComponentSpec transform;
-  ComponentSpec model;
-  ComponentSpec loss;
+  SectionSpecs sections;  // the task's sections (transform, model, loss, ...)
   ComponentSpec strategy;
   TrainSettings train;
   EvalSettings eval;
-  nlohmann::json resolved;       // the whole trial as JSON, exactly what was run
+  nlohmann::json resolved;  // the whole trial as JSON, exactly what was run
+
+  // The component of experiment section `section` ("data", "task", "model",
+  // ...), or nullptr when the trial has none there.
+  const ComponentSpec* component(const std::string& section) const {
+    if (section == "task") return &task;
+    if (section == "data") return &data;
+    if (section == "strategy") return &strategy;
+    const auto found = sections.find(section);
+    return found == sections.end() || found->second.plugin.empty() ? nullptr : &found->second;
+  }
 };
 
 }  // namespace stegolab

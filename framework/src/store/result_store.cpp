@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "spec/experiment_identity.hpp"
+#include "store/schema_v2_metric_facts.hpp"
 #include "store/sqlite_statement.hpp"
 
 namespace stegolab {
@@ -376,8 +377,8 @@ void ResultStore::create_or_migrate_schema() {
 void ResultStore::migrate_v1_to_v2() {
   const std::string what = "migrating the schema from version 1 to 2";
   sqlite_exec(db_, file_, kMigrationV2, what);
-  // The new columns of the stored conventions, from this program's
-  // definitions of the same metrics (a metric it no longer knows keeps NULLs).
+  // The new columns of the stored conventions, from version 2's frozen
+  // definitions (a metric they do not describe keeps NULLs).
   std::vector<std::string> metrics;
   {
     SqliteStatement query(db_, file_, "SELECT metric FROM metric_conventions", what);
@@ -388,7 +389,7 @@ void ResultStore::migrate_v1_to_v2() {
                          "colour_space = ?, quantised = ? WHERE metric = ?",
                          what);
   for (const auto& metric : metrics) {
-    const std::optional<MetricConvention> convention = find_metric_convention(metric);
+    const std::optional<MetricConvention> convention = schema_v2_metric_facts(metric);
     if (!convention) continue;
     bind_columns(update, 1, *convention);
     update.bind(5, metric);
@@ -674,7 +675,7 @@ void ResultStore::write_conventions(const std::vector<MetricConvention>& convent
   for (const auto& convention : conventions) {
     if (convention.better != "higher" && convention.better != "lower" &&
         !convention.better.empty()) {
-      throw StoreError("results database '" + file_.string() + "': metric '" + convention.metric +
+      throw StoreError("results database '" + file_.string() + "': metric '" + convention.name +
                        "' has better='" + convention.better +
                        "' (expected higher, lower or empty)");
     }
@@ -687,7 +688,7 @@ void ResultStore::write_conventions(const std::vector<MetricConvention>& convent
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          "writing metric conventions");
   for (const auto& convention : conventions) {
-    upsert.bind(1, convention.metric).bind(2, convention.description);
+    upsert.bind(1, convention.name).bind(2, convention.description);
     upsert.bind(3, convention.unit).bind(4, convention.better);
     bind_columns(upsert, 5, convention);
     upsert.run();

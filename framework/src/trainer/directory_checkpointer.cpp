@@ -4,26 +4,26 @@
 
 namespace stegolab {
 
-void DirectoryCheckpointer::save(const std::filesystem::path& dir, StegoModel& model,
-                                 const Strategy& strategy, const nlohmann::json& components,
-                                 int64_t image_size, int64_t channels, int64_t epoch,
-                                 const nlohmann::json& metrics) {
+void DirectoryCheckpointer::save(const std::filesystem::path& dir,
+                                 const std::vector<NamedModule>& modules, const Strategy& strategy,
+                                 const nlohmann::json& components, int64_t image_size,
+                                 int64_t channels, int64_t epoch, const nlohmann::json& metrics) {
   CheckpointManifest manifest;
   manifest.components = components;
   manifest.image_size = image_size;
   manifest.channels = channels;
   manifest.epoch = epoch;
   manifest.metrics = metrics;
-  save_checkpoint(dir, model, manifest, &strategy);
+  save_checkpoint(dir, modules, manifest, &strategy);
 }
 
-CheckpointRecord DirectoryCheckpointer::load(const std::filesystem::path& dir, StegoModel& model,
+CheckpointRecord DirectoryCheckpointer::load(const std::filesystem::path& dir,
+                                             const std::vector<NamedModule>& modules,
                                              Strategy& strategy, torch::Device device) {
   const CheckpointManifest manifest = read_checkpoint_manifest(dir);
-  const std::string model_name =
-      manifest.components.contains("model") ? manifest.components["model"].value("plugin", "model")
-                                            : std::string("model");
-  load_model_weights(dir, model, model_name, device);
+  for (const auto& module : modules) {
+    load_module_weights(dir, module, module_owner(manifest, module.first), device);
+  }
   load_strategy_state(dir, strategy);
   CheckpointRecord record;
   record.epoch = manifest.epoch;

@@ -1,5 +1,5 @@
 // DirectoryCheckpointer: the trainer's checkpoints as checkpoint-module
-// directories, the same format `stegolab embed` / `extract` read.
+// directories, the same format the tasks' commands restore (load_checkpoint).
 #pragma once
 
 #include "trainer/trial_checkpointer.hpp"
@@ -8,11 +8,11 @@ namespace stegolab {
 
 class DirectoryCheckpointer : public TrialCheckpointer {
  public:
-  void save(const std::filesystem::path& dir, StegoModel& model, const Strategy& strategy,
-            const nlohmann::json& components, int64_t image_size, int64_t channels,
-            int64_t epoch, const nlohmann::json& metrics) override;
-  CheckpointRecord load(const std::filesystem::path& dir, StegoModel& model, Strategy& strategy,
-                        torch::Device device) override;
+  void save(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
+            const Strategy& strategy, const nlohmann::json& components, int64_t image_size,
+            int64_t channels, int64_t epoch, const nlohmann::json& metrics) override;
+  CheckpointRecord load(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
+                        Strategy& strategy, torch::Device device) override;
 };
 
 }  // namespace stegolab

@@ -1,6 +1,6 @@
 // The divergence guard's notion of an exploding loss: a finite loss far above
 // what the run has recently seen. The threshold follows the recent losses
-// (their median, robust to the odd spike) because the stego loss legitimately
+// (their median, robust to the odd spike) because a loss legitimately
 // grows while its hiding weight ramps up.
 #pragma once
 

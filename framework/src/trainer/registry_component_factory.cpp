@@ -8,7 +8,7 @@ namespace stegolab {
 
 Trainer::Trainer(const PluginRegistry& registry, TrainerOptions options)
     : Trainer(std::make_shared<RegistryComponentFactory>(registry), options) {
-  // The production path writes real checkpoints, readable by embed/extract.
+  // The production path writes real checkpoints, readable by the tasks' commands.
   checkpointer_ = std::make_shared<DirectoryCheckpointer>();
 }
 

@@ -13,16 +13,12 @@ class RegistryComponentFactory : public ComponentFactory {
                                            const BuildContext& context) override {
     return registry_.build<ImageSource>(spec.plugin, spec.params, context);
   }
-  std::shared_ptr<Transform> make_transform(const ComponentSpec& spec,
-                                            const BuildContext& context) override {
-    return registry_.build<Transform>(spec.plugin, spec.params, context);
+  std::shared_ptr<Task> make_task(const ComponentSpec& spec, const BuildContext& context) override {
+    return registry_.build<Task>(spec.plugin, spec.params, context);
   }
-  std::shared_ptr<StegoModel> make_model(const ComponentSpec& spec,
-                                         const BuildContext& context) override {
-    return registry_.build<StegoModel>(spec.plugin, spec.params, context);
-  }
-  std::shared_ptr<Loss> make_loss(const ComponentSpec& spec, const BuildContext& context) override {
-    return registry_.build<Loss>(spec.plugin, spec.params, context);
+  std::shared_ptr<void> make_section(const std::string& kind, const ComponentSpec& spec,
+                                     const BuildContext& context) override {
+    return registry_.build_erased(kind, spec.plugin, spec.params, context);
   }
   std::shared_ptr<Strategy> make_strategy(const ComponentSpec& spec,
                                           const BuildContext& context) override {

@@ -15,10 +15,8 @@
 
 #include "spec/trial_spec.hpp"
 #include "stegolab/dataset.hpp"
-#include "stegolab/loss.hpp"
-#include "stegolab/model.hpp"
 #include "stegolab/strategy.hpp"
-#include "stegolab/transform.hpp"
+#include "stegolab/task.hpp"
 #include "trainer/trial_checkpointer.hpp"
 #include "trainer/trial_outcome.hpp"
 
@@ -28,12 +26,13 @@ class PluginRegistry;
 
 struct TrainerOptions {
   const std::atomic<bool>* interrupt = nullptr;  // set by SIGINT/SIGTERM; checked between steps
-  bool live_progress = true;  // \r-updated line on a terminal; plain periodic lines otherwise (decided with isatty)
+  bool live_progress =
+      true;  // \r-updated line on a terminal; plain periodic lines otherwise (decided with isatty)
   std::ostream* out = &std::cerr;
 };
 
-struct TrialRun {                                    // where and from what a trial runs
-  std::filesystem::path checkpoint_dir;              // <run folder>/<trial id>; writes last/ and best/ below it
+struct TrialRun {                        // where and from what a trial runs
+  std::filesystem::path checkpoint_dir;  // <run folder>/<trial id>; writes last/ and best/ below it
   std::optional<std::filesystem::path> resume_from;  // a `last` checkpoint to continue from
 };
 
@@ -55,14 +54,14 @@ class ComponentFactory {
   virtual ~ComponentFactory() = default;
   virtual std::shared_ptr<ImageSource> make_source(const ComponentSpec& spec,
                                                    const BuildContext& context) = 0;
-  virtual std::shared_ptr<Transform> make_transform(const ComponentSpec& spec,
-                                                    const BuildContext& context) = 0;
-  virtual std::shared_ptr<StegoModel> make_model(const ComponentSpec& spec,
-                                                 const BuildContext& context) = 0;
-  virtual std::shared_ptr<Loss> make_loss(const ComponentSpec& spec,
+  virtual std::shared_ptr<Task> make_task(const ComponentSpec& spec,
                                           const BuildContext& context) = 0;
   virtual std::shared_ptr<Strategy> make_strategy(const ComponentSpec& spec,
                                                   const BuildContext& context) = 0;
+  // A component of one of the task's sections, of plugin kind `kind`,
+  // type-erased (the pointer is the plugin's interface of that kind).
+  virtual std::shared_ptr<void> make_section(const std::string& kind, const ComponentSpec& spec,
+                                             const BuildContext& context) = 0;
 };
 
 class Trainer {

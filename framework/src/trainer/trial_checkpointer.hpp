@@ -6,32 +6,36 @@
 #include <cstdint>
 #include <filesystem>
 
-#include <nlohmann/json.hpp>
 #include <torch/types.h>
+#include <nlohmann/json.hpp>
 
-#include "stegolab/model.hpp"
+#include <vector>
+
 #include "stegolab/strategy.hpp"
+#include "stegolab/task.hpp"
 
 namespace stegolab {
 
 // What the trainer needs back from a checkpoint's manifest.
 struct CheckpointRecord {
-  int64_t epoch = -1;                                  // the last completed epoch (0-based)
+  int64_t epoch = -1;                                 // the last completed epoch (0-based)
   nlohmann::json metrics = nlohmann::json::object();  // as saved, including "best/..." keys
 };
 
 class TrialCheckpointer {
  public:
   virtual ~TrialCheckpointer() = default;
-  // Writes (replaces) a checkpoint in `dir`. components: {"transform": {"plugin", "params"},
-  // "model": {...}} of the resolved trial.
-  virtual void save(const std::filesystem::path& dir, StegoModel& model, const Strategy& strategy,
-                    const nlohmann::json& components, int64_t image_size, int64_t channels,
-                    int64_t epoch, const nlohmann::json& metrics) = 0;
-  // Loads the weights and the strategy state in `dir` into already built
-  // components (on `device`) and returns the manifest's epoch and metrics.
-  virtual CheckpointRecord load(const std::filesystem::path& dir, StegoModel& model,
-                                Strategy& strategy, torch::Device device) = 0;
+  // Writes (replaces) a checkpoint in `dir`. components: {"task": {"plugin",
+  // "params"}, "<section>": {...}} of the resolved trial (the task's
+  // checkpoint sections).
+  virtual void save(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
+                    const Strategy& strategy, const nlohmann::json& components, int64_t image_size,
+                    int64_t channels, int64_t epoch, const nlohmann::json& metrics) = 0;
+  // Loads the modules' weights and the strategy state in `dir` into already
+  // built components (on `device`) and returns the manifest's epoch and metrics.
+  virtual CheckpointRecord load(const std::filesystem::path& dir,
+                                const std::vector<NamedModule>& modules, Strategy& strategy,
+                                torch::Device device) = 0;
 };
 
 }  // namespace stegolab

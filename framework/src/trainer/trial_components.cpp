@@ -4,6 +4,9 @@
 
 #include <torch/torch.h>
 
+#include "stegolab/errors.hpp"
+#include "task_host/section_builder.hpp"
+
 namespace stegolab {
 
 namespace {
@@ -39,19 +42,31 @@ TrialComponents build_trial_components(ComponentFactory& factory, const TrialSpe
   components.source = factory.make_source(trial.data, context);
   context.image_size = components.source->image_size();
   context.channels = components.source->channels();
-  components.transform = factory.make_transform(trial.transform, context);
-  context.transform = components.transform;
-  components.model = factory.make_model(trial.model, context);
-  components.loss = factory.make_loss(trial.loss, context);
+  components.task = factory.make_task(trial.task, context);
+  const std::string task_name = "task '" + trial.task.plugin + "'";
+  SectionBuilder builder(task_name, trial.sections,
+                         [&factory](const std::string& kind, const ComponentSpec& spec,
+                                    const BuildContext& section_context) {
+                           return factory.make_section(kind, spec, section_context);
+                         });
+  components.task->build(builder, context);
   components.strategy = factory.make_strategy(trial.strategy, context);
-  components.model->to(device);
+  components.modules = components.task->modules();
+  if (components.modules.empty())
+    throw Error(task_name + ": modules() returned no module to train");
+  for (const auto& [name, module] : components.modules) {
+    if (!module) throw Error(task_name + ": modules() returned no module for '" + name + "'");
+    module->to(device);
+  }
   return components;
 }
 
 StrategySetup make_strategy_setup(const TrialSpec& trial, const TrialComponents& components,
                                   int64_t total_steps) {
   StrategySetup setup;
-  setup.parameters = components.model->parameters();
+  for (const auto& [name, module] : components.modules) {
+    for (const auto& parameter : module->parameters()) setup.parameters.push_back(parameter);
+  }
   setup.device = components.device;
   setup.optimizer = trial.train.optimizer;
   setup.schedule = trial.train.schedule;
@@ -59,18 +74,49 @@ StrategySetup make_strategy_setup(const TrialSpec& trial, const TrialComponents&
   return setup;
 }
 
-LossFunction training_loss(StegoModel& model, Loss& loss, const TrainingProgress& progress) {
-  return [&model, &loss, progress](const MicroBatch& batch) {
-    const Embedding embedding = model.embed(batch.cover, batch.secret);
-    const torch::Tensor received = loss.perturb(embedding.stego, progress);
-    LossInput input;
-    input.cover = batch.cover;
-    input.secret = batch.secret;
-    input.stego = embedding.stego;
-    input.recovered = model.extract(received);
-    input.lost = embedding.lost;
-    input.progress = progress;
-    return loss.compute(input);
+PrecisionScope precision_scope(Strategy& strategy) {
+  return [&strategy](const std::function<void()>& fn) {
+    strategy.evaluate([&fn] {
+      torch::NoGradGuard no_grad;
+      fn();
+    });
+  };
+}
+
+MicroBatch random_batch(Task& task, bool training, int64_t n, int64_t channels, int64_t size,
+                        torch::Device device) {
+  const torch::Tensor few = torch::arange(2, torch::kLong);
+  const TensorMap names =
+      training ? task.training_samples(few, 0, 0, 2) : task.evaluation_samples(few);
+  const auto options = torch::TensorOptions().dtype(torch::kFloat).device(device);
+  MicroBatch batch;
+  for (const auto& [name, indices] : names.entries()) {
+    batch.set(name, torch::rand({n, channels, size, size}, options) * 2 - 1);
+  }
+  return batch;
+}
+
+int64_t parameter_count(const std::vector<NamedModule>& modules) {
+  int64_t count = 0;
+  for (const auto& [name, module] : modules) {
+    for (const auto& parameter : module->parameters()) count += parameter.numel();
+  }
+  return count;
+}
+
+void set_training_mode(const std::vector<NamedModule>& modules, bool training) {
+  for (const auto& [name, module] : modules) module->train(training);
+}
+
+LossFunction training_loss(Task& task, const std::string& task_name,
+                           const TrainingProgress& progress) {
+  return [&task, task_name, progress](const MicroBatch& batch) {
+    LossValue value = task.training_loss(batch, progress);
+    if (!value.total.defined() || value.total.numel() != 1 || !value.total.is_floating_point()) {
+      throw PluginError(task_name + ": training_loss returned total " + shape_text(value.total) +
+                        ", expected a floating-point scalar");
+    }
+    return value;
   };
 }
 

@@ -4,15 +4,14 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include <torch/types.h>
 
 #include "spec/trial_spec.hpp"
 #include "stegolab/dataset.hpp"
-#include "stegolab/loss.hpp"
-#include "stegolab/model.hpp"
 #include "stegolab/strategy.hpp"
-#include "stegolab/transform.hpp"
+#include "stegolab/task.hpp"
 #include "trainer/trainer.hpp"
 
 namespace stegolab {
@@ -20,23 +19,39 @@ namespace stegolab {
 struct TrialComponents {
   torch::Device device = torch::kCPU;
   std::shared_ptr<ImageSource> source;
-  std::shared_ptr<Transform> transform;
-  std::shared_ptr<StegoModel> model;
-  std::shared_ptr<Loss> loss;
+  std::shared_ptr<Task> task;  // built, with its sections' components
   std::shared_ptr<Strategy> strategy;
+  std::vector<NamedModule> modules;  // task->modules(), checked to be non-empty
 };
 
 // Seeds LibTorch, applies train.deterministic and train.threads, builds the
-// five components in dependency order and moves the model to `device`.
+// source, the task (which builds its sections) and the strategy, and moves
+// the task's modules to `device`.
 TrialComponents build_trial_components(ComponentFactory& factory, const TrialSpec& trial,
-                                        torch::Device device);
+                                       torch::Device device);
 
 // The strategy's setup for `total_steps` optimiser steps of this trial.
 StrategySetup make_strategy_setup(const TrialSpec& trial, const TrialComponents& components,
                                   int64_t total_steps);
 
-// The training objective of one micro-batch (cover, secret: NCHW float in
-// [-1, 1]): embed, the loss's channel (perturb), extract, loss.
-LossFunction training_loss(StegoModel& model, Loss& loss, const TrainingProgress& progress);
+// The strategy's precision without gradients, as a task's evaluation runs its models.
+PrecisionScope precision_scope(Strategy& strategy);
+
+// A batch of `n` uniform random images in [-1, 1] ([n, channels, size,
+// size] on `device`) under each name the task's samples have (training or
+// evaluation): what benchmarks and memory probes feed a task without data.
+MicroBatch random_batch(Task& task, bool training, int64_t n, int64_t channels, int64_t size,
+                        torch::Device device);
+
+// Trainable and fixed parameters of all modules together.
+int64_t parameter_count(const std::vector<NamedModule>& modules);
+
+// Switches every module of the task to training (true) or evaluation mode.
+void set_training_mode(const std::vector<NamedModule>& modules, bool training);
+
+// The task's training objective of one micro-batch at `progress`, with the
+// host's check of what it returns (a scalar total).
+LossFunction training_loss(Task& task, const std::string& task_name,
+                           const TrainingProgress& progress);
 
 }  // namespace stegolab

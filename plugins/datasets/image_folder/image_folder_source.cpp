@@ -13,10 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include <torch/torch.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <torch/torch.h>
 
 #include "stegolab/dataset.hpp"
 #include "stegolab/errors.hpp"
@@ -48,18 +48,21 @@ std::vector<fs::path> list_images(const FolderSettings& settings) {
   const fs::path folder(settings.path);
   std::error_code error;
   if (!fs::is_directory(folder, error)) {
-    throw ParamError("dataset 'image_folder': parameter 'path' must name a folder; '" + settings.path +
-                     "' " + (fs::exists(folder, error) ? "is not a folder" : "does not exist"));
+    throw ParamError("dataset 'image_folder': parameter 'path' must name a folder; '" +
+                     settings.path + "' " +
+                     (fs::exists(folder, error) ? "is not a folder" : "does not exist"));
   }
   std::vector<fs::path> files;
   const auto options = fs::directory_options::skip_permission_denied;
   if (settings.recursive) {
     for (const auto& entry : fs::recursive_directory_iterator(folder, options, error)) {
-      if (entry.is_regular_file(error) && is_image_file(entry.path())) files.push_back(entry.path());
+      if (entry.is_regular_file(error) && is_image_file(entry.path()))
+        files.push_back(entry.path());
     }
   } else {
     for (const auto& entry : fs::directory_iterator(folder, options, error)) {
-      if (entry.is_regular_file(error) && is_image_file(entry.path())) files.push_back(entry.path());
+      if (entry.is_regular_file(error) && is_image_file(entry.path()))
+        files.push_back(entry.path());
     }
   }
   std::sort(files.begin(), files.end());
@@ -84,7 +87,8 @@ cv::Mat decode_square(const fs::path& file, int side) {
   if (edge == side) {
     resized = square;
   } else {
-    cv::resize(square, resized, cv::Size(side, side), 0, 0, edge > side ? cv::INTER_AREA : cv::INTER_CUBIC);
+    cv::resize(square, resized, cv::Size(side, side), 0, 0,
+               edge > side ? cv::INTER_AREA : cv::INTER_CUBIC);
   }
   cv::Mat rgb;
   cv::cvtColor(resized, rgb, cv::COLOR_BGR2RGB);
@@ -106,9 +110,10 @@ class ImageFolder : public ImageSource {
   ImageFolder(FolderSettings settings, uint64_t seed)
       : settings_(std::move(settings)), engine_(seed ^ 0xf01de4ULL) {
     // With augment_crop the cache holds images 15% larger, cropped at load().
-    stored_size_ = settings_.augment_crop
-                       ? static_cast<int64_t>(std::lround(static_cast<double>(settings_.size) * 1.15))
-                       : settings_.size;
+    stored_size_ =
+        settings_.augment_crop
+            ? static_cast<int64_t>(std::lround(static_cast<double>(settings_.size) * 1.15))
+            : settings_.size;
     decode_all();
   }
 
@@ -125,8 +130,9 @@ class ImageFolder : public ImageSource {
       const int64_t low = cpu_indices.min().item<int64_t>();
       const int64_t high = cpu_indices.max().item<int64_t>();
       if (low < 0 || high >= size()) {
-        throw PluginError("dataset 'image_folder' (" + settings_.path + "): index out of range [0, " +
-                          std::to_string(size()) + "): " + std::to_string(low < 0 ? low : high));
+        throw PluginError("dataset 'image_folder' (" + settings_.path +
+                          "): index out of range [0, " + std::to_string(size()) +
+                          "): " + std::to_string(low < 0 ? low : high));
       }
     }
     torch::Tensor batch = images_.index_select(0, cpu_indices);
@@ -169,8 +175,8 @@ class ImageFolder : public ImageSource {
     while (done.load() < files.size()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       if (std::chrono::steady_clock::now() - start > std::chrono::seconds(1)) {
-        std::cerr << "\rimage_folder: decoding " << done.load() << "/" << files.size() << " images in "
-                  << settings_.path << std::flush;
+        std::cerr << "\rimage_folder: decoding " << done.load() << "/" << files.size()
+                  << " images in " << settings_.path << std::flush;
         printed = true;
       }
     }
@@ -182,15 +188,19 @@ class ImageFolder : public ImageSource {
       if (valid[i]) {
         kept.push_back(static_cast<int64_t>(i));
       } else {
-        std::cerr << "warning: image_folder: skipping unreadable image '" << files[i].string() << "'\n";
+        std::cerr << "warning: image_folder: skipping unreadable image '" << files[i].string()
+                  << "'\n";
       }
     }
     if (static_cast<int64_t>(kept.size()) < settings_.min_images) {
       throw PluginError("dataset 'image_folder': folder '" + settings_.path + "' has " +
-                        std::to_string(kept.size()) + " readable PNG/JPEG images, fewer than min_images = " +
+                        std::to_string(kept.size()) +
+                        " readable PNG/JPEG images, fewer than min_images = " +
                         std::to_string(settings_.min_images));
     }
-    images_ = kept.size() == files.size() ? decoded : decoded.index_select(0, torch::tensor(kept, torch::kLong));
+    images_ = kept.size() == files.size()
+                  ? decoded
+                  : decoded.index_select(0, torch::tensor(kept, torch::kLong));
   }
 
   // One boolean per image from the host engine: flips depend only on the seed
@@ -236,17 +246,17 @@ PluginInfo image_folder_info() {
   info.summary = "every PNG/JPEG under a folder, centre-cropped and resized once (OpenCV)";
   info.params = {
       {"path", "string", nullptr, "folder with the images"},
-      {"size", "int", 256, "pixels per side after centre crop and resize"},
-      {"min_images", "int", 4, "fail when fewer readable images are found"},
+      {"size", "int", 256, "pixels per side after centre crop and resize", 2.0, 65536.0},
+      {"min_images", "int", 4, "fail when fewer readable images are found", 1.0, 1e9},
       {"recursive", "bool", true, "also read sub-folders"},
       {"augment_flip", "bool", true, "training: random horizontal flips"},
-      {"augment_crop", "bool", false, "training: random size x size crops of images resized to 1.15 size"},
+      {"augment_crop", "bool", false,
+       "training: random size x size crops of images resized to 1.15 size"},
   };
   return info;
 }
 
 std::shared_ptr<ImageSource> make_image_folder(const Params& params, const BuildContext& context) {
-  params.reject_unknown({"path", "size", "min_images", "recursive", "augment_flip", "augment_crop"});
   FolderSettings settings;
   if (!params.has("path")) throw ParamError(params.owner() + ": missing required parameter 'path'");
   settings.path = params.get_string("path", "");

@@ -57,7 +57,8 @@ class SyntheticImages : public ImageSource {
  public:
   SyntheticImages(int64_t size, int64_t count, int64_t channels, uint64_t seed)
       : size_(size), count_(count), channels_(channels), flip_engine_(seed ^ 0x5eedf11bULL) {
-    seed_key_ = hash32(static_cast<uint32_t>(seed & kMask32) ^ hash32(static_cast<uint32_t>(seed >> 32)));
+    seed_key_ =
+        hash32(static_cast<uint32_t>(seed & kMask32) ^ hash32(static_cast<uint32_t>(seed >> 32)));
   }
 
   int64_t size() const override { return count_; }
@@ -94,15 +95,15 @@ class SyntheticImages : public ImageSource {
 
     const torch::Tensor index_low = torch::bitwise_and(indices, kMask32);
     const torch::Tensor index_high = torch::bitwise_right_shift(indices, 32);
-    const torch::Tensor base =
-        hash32(torch::bitwise_xor(index_low, hash32(torch::bitwise_xor(index_high, int64_t{seed_key_}))));
+    const torch::Tensor base = hash32(
+        torch::bitwise_xor(index_low, hash32(torch::bitwise_xor(index_high, int64_t{seed_key_}))));
 
     // Pixel centres in [0, 1].
     const torch::Tensor coordinate = (torch::arange(s, real) + 0.5) / static_cast<double>(s);
     const torch::Tensor x = coordinate.view({1, 1, 1, s});
     const torch::Tensor y = coordinate.view({1, 1, s, 1});
 
-    const torch::Tensor u = uniforms(base, 0, {40});           // per-image scalars
+    const torch::Tensor u = uniforms(base, 0, {40});             // per-image scalars
     const torch::Tensor colours = uniforms(base, 1000, {8, c});  // per-image colours
     auto scalar = [&](int64_t slot) { return u.select(1, slot).view({n, 1, 1, 1}); };
     auto colour = [&](int64_t slot) { return colours.select(1, slot).view({n, c, 1, 1}); };
@@ -121,7 +122,8 @@ class SyntheticImages : public ImageSource {
       const torch::Tensor phase = scalar(o + 2) * (2.0 * M_PI);
       const torch::Tensor amplitude = 0.12 * scalar(o + 3);
       const torch::Tensor wave = torch::sin(
-          2.0 * M_PI * frequency * (x * torch::cos(orientation) + y * torch::sin(orientation)) + phase);
+          2.0 * M_PI * frequency * (x * torch::cos(orientation) + y * torch::sin(orientation)) +
+          phase);
       image = image + amplitude * wave * (0.5 + 0.5 * colour(6 + k));
     }
 
@@ -146,33 +148,40 @@ class SyntheticImages : public ImageSource {
     // Value noise at several scales (bilinearly upsampled grids), partly
     // shared between channels like real sensor and texture noise.
     const torch::Tensor strength = 0.2 + 0.8 * scalar(34);
-    const std::vector<std::pair<int64_t, double>> scales = {{4, 0.15}, {8, 0.10}, {16, 0.06}, {s, 0.03}};
+    const std::vector<std::pair<int64_t, double>> scales = {
+        {4, 0.15}, {8, 0.10}, {16, 0.06}, {s, 0.03}};
     for (size_t level = 0; level < scales.size(); ++level) {
       const int64_t grid = std::min(scales[level].first, s);
-      torch::Tensor noise = uniforms(base, 100000 + static_cast<int64_t>(level) * 1000000, {c, grid, grid});
+      torch::Tensor noise =
+          uniforms(base, 100000 + static_cast<int64_t>(level) * 1000000, {c, grid, grid});
       noise = (noise - 0.5) * 2.0;
       noise = 0.6 * noise.mean(1, true) + 0.4 * noise;
       if (grid != s) {
-        noise = torch::nn::functional::interpolate(
-            noise, torch::nn::functional::InterpolateFuncOptions()
-                       .size(std::vector<int64_t>{s, s})
-                       .mode(torch::kBilinear)
-                       .align_corners(false));
+        noise = torch::nn::functional::interpolate(noise,
+                                                   torch::nn::functional::InterpolateFuncOptions()
+                                                       .size(std::vector<int64_t>{s, s})
+                                                       .mode(torch::kBilinear)
+                                                       .align_corners(false));
       }
       image = image + strength * scales[level].second * noise;
     }
 
-    return (image.clamp(0.0, 1.0) * 255.0).round().to(torch::kByte).permute({0, 2, 3, 1}).contiguous();
+    return (image.clamp(0.0, 1.0) * 255.0)
+        .round()
+        .to(torch::kByte)
+        .permute({0, 2, 3, 1})
+        .contiguous();
   }
 
  private:
   // Uniform [0, 1) floats of shape [N, shape...] for hash slots
   // first_slot .. first_slot + prod(shape) - 1 of each image.
-  torch::Tensor uniforms(const torch::Tensor& base, int64_t first_slot, std::vector<int64_t> shape) const {
+  torch::Tensor uniforms(const torch::Tensor& base, int64_t first_slot,
+                         std::vector<int64_t> shape) const {
     int64_t slots = 1;
     for (int64_t extent : shape) slots *= extent;
-    const torch::Tensor keys =
-        hash32(torch::bitwise_and(torch::arange(first_slot + 1, first_slot + 1 + slots, base.options()), kMask32));
+    const torch::Tensor keys = hash32(torch::bitwise_and(
+        torch::arange(first_slot + 1, first_slot + 1 + slots, base.options()), kMask32));
     const torch::Tensor hashed = hash32(torch::bitwise_xor(base.view({-1, 1}), keys.view({1, -1})));
     shape.insert(shape.begin(), base.size(0));
     return (hashed.to(torch::kFloat) * (1.0 / 4294967296.0)).view(shape);
@@ -184,7 +193,8 @@ class SyntheticImages : public ImageSource {
     const int64_t n = images.size(0);
     std::vector<uint8_t> decisions(static_cast<size_t>(n));
     for (auto& decision : decisions) decision = static_cast<uint8_t>(flip_engine_() >> 63);
-    const torch::Tensor mask = torch::tensor(decisions, torch::kByte).to(torch::kBool).to(images.device());
+    const torch::Tensor mask =
+        torch::tensor(decisions, torch::kByte).to(torch::kBool).to(images.device());
     return torch::where(mask.view({n, 1, 1, 1}), images.flip({2}), images);
   }
 
@@ -198,17 +208,17 @@ class SyntheticImages : public ImageSource {
 PluginInfo synthetic_info() {
   PluginInfo info;
   info.version = "1.0";
-  info.summary = "procedural images (gradients, shapes, textures, multi-scale noise) made on the device";
+  info.summary =
+      "procedural images (gradients, shapes, textures, multi-scale noise) made on the device";
   info.params = {
-      {"size", "int", 64, "pixels per side"},
-      {"count", "int", 512, "number of images"},
-      {"channels", "int", 3, "channels per image"},
+      {"size", "int", 64, "pixels per side", 2.0, 65536.0},
+      {"count", "int", 512, "number of images", 2.0, 1e9},
+      {"channels", "int", 3, "channels per image", 1.0, 64.0},
   };
   return info;
 }
 
 std::shared_ptr<ImageSource> make_synthetic(const Params& params, const BuildContext& context) {
-  params.reject_unknown({"size", "count", "channels"});
   const int64_t size = params.get_int_at_least("size", 64, 2);
   const int64_t count = params.get_int_at_least("count", 512, 1);
   const int64_t channels = params.get_int_at_least("channels", 3, 1);
@@ -218,4 +228,5 @@ std::shared_ptr<ImageSource> make_synthetic(const Params& params, const BuildCon
 }  // namespace
 }  // namespace stegolab
 
-STEGOLAB_PLUGIN(stegolab::ImageSource, synthetic, stegolab::synthetic_info, stegolab::make_synthetic)
+STEGOLAB_PLUGIN(stegolab::ImageSource, synthetic, stegolab::synthetic_info,
+                stegolab::make_synthetic)

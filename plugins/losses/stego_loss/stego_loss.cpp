@@ -82,6 +82,11 @@ torch::Tensor StegoLoss::low_freq_term(const torch::Tensor& stego,
 }
 
 LossValue StegoLoss::compute(const LossInput& input) {
+  // The steganography task's names (docs/plugins.md, "Writing a task").
+  const torch::Tensor& cover = input.tensors.at("cover");
+  const torch::Tensor& secret = input.tensors.at("secret");
+  const torch::Tensor& stego = input.tensors.at("stego");
+  const torch::Tensor& recovered = input.tensors.at("recovered");
   LossValue value;
   torch::Tensor total;
   auto add = [&](const char* name, double weight, const std::function<torch::Tensor()>& term) {
@@ -91,17 +96,16 @@ LossValue StegoLoss::compute(const LossInput& input) {
     value.terms.emplace_back(name, weighted.detach());
   };
   add("hide_mse", hide_weight(input.progress.fraction),
-      [&] { return torch::mse_loss(input.stego, input.cover); });
-  add("rec_mse", weights_.rec_mse, [&] { return torch::mse_loss(input.recovered, input.secret); });
-  add("rec_ssim", weights_.rec_ssim, [&] {
-    return 1.0 - ssim((input.recovered + 1.0) * 0.5, (input.secret + 1.0) * 0.5, 1.0).mean();
-  });
-  add("edge", weights_.edge, [&] { return gradient_difference(input.recovered, input.secret); });
-  add("tv", weights_.tv, [&] { return total_variation(input.stego - input.cover); });
-  add("wavelet", weights_.wavelet, [&] { return wavelet_term(input.recovered, input.secret); });
-  add("low_freq", weights_.low_freq, [&] { return low_freq_term(input.stego, input.cover); });
+      [&] { return torch::mse_loss(stego, cover); });
+  add("rec_mse", weights_.rec_mse, [&] { return torch::mse_loss(recovered, secret); });
+  add("rec_ssim", weights_.rec_ssim,
+      [&] { return 1.0 - ssim((recovered + 1.0) * 0.5, (secret + 1.0) * 0.5, 1.0).mean(); });
+  add("edge", weights_.edge, [&] { return gradient_difference(recovered, secret); });
+  add("tv", weights_.tv, [&] { return total_variation(stego - cover); });
+  add("wavelet", weights_.wavelet, [&] { return wavelet_term(recovered, secret); });
+  add("low_freq", weights_.low_freq, [&] { return low_freq_term(stego, cover); });
   // All weights zero: a zero that still depends on the inputs, so backward works.
-  value.total = total.defined() ? total : (input.stego.sum() * 0.0);
+  value.total = total.defined() ? total : (stego.sum() * 0.0);
   return value;
 }
 

@@ -10,27 +10,28 @@ PluginInfo stego_loss_info() {
   PluginInfo info;
   info.name = "stego_loss";
   info.version = "1.0.0";
-  info.summary = "hiding MSE (ramped), recovery MSE/SSIM, edge, TV, wavelet terms; 8-bit/noise curriculum";
+  info.summary =
+      "hiding MSE (ramped), recovery MSE/SSIM, edge, TV, wavelet terms; 8-bit/noise curriculum";
   info.params = {
-      {"hide_start", "number", 2.0, "hiding MSE weight at the start of training"},
-      {"hide_end", "number", 24.0, "hiding MSE weight after the ramp"},
-      {"hide_ramp", "number", 0.7, "fraction of training over which the hiding weight ramps"},
-      {"rec_mse", "number", 3.0, "recovery MSE weight"},
-      {"rec_ssim", "number", 5.0, "recovery 1-SSIM weight"},
-      {"edge", "number", 0.0, "gradient-difference weight (recovered vs secret)"},
-      {"tv", "number", 0.0, "total variation weight of the residual stego - cover"},
-      {"wavelet", "number", 0.0, "multi-scale wavelet loss weight (recovered vs secret)"},
-      {"low_freq", "number", 0.0, "LL-band hiding MSE weight (stego vs cover)"},
-      {"perturb_start", "number", 0.0, "probability of the 8-bit/noise channel at the start"},
-      {"perturb_end", "number", 0.0, "probability of the 8-bit/noise channel at the end"},
-      {"noise_std", "number", 0.0, "Gaussian noise std of the channel, in [-1, 1] units"},
+      {"hide_start", "number", 2.0, "hiding MSE weight at the start of training", 0.0, 1e6},
+      {"hide_end", "number", 24.0, "hiding MSE weight after the ramp", 0.0, 1e6},
+      {"hide_ramp", "number", 0.7, "fraction of training over which the hiding weight ramps", 0.0,
+       1.0},
+      {"rec_mse", "number", 3.0, "recovery MSE weight", 0.0, 1e6},
+      {"rec_ssim", "number", 5.0, "recovery 1-SSIM weight", 0.0, 1e6},
+      {"edge", "number", 0.0, "gradient-difference weight (recovered vs secret)", 0.0, 1e6},
+      {"tv", "number", 0.0, "total variation weight of the residual stego - cover", 0.0, 1e6},
+      {"wavelet", "number", 0.0, "multi-scale wavelet loss weight (recovered vs secret)", 0.0, 1e6},
+      {"low_freq", "number", 0.0, "LL-band hiding MSE weight (stego vs cover)", 0.0, 1e6},
+      {"perturb_start", "number", 0.0, "probability of the 8-bit/noise channel at the start", 0.0,
+       1.0},
+      {"perturb_end", "number", 0.0, "probability of the 8-bit/noise channel at the end", 0.0, 1.0},
+      {"noise_std", "number", 0.0, "Gaussian noise std of the channel, in [-1, 1] units", 0.0, 2.0},
   };
   return info;
 }
 
 std::shared_ptr<Loss> make_stego_loss(const Params& params, const BuildContext& context) {
-  params.reject_unknown({"hide_start", "hide_end", "hide_ramp", "rec_mse", "rec_ssim", "edge", "tv",
-                         "wavelet", "low_freq", "perturb_start", "perturb_end", "noise_std"});
   StegoLossWeights w;
   const double big = 1e6;
   w.hide_start = params.get_number_in("hide_start", w.hide_start, 0.0, big);

@@ -12,28 +12,46 @@ PluginInfo star_inn_info() {
   info.version = "1.0.0";
   info.summary = "invertible network (ActNorm, 1x1 conv, affine coupling) over wavelet bands";
   info.params = {
-      {"blocks", "int", 8, "number of invertible blocks"},
-      {"hidden", "int", 128, "channels of the coupling subnets' hidden layers"},
-      {"clamp", "number", 2.0, "bound c of the coupling log-scale c*tanh(.)"},
-      {"lost", "string", "zeros", "extraction prior for the lost half: \"zeros\" or \"gaussian\""},
-      {"composition", "string", "bands",
-       "\"bands\" (stego = inverse transform of the cover half) or \"ycbcr_residual\" (approximately invertible)"},
-      {"k_y", "number", 0.02, "ycbcr_residual: scale of the residual on luma"},
-      {"k_c", "number", 0.06, "ycbcr_residual: scale of the residual on chroma"},
-      {"memory", "string", "standard",
-       "\"standard\" (store activations) or \"recompute\" (rebuild them through the inverse in backward)"},
+      {"blocks", "int", 8, "number of invertible blocks", 1.0, 1024.0},
+      {"hidden", "int", 128, "channels of the coupling subnets' hidden layers", 1.0, 65536.0},
+      {"clamp", "number", 2.0, "bound c of the coupling log-scale c*tanh(.)", 1e-3, 20.0},
+      {"lost",
+       "string",
+       "zeros",
+       "extraction prior for the lost half: \"zeros\" or \"gaussian\"",
+       std::nullopt,
+       std::nullopt,
+       {"zeros", "gaussian"}},
+      {"composition",
+       "string",
+       "bands",
+       "\"bands\" (stego = inverse transform of the cover half) or \"ycbcr_residual\" "
+       "(approximately invertible)",
+       std::nullopt,
+       std::nullopt,
+       {"bands", "ycbcr_residual"}},
+      {"k_y", "number", 0.02, "ycbcr_residual: scale of the residual on luma", 0.0, 1.0},
+      {"k_c", "number", 0.06, "ycbcr_residual: scale of the residual on chroma", 0.0, 1.0},
+      {"memory",
+       "string",
+       "standard",
+       "\"standard\" (store activations) or \"recompute\" (rebuild them through the inverse in "
+       "backward)",
+       std::nullopt,
+       std::nullopt,
+       {"standard", "recompute"}},
   };
   return info;
 }
 
 std::shared_ptr<StegoModel> make_star_inn(const Params& params, const BuildContext& context) {
-  params.reject_unknown({"blocks", "hidden", "clamp", "lost", "composition", "k_y", "k_c", "memory"});
   StarInnOptions options;
   options.blocks = params.get_int_at_least("blocks", options.blocks, 1);
   options.hidden = params.get_int_at_least("hidden", options.hidden, 1);
   options.clamp = params.get_number_in("clamp", options.clamp, 1e-3, 20.0);
   options.lost = params.get_choice("lost", options.lost, {"zeros", "gaussian"});
-  options.composition = params.get_choice("composition", options.composition, {"bands", "ycbcr_residual"});
+  options.composition =
+      params.get_choice("composition", options.composition, {"bands", "ycbcr_residual"});
   options.k_y = params.get_number_in("k_y", options.k_y, 0.0, 1.0);
   options.k_c = params.get_number_in("k_c", options.k_c, 0.0, 1.0);
   options.memory = params.get_choice("memory", options.memory, {"standard", "recompute"});

@@ -220,8 +220,12 @@ class StandardStrategy : public Strategy {
 
   MicroBatch prepare(const MicroBatch& micro_batch) const {
     if (!settings_.channels_last) return micro_batch;
-    return {micro_batch.cover.contiguous(at::MemoryFormat::ChannelsLast),
-            micro_batch.secret.contiguous(at::MemoryFormat::ChannelsLast)};
+    MicroBatch prepared;
+    for (const auto& [name, images] : micro_batch.entries()) {
+      prepared.set(name,
+                   images.dim() == 4 ? images.contiguous(at::MemoryFormat::ChannelsLast) : images);
+    }
+    return prepared;
   }
 
   double current_learning_rate() const {
@@ -269,11 +273,19 @@ PluginInfo standard_info() {
       "fp32 or bf16/fp16 autocast (fp16 with dynamic loss scaling), accumulation, clipping, "
       "Adam/AdamW";
   info.params = {
-      {"precision", "string", "fp32", "\"fp32\", \"bf16\" (CPU or CUDA) or \"fp16\" (CUDA only)"},
-      {"accumulation", "int", 1, "micro-batches per optimiser step (>= 1)"},
-      {"clip_norm", "number", 0.0, "clip the global gradient L2 norm to this value; 0 = off"},
-      {"loss_scale_init", "number", 65536.0, "fp16: initial dynamic loss scale"},
-      {"growth_interval", "int", 2000, "fp16: finite steps before the loss scale doubles"},
+      {"precision",
+       "string",
+       "fp32",
+       "\"fp32\", \"bf16\" (CPU or CUDA) or \"fp16\" (CUDA only)",
+       std::nullopt,
+       std::nullopt,
+       {"fp32", "fp16", "bf16"}},
+      {"accumulation", "int", 1, "micro-batches per optimiser step (>= 1)", 1.0, 1e6},
+      {"clip_norm", "number", 0.0, "clip the global gradient L2 norm to this value; 0 = off", 0.0,
+       1e30},
+      {"loss_scale_init", "number", 65536.0, "fp16: initial dynamic loss scale", 1e-30, 1e30},
+      {"growth_interval", "int", 2000, "fp16: finite steps before the loss scale doubles", 1.0,
+       1e9},
       {"channels_last", "bool", false, "convert inputs and 4-D weights to channels_last"},
       {"cudnn_benchmark", "bool", false,
        "CUDA: let cuDNN autotune convolution algorithms (not with train.deterministic)"},
@@ -282,8 +294,6 @@ PluginInfo standard_info() {
 }
 
 std::shared_ptr<Strategy> make_standard(const Params& params, const BuildContext& context) {
-  params.reject_unknown({"precision", "accumulation", "clip_norm", "loss_scale_init",
-                         "growth_interval", "channels_last", "cudnn_benchmark"});
   StandardSettings settings;
   settings.precision = params.get_choice("precision", "fp32", {"fp32", "fp16", "bf16"});
   settings.accumulation = params.get_int_at_least("accumulation", 1, 1);

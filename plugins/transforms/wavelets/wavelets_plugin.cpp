@@ -18,14 +18,12 @@ PluginInfo describe(const std::string& summary) {
   info.version = "1.0.0";
   info.summary = summary;
   info.params = {{"levels", "int", 1,
-                  "decomposition levels (>= 1); each one halves the coefficient grid"}};
+                  "decomposition levels (>= 1); each one halves the coefficient grid", 1.0, 16.0}};
   return info;
 }
 
 std::shared_ptr<Transform> make(const std::string& name,
-                                std::shared_ptr<const LiftingScheme> scheme,
-                                const Params& params) {
-  params.reject_unknown({"levels"});
+                                std::shared_ptr<const LiftingScheme> scheme, const Params& params) {
   const int64_t levels = params.get_int_at_least("levels", 1, 1);
   return std::make_shared<SeparableWavelet>(name, std::move(scheme), static_cast<int>(levels));
 }

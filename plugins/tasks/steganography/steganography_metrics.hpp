@@ -8,11 +8,11 @@
 
 #include <torch/types.h>
 
-namespace stegolab {
+namespace stegolab::steganography {
 
 // Sums per-image measures on the images' device; only means() crosses to the
-// host, once. Definitions and names: metrics/metric_convention.cpp.
-class MetricAccumulator {
+// host, once. Definitions and names: metric_declarations.cpp.
+class SteganographyMetrics {
  public:
   // All NCHW float in [-1, 1], same shape, one batch. cover and secret are the
   // 8-bit inputs; stego is what the recovery was extracted from (already
@@ -42,4 +42,4 @@ class MetricAccumulator {
   torch::Tensor popcount_;  // set bits of 0..255, on the images' device (built once)
 };
 
-}  // namespace stegolab
+}  // namespace stegolab::steganography

@@ -1,4 +1,6 @@
-// Evaluation metrics against values computed by hand on small known images.
+// The steganography task: its evaluation metrics against values computed by
+// hand on small known images, its metric declarations, its cover/secret
+// pairing, and the host-side contract checks of its model calls.
 #include <cmath>
 #include <map>
 #include <string>
@@ -6,12 +8,35 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "metrics/metric_accumulator.hpp"
+#include <set>
+
 #include "metrics/metric_convention.hpp"
+#include "stegolab/errors.hpp"
 #include "stegolab/pixel_scale.hpp"
+
+#include "../plugins/tasks/steganography/image_pairs.cpp"
+#include "../plugins/tasks/steganography/metric_declarations.cpp"
+#include "../plugins/tasks/steganography/steganography_evaluation.cpp"
+#include "../plugins/tasks/steganography/steganography_metrics.cpp"
+#include "../plugins/tasks/steganography/steganography_task.cpp"
 
 namespace stegolab {
 namespace {
+
+using steganography::epoch_pairs;
+using steganography::fixed_pairs;
+using steganography::ImagePairs;
+using MetricAccumulator = steganography::SteganographyMetrics;
+
+std::vector<int64_t> to_vector(const torch::Tensor& t) {
+  const torch::Tensor c = t.to(torch::kLong).contiguous();
+  return {c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel()};
+}
+
+std::optional<MetricConvention> find_metric_convention(const std::string& name) {
+  return stegolab::find_metric_convention(
+      experiment_conventions(steganography::metric_declarations()), name);
+}
 
 // Images of 8-bit value `value` everywhere, in the model range [-1, 1].
 torch::Tensor uniform(double value, int64_t n = 1, int64_t size = 16) {
@@ -147,8 +172,112 @@ TEST(MetricConventions, EveryProducedMetricIsDocumentedWithItsDirection) {
   EXPECT_EQ(find_metric_convention("rec_ssim")->better, "higher");
   EXPECT_EQ(find_metric_convention("ber")->better, "lower");
   EXPECT_EQ(find_metric_convention("rec_rmse")->better, "lower");
-  EXPECT_EQ(find_metric_convention("loss/rec_mse")->metric, "loss/<term>");
+  EXPECT_EQ(find_metric_convention("loss/rec_mse")->name, "loss/<term>");
   EXPECT_FALSE(find_metric_convention("no_such_metric").has_value());
+}
+
+TEST(ImagePairs, FixedPairsShiftTheListByOne) {
+  const ImagePairs p = fixed_pairs(torch::tensor({5, 9, 2, 7}, torch::kLong));
+  EXPECT_EQ(to_vector(p.covers), (std::vector<int64_t>{5, 9, 2, 7}));
+  EXPECT_EQ(to_vector(p.secrets), (std::vector<int64_t>{9, 2, 7, 5}));
+}
+
+TEST(ImagePairs, EpochPairsAreFreshPerEpochNeverSelfAndCoverTheSplit) {
+  const torch::Tensor indices = torch::arange(100, 112, torch::kLong);  // 12 images
+  const ImagePairs e0 = epoch_pairs(indices, 11, 0, 12);
+  const ImagePairs e0_again = epoch_pairs(indices, 11, 0, 12);
+  const ImagePairs e1 = epoch_pairs(indices, 11, 1, 12);
+  EXPECT_EQ(to_vector(e0.covers), to_vector(e0_again.covers));
+  EXPECT_NE(to_vector(e0.covers), to_vector(e1.covers));
+  for (const ImagePairs* p : {&e0, &e1}) {
+    const auto covers = to_vector(p->covers);
+    const auto secrets = to_vector(p->secrets);
+    EXPECT_EQ(std::set<int64_t>(covers.begin(), covers.end()).size(), 12u);
+    for (std::size_t i = 0; i < covers.size(); ++i) {
+      EXPECT_NE(covers[i], secrets[i]);
+      EXPECT_GE(covers[i], 100);
+      EXPECT_LT(covers[i], 112);
+    }
+  }
+}
+
+TEST(ImagePairs, EpochPairsExtendBeyondOnePass) {
+  const torch::Tensor indices = torch::arange(0, 5, torch::kLong);
+  const ImagePairs p = epoch_pairs(indices, 2, 0, 13);  // 2 full passes of 5 + 3
+  ASSERT_EQ(p.size(), 13);
+  const auto covers = to_vector(p.covers);
+  // Each full pass is a permutation of 0..4.
+  EXPECT_EQ(std::set<int64_t>(covers.begin(), covers.begin() + 5).size(), 5u);
+  EXPECT_EQ(std::set<int64_t>(covers.begin() + 5, covers.begin() + 10).size(), 5u);
+  const auto secrets = to_vector(p.secrets);
+  for (std::size_t i = 0; i < covers.size(); ++i) EXPECT_NE(covers[i], secrets[i]);
+}
+
+// ---- the task's model calls: shapes checked at the plugin boundary ----
+
+// A model whose embed returns an image of half the cover's size.
+class HalfSizeModel : public StegoModel {
+ public:
+  HalfSizeModel() { weight_ = register_parameter("w", torch::ones({1})); }
+  Embedding embed(const torch::Tensor& cover, const torch::Tensor&) override {
+    return {torch::avg_pool2d(cover, 2) * weight_, {}};
+  }
+  torch::Tensor extract(const torch::Tensor& stego) override { return stego; }
+  double flops_per_image(int64_t, int64_t) const override { return 0.0; }
+
+ private:
+  torch::Tensor weight_;
+};
+
+class SumLoss : public Loss {
+ public:
+  LossValue compute(const LossInput& input) override {
+    return {input.tensors.at("recovered").sum(), {}};
+  }
+};
+
+// The host's side, for a model and a loss section (no transform).
+class FakeSections : public ComponentBuilder {
+ public:
+  bool has(const std::string& section) const override { return section != "transform"; }
+  std::string plugin(const std::string& section) const override {
+    return section == "model" ? "half_size" : "sum_loss";
+  }
+  std::shared_ptr<void> build_erased(const std::string& section, const std::string&,
+                                     const BuildContext&) override {
+    if (section == "model") return std::shared_ptr<StegoModel>(std::make_shared<HalfSizeModel>());
+    return std::shared_ptr<Loss>(std::make_shared<SumLoss>());
+  }
+};
+
+TEST(SteganographyTask, AWrongShapeFromTheModelNamesThePluginAndTheCall) {
+  steganography::SteganographyTask task({});
+  FakeSections sections;
+  task.build(sections, BuildContext{});
+  const TensorMap batch = {{"cover", torch::zeros({2, 3, 16, 16})},
+                           {"secret", torch::zeros({2, 3, 16, 16})}};
+  try {
+    task.training_loss(batch, {});
+    FAIL() << "expected a PluginError";
+  } catch (const PluginError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "model 'half_size': embed returned stego [2, 3, 8, 8], expected [2, 3, 16, 16] "
+              "(floating point)");
+  }
+}
+
+TEST(SteganographyTask, RunsWithoutATransformSectionAndSamplesCoverSecretPairs) {
+  steganography::SteganographyTask task({});
+  FakeSections sections;
+  task.build(sections, BuildContext{});  // the transform section is optional
+  ASSERT_EQ(task.modules().size(), 1u);
+  EXPECT_EQ(task.modules()[0].first, "model");
+  const TensorMap samples = task.training_samples(torch::arange(10, torch::kLong), 3, 0, 7);
+  ASSERT_EQ(samples.size(), 2u);
+  EXPECT_EQ(samples.entries()[0].first, "cover");
+  EXPECT_EQ(samples.entries()[1].first, "secret");
+  EXPECT_EQ(samples.at("cover").numel(), 7);
+  EXPECT_FALSE(torch::equal(samples.at("cover"), samples.at("secret")));
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 
 #include <torch/types.h>
 
-namespace stegolab {
+namespace stegolab::steganography {
 
 // Parallel lists of image indices (int64, 1-D, CPU, same length): pair i hides
 // image secrets[i] in image covers[i].
@@ -26,4 +26,4 @@ ImagePairs fixed_pairs(const torch::Tensor& indices);
 // exist (steps_per_epoch larger than one pass). Returns exactly `count` pairs.
 ImagePairs epoch_pairs(const torch::Tensor& indices, uint64_t seed, int64_t epoch, int64_t count);
 
-}  // namespace stegolab
+}  // namespace stegolab::steganography

@@ -1,4 +1,4 @@
-#include "data/seeded_permutation.hpp"
+#include "stegolab/seeded_permutation.hpp"
 
 #include <random>
 #include <utility>

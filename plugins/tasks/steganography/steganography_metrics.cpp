@@ -1,4 +1,4 @@
-#include "metrics/metric_accumulator.hpp"
+#include "steganography_metrics.hpp"
 
 #include <torch/torch.h>
 
@@ -6,7 +6,7 @@
 #include "stegolab/image_quality.hpp"
 #include "stegolab/pixel_scale.hpp"
 
-namespace stegolab {
+namespace stegolab::steganography {
 
 namespace {
 
@@ -28,8 +28,8 @@ torch::Tensor popcount_table(torch::Device device) {
 
 }  // namespace
 
-void MetricAccumulator::accumulate(const std::string& name, const torch::Tensor& sum,
-                                   double denominator) {
+void SteganographyMetrics::accumulate(const std::string& name, const torch::Tensor& sum,
+                                      double denominator) {
   const torch::Tensor value = sum.detach().to(torch::kDouble);
   for (auto& entry : entries_) {
     if (entry.name == name) {
@@ -41,8 +41,8 @@ void MetricAccumulator::accumulate(const std::string& name, const torch::Tensor&
   entries_.push_back({name, value, denominator});
 }
 
-void MetricAccumulator::add_quality(const std::string& prefix, const torch::Tensor& reference,
-                                    const torch::Tensor& candidate, const std::string& suffix) {
+void SteganographyMetrics::add_quality(const std::string& prefix, const torch::Tensor& reference,
+                                       const torch::Tensor& candidate, const std::string& suffix) {
   const auto n = static_cast<double>(reference.size(0));
   const int64_t channels = reference.size(1);
   accumulate(prefix + "_psnr" + suffix, capped_psnr(reference, candidate).sum(), n);
@@ -58,9 +58,9 @@ void MetricAccumulator::add_quality(const std::string& prefix, const torch::Tens
   accumulate(prefix + "_rmse" + suffix, difference.square().mean(1).sqrt().sum(), n);
 }
 
-void MetricAccumulator::add(const torch::Tensor& cover, const torch::Tensor& secret,
-                            const torch::Tensor& stego, const torch::Tensor& recovered,
-                            bool quantize, const std::string& suffix) {
+void SteganographyMetrics::add(const torch::Tensor& cover, const torch::Tensor& secret,
+                               const torch::Tensor& stego, const torch::Tensor& recovered,
+                               bool quantize, const std::string& suffix) {
   if (cover.dim() != 4 || cover.sizes() != secret.sizes() || cover.sizes() != stego.sizes() ||
       cover.sizes() != recovered.sizes()) {
     throw Error("metrics: cover, secret, stego and recovered must be NCHW of the same shape");
@@ -89,7 +89,7 @@ void MetricAccumulator::add(const torch::Tensor& cover, const torch::Tensor& sec
   accumulate("ber" + suffix, bit_errors, 8.0 * static_cast<double>(secret.numel()));
 }
 
-std::vector<std::pair<std::string, double>> MetricAccumulator::means() const {
+std::vector<std::pair<std::string, double>> SteganographyMetrics::means() const {
   std::vector<std::pair<std::string, double>> result;
   if (entries_.empty()) return result;
   std::vector<torch::Tensor> sums;
@@ -103,11 +103,11 @@ std::vector<std::pair<std::string, double>> MetricAccumulator::means() const {
   return result;
 }
 
-int64_t MetricAccumulator::images(const std::string& suffix) const {
+int64_t SteganographyMetrics::images(const std::string& suffix) const {
   for (const auto& entry : entries_) {
     if (entry.name == "hide_psnr" + suffix) return static_cast<int64_t>(entry.denominator);
   }
   return 0;
 }
 
-}  // namespace stegolab
+}  // namespace stegolab::steganography

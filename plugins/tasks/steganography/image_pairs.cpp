@@ -1,11 +1,11 @@
-#include "data/image_pairs.hpp"
+#include "image_pairs.hpp"
 
 #include <vector>
 
-#include "data/seeded_permutation.hpp"
 #include "stegolab/errors.hpp"
+#include "stegolab/seeded_permutation.hpp"
 
-namespace stegolab {
+namespace stegolab::steganography {
 
 namespace {
 constexpr uint64_t kPairStream = 0x5041'4952ULL;  // "PAIR"
@@ -29,7 +29,8 @@ ImagePairs epoch_pairs(const torch::Tensor& indices, uint64_t seed, int64_t epoc
   std::vector<torch::Tensor> secrets;
   int64_t have = 0;
   for (uint64_t pass = 0; have < count; ++pass) {
-    const ImagePairs pairs = fixed_pairs(seeded_permutation(indices, derive_seed(epoch_seed, pass)));
+    const ImagePairs pairs =
+        fixed_pairs(seeded_permutation(indices, derive_seed(epoch_seed, pass)));
     covers.push_back(pairs.covers);
     secrets.push_back(pairs.secrets);
     have += pairs.size();
@@ -39,4 +40,4 @@ ImagePairs epoch_pairs(const torch::Tensor& indices, uint64_t seed, int64_t epoc
           torch::cat(secrets).slice(0, 0, count).contiguous()};
 }
 
-}  // namespace stegolab
+}  // namespace stegolab::steganography

@@ -1,0 +1,118 @@
+// Task: what is being learned. The host trains, evaluates, checkpoints and
+// records a task without knowing what it computes; the task composes its
+// batches from the data source, builds the components it needs, defines the
+// training objective and the evaluation, and declares its metrics once.
+//
+// A trial's life, as the host drives it:
+//   PluginInfo: components, metrics, best_metric are read when the experiment loads
+//   task = factory(params)
+//   task->build(builder, context)     the task builds its components by section
+//   per epoch: training_samples() -> batches of named images -> training_loss()
+//   per evaluation: evaluation_samples() -> start_evaluation() -> add() -> means()
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+#include "stegolab/export.hpp"
+#include "stegolab/loss.hpp"
+#include "stegolab/plugin.hpp"
+#include "stegolab/tensor_map.hpp"
+
+namespace stegolab {
+
+// Builds the components of the sections a task declared, as the experiment
+// names them. Implemented by the host.
+class STEGOLAB_VISIBLE ComponentBuilder {
+ public:
+  virtual ~ComponentBuilder();
+  // The experiment names a plugin for `section`.
+  virtual bool has(const std::string& section) const = 0;
+  // The plugin name of `section` ("" when none), for messages.
+  virtual std::string plugin(const std::string& section) const = 0;
+  // Builds `section`'s plugin, which must be of `kind`; throws Error otherwise.
+  virtual std::shared_ptr<void> build_erased(const std::string& section, const std::string& kind,
+                                             const BuildContext& context) = 0;
+
+  template <class Interface>
+  std::shared_ptr<Interface> build(const std::string& section, const BuildContext& context) {
+    // The host's factory converted an Interface* to void*: casting back is exact.
+    return std::static_pointer_cast<Interface>(
+        build_erased(section, KindOf<Interface>::name, context));
+  }
+};
+
+// Runs its argument under the strategy's precision, without gradients.
+using PrecisionScope = std::function<void(const std::function<void()>&)>;
+
+// One evaluation pass over a split, accumulated on the device.
+class STEGOLAB_VISIBLE Evaluation {
+ public:
+  virtual ~Evaluation();
+  // One batch as evaluation_samples() composed it (named NCHW float images in
+  // [-1, 1] on the trial's device). Model calls go through `scope`; metrics
+  // are computed after it, in fp32.
+  virtual void add(const TensorMap& batch, const PrecisionScope& scope) = 0;
+  // Each declared metric's mean over the pass: one device-to-host copy.
+  virtual std::vector<std::pair<std::string, double>> means() = 0;
+  // Samples evaluated so far (for images/s).
+  virtual int64_t samples() const = 0;
+};
+
+using NamedModule = std::pair<std::string, std::shared_ptr<torch::nn::Module>>;
+
+class STEGOLAB_VISIBLE Task {
+ public:
+  virtual ~Task();
+
+  // Its sections, metrics and default best metric are declared in its
+  // PluginInfo (components, metrics, best_metric), readable without building it.
+
+  // Builds the components from the experiment's sections, on context.device.
+  virtual void build(ComponentBuilder& builder, const BuildContext& context) = 0;
+  // The trained modules, by name: their parameters are optimised, each is
+  // saved as <name>.pt in a checkpoint, and train()/eval() switch them.
+  virtual std::vector<NamedModule> modules() = 0;
+  // The sections a checkpoint must name to rebuild this task (with modules()).
+  virtual std::vector<std::string> checkpoint_sections() const = 0;
+
+  // The samples of one training epoch: named lists of image indices (int64,
+  // 1-D, CPU, each exactly `count` long) drawn from `split` (int64 indices of
+  // the source); entry i of every list together makes sample i. Deterministic
+  // in (seed, epoch).
+  virtual TensorMap training_samples(const torch::Tensor& split, uint64_t seed, int64_t epoch,
+                                     int64_t count) = 0;
+  // The fixed samples of an evaluation split, composed the same way.
+  virtual TensorMap evaluation_samples(const torch::Tensor& split) = 0;
+
+  // The objective of one micro-batch: the batch holds the named images
+  // (NCHW float in [-1, 1], on the device) of training_samples()' lists.
+  virtual LossValue training_loss(const TensorMap& batch, const TrainingProgress& progress) = 0;
+  virtual std::unique_ptr<Evaluation> start_evaluation() = 0;
+
+  // Floating-point operations for one sample of height x width (a multiply-
+  // add counts 2): what inference computes, and one training step.
+  virtual double inference_flops(int64_t height, int64_t width) const = 0;
+  virtual double training_flops(int64_t height, int64_t width) const = 0;
+};
+
+template <>
+struct KindOf<Task> {
+  static constexpr const char* name = "task";
+};
+
+// Throws PluginError("<owner>: <call> returned <what> [shape], expected
+// [expected]") unless `tensor` is defined, floating and of `expected` shape.
+STEGOLAB_VISIBLE void expect_shape(const std::string& owner, const std::string& call,
+                                   const std::string& what, const torch::Tensor& tensor,
+                                   c10::IntArrayRef expected);
+
+}  // namespace stegolab

@@ -1,0 +1,121 @@
+// The evaluation half of a trial: the task's evaluation passes, the best and
+// last checkpoints, and the trial's throughput summary.
+#include <cmath>
+
+#include <torch/torch.h>
+
+#include "device/trial_utilisation.hpp"
+#include "trainer/peak_memory.hpp"
+#include "trainer/trial_execution.hpp"
+
+namespace stegolab {
+
+NamedValues TrialExecution::evaluate(const torch::Tensor& indices) {
+  in_evaluation_ = true;
+  eval_batch_ = 0;
+  set_training_mode(components_.modules, false);
+  const auto begin = Clock::now();
+  BatchPipeline pipeline(components_.source, components_.device, /*augment=*/false,
+                         components_.task->evaluation_samples(indices), trial_.eval.batch_size,
+                         /*drop_last=*/false);
+  std::unique_ptr<Evaluation> evaluation = components_.task->start_evaluation();
+  const PrecisionScope scope = precision_scope(*components_.strategy);
+  while (std::optional<TensorMap> batch = pipeline.next()) {
+    ++eval_batch_;
+    evaluation->add(*batch, scope);
+  }
+  NamedValues means = evaluation->means();
+  const double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+  eval_seconds_ += seconds;
+  eval_images_ += evaluation->samples();
+  means.emplace_back("images_per_s", static_cast<double>(evaluation->samples()) / seconds);
+  set_training_mode(components_.modules, true);
+  in_evaluation_ = false;
+  return means;
+}
+
+nlohmann::json TrialExecution::checkpoint_components() const {
+  nlohmann::json components = {
+      {"task", {{"plugin", trial_.task.plugin}, {"params", trial_.task.params}}}};
+  for (const std::string& section : components_.task->checkpoint_sections()) {
+    const auto found = trial_.sections.find(section);
+    if (found == trial_.sections.end() || found->second.plugin.empty()) continue;
+    components[section] = {{"plugin", found->second.plugin}, {"params", found->second.params}};
+  }
+  return components;
+}
+
+void TrialExecution::save_checkpoints(int64_t epoch, const NamedValues& val) {
+  std::optional<double> current;
+  for (const auto& [name, value] : val) {
+    if (name == trial_.train.best_metric) current = value;
+  }
+  const bool improved =
+      current && std::isfinite(*current) &&
+      (!best_value_ || (higher_is_better_ ? *current > *best_value_ : *current < *best_value_));
+  if (improved) {
+    best_value_ = current;
+    best_epoch_ = epoch;
+  }
+  if (checkpointer_ == nullptr || run_.checkpoint_dir.empty()) return;
+
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const auto& [name, value] : val) metrics[name] = value;
+  metrics["best/metric"] = trial_.train.best_metric;
+  if (best_value_) {
+    metrics["best/value"] = *best_value_;
+    metrics["best/epoch"] = best_epoch_;
+  }
+  const nlohmann::json components = checkpoint_components();
+  const ImageSource& source = *components_.source;
+  checkpointer_->save(run_.checkpoint_dir / "last", components_.modules, *components_.strategy,
+                      components, source.image_size(), source.channels(), epoch, metrics);
+  if (improved) {
+    checkpointer_->save(run_.checkpoint_dir / "best", components_.modules, *components_.strategy,
+                        components, source.image_size(), source.channels(), epoch, metrics);
+    sink_.on_event(epoch, "checkpoint_best",
+                   trial_.train.best_metric + " " + std::to_string(*current));
+  }
+}
+
+Throughput TrialExecution::throughput() const {
+  Throughput t;
+  if (train_steps_ > 0 && train_seconds_ > 0) {
+    t.train_images_per_s = static_cast<double>(train_images_) / train_seconds_;
+    t.step_time_ms =
+        1000.0 * (train_seconds_ - data_wait_seconds_) / static_cast<double>(train_steps_);
+    t.data_wait_ms = 1000.0 * data_wait_seconds_ / static_cast<double>(train_steps_);
+  }
+  if (eval_images_ > 0 && eval_seconds_ > 0) {
+    t.eval_images_per_s = static_cast<double>(eval_images_) / eval_seconds_;
+  }
+  t.peak_memory_mb = peak_memory_mb(components_.device);
+  t.effective_batch = batch_size_ * accumulation_;
+  if (components_.task && components_.source) {
+    const int64_t size = components_.source->image_size();
+    t.extra["flops_per_image"] = components_.task->inference_flops(size, size);
+    t.extra["parameters"] = parameter_count(components_.modules);
+    // The task's training FLOPs per second of step time: the figure to set
+    // against a measured peak (docs/gpu.md).
+    if (std::isfinite(t.step_time_ms) && t.step_time_ms > 0) {
+      t.extra["achieved_gflops_per_s"] = components_.task->training_flops(size, size) *
+                                         static_cast<double>(t.effective_batch) /
+                                         (t.step_time_ms / 1000.0) / 1e9;
+    }
+  }
+  for (const auto& [key, value] : TrialUtilisation::process().end().items()) t.extra[key] = value;
+  t.extra["device"] = components_.device.str();
+  if (components_.strategy) t.extra["precision"] = components_.strategy->precision();
+  t.extra["nonfinite_steps"] = nonfinite_total_;
+  t.extra["exploded_steps"] = exploded_total_;
+  t.extra["overflow_steps"] = overflow_total_;
+  t.extra["divergence_restores"] = restores_;
+  if (best_value_) {
+    t.extra["best_metric"] = trial_.train.best_metric;
+    t.extra["best_value"] = *best_value_;
+    t.extra["best_epoch"] = best_epoch_;
+  }
+  return t;
+}
+
+}  // namespace stegolab

@@ -1,0 +1,175 @@
+#include "trainer/trial_execution.hpp"
+
+#include <torch/torch.h>
+
+#include "device/device_name.hpp"
+#include "device/trial_utilisation.hpp"
+#include "trainer/peak_memory.hpp"
+
+namespace stegolab {
+
+namespace {
+
+// A declared metric of the task that can select the best checkpoint.
+const MetricDeclaration& best_metric_declaration(const TrialSpec& trial) {
+  for (const MetricDeclaration& metric : trial.task_metrics) {
+    if (metric.name == trial.train.best_metric && !metric.better.empty()) return metric;
+  }
+  std::string names;
+  for (const MetricDeclaration& metric : trial.task_metrics) {
+    if (!metric.better.empty()) names += (names.empty() ? "" : ", ") + metric.name;
+  }
+  throw TrialFailure("train.best_metric '" + trial.train.best_metric +
+                     "' is not a validation metric of task '" + trial.task.plugin +
+                     "' (one of: " + (names.empty() ? "none" : names) + ")");
+}
+
+}  // namespace
+
+TrialExecution::TrialExecution(ComponentFactory& factory, TrialCheckpointer* checkpointer,
+                               const TrainerOptions& options, const TrialSpec& trial,
+                               const TrialRun& run, EpochSink& sink)
+    : factory_(factory),
+      checkpointer_(checkpointer),
+      options_(options),
+      trial_(trial),
+      run_(run),
+      sink_(sink),
+      progress_(*options.out, options.live_progress && ProgressLine::is_terminal(*options.out),
+                "[" + (trial.key.empty() ? trial.experiment : trial.key) + "]"),
+      task_name_("task '" + trial.task.plugin + "'") {}
+
+std::string TrialExecution::position() const {
+  return std::string(in_evaluation_ ? "evaluation" : "training") + " batch " +
+         std::to_string(in_evaluation_ ? eval_batch_ : train_batch_) + " (epoch " +
+         std::to_string(epoch_ + 1) + ")";
+}
+
+void TrialExecution::build() {
+  const torch::Device device = parse_device(trial_.train.device, "train.device");
+  components_ = build_trial_components(factory_, trial_, device);
+}
+
+void TrialExecution::check_settings() const {
+  if (trial_.train.epochs < 1) throw TrialFailure("train.epochs must be at least 1");
+  if (trial_.train.batch_size < 1) {
+    throw TrialFailure(trial_.train.batch_size_auto
+                           ? "train.batch_size \"auto\" must be resolved before training "
+                             "(the run driver's batch-size finder)"
+                           : "train.batch_size must be at least 1");
+  }
+  if (trial_.eval.batch_size < 1) throw TrialFailure("eval.batch_size must be at least 1");
+  if (trial_.eval.every < 1) throw TrialFailure("eval.every must be at least 1");
+}
+
+void TrialExecution::plan() {
+  check_settings();
+  higher_is_better_ = best_metric_declaration(trial_).better == "higher";
+  loss_ceiling_ = LossCeiling(trial_.train.explode_factor);
+
+  splits_ = make_dataset_splits(components_.source->size(), trial_.split, trial_.seed);
+  batch_size_ = trial_.train.batch_size;
+  accumulation_ = std::max<int64_t>(1, components_.strategy->accumulation());
+  const int64_t per_step = batch_size_ * accumulation_;
+  steps_per_epoch_ = trial_.train.steps_per_epoch > 0
+                         ? trial_.train.steps_per_epoch
+                         : std::max<int64_t>(1, splits_.train.size(0) / per_step);
+  const int64_t total_steps = steps_per_epoch_ * trial_.train.epochs;
+  components_.strategy->setup(make_strategy_setup(trial_, components_, total_steps));
+  if (run_.resume_from) resume();
+  good_state_.capture(components_.modules, *components_.strategy);
+}
+
+void TrialExecution::resume() {
+  if (checkpointer_ == nullptr) {
+    throw TrialFailure("cannot resume from " + run_.resume_from->string() +
+                       ": this trainer has no checkpoint support");
+  }
+  const CheckpointRecord record = checkpointer_->load(*run_.resume_from, components_.modules,
+                                                      *components_.strategy, components_.device);
+  start_epoch_ = record.epoch + 1;
+  epochs_completed_ = start_epoch_;
+  if (record.metrics.contains("best/value") && record.metrics["best/value"].is_number()) {
+    best_value_ = record.metrics["best/value"].get<double>();
+    best_epoch_ = record.metrics.value("best/epoch", int64_t{-1});
+  }
+  sink_.on_event(record.epoch, "resume",
+                 "resumed from " + run_.resume_from->string() + " after epoch " +
+                     std::to_string(record.epoch + 1));
+}
+
+void TrialExecution::on_divergence(int64_t epoch, const std::string& reason) {
+  if (restores_ >= trial_.train.max_restores) {
+    throw TrialFailure("diverged in epoch " + std::to_string(epoch + 1) + ": " + reason +
+                       "; gave up after " + std::to_string(restores_) +
+                       " restore(s) (train.max_restores)");
+  }
+  good_state_.restore(components_.modules, *components_.strategy, components_.device);
+  components_.strategy->scale_learning_rate(trial_.train.restore_lr_factor);
+  ++restores_;
+  consecutive_bad_ = 0;
+  // The next restore returns here, with the lowered learning rate kept.
+  good_state_.capture(components_.modules, *components_.strategy);
+  const std::string message = reason +
+                              "; restored the last good state and scaled the "
+                              "learning rate by " +
+                              std::to_string(trial_.train.restore_lr_factor) + " (restore " +
+                              std::to_string(restores_) + " of " +
+                              std::to_string(trial_.train.max_restores) + ")";
+  sink_.on_event(epoch, "divergence_restore", message);
+  progress_.message("epoch " + std::to_string(epoch + 1) + ": " + message);
+}
+
+TrialOutcome TrialExecution::stopped(const std::string& why) {
+  progress_.finish();
+  TrialOutcome outcome;
+  outcome.status = "interrupted";
+  outcome.error = why;
+  outcome.epochs_completed = epochs_completed_;
+  outcome.throughput = throughput();
+  return outcome;
+}
+
+TrialOutcome TrialExecution::execute() {
+  build();
+  reset_peak_memory(components_.device);
+  TrialUtilisation::process().begin(components_.device, *options_.out);
+  plan();
+  epochs_completed_ = start_epoch_;
+  const int64_t epochs = trial_.train.epochs;
+  for (int64_t epoch = start_epoch_; epoch < epochs; ++epoch) {
+    epoch_ = epoch;
+    std::vector<MetricRow> rows;
+    if (!train_epoch(epoch, rows))
+      return stopped("interrupted in epoch " + std::to_string(epoch + 1));
+    NamedValues val;
+    const bool validate = (epoch + 1) % trial_.eval.every == 0 || epoch + 1 == epochs;
+    if (validate && splits_.val.size(0) > 0) {
+      val = evaluate(splits_.val);
+      for (const auto& [name, value] : val) rows.push_back({epoch, "val", name, value});
+    }
+    save_checkpoints(epoch, val);
+    sink_.on_epoch(epoch, rows);
+    epochs_completed_ = epoch + 1;
+    std::ostringstream summary;
+    summary << "epoch " << epoch + 1 << "/" << epochs << " loss " << rows.front().value;
+    for (const auto& [name, value] : val) {
+      if (name == trial_.train.best_metric) summary << " val " << name << " " << value;
+    }
+    progress_.message(summary.str());
+  }
+  if (interrupted()) return stopped("interrupted before the test evaluation");
+  progress_.finish();
+  TrialOutcome outcome;
+  if (splits_.test.size(0) > 0) {
+    // The test split is measured once, with the final weights.
+    for (const auto& [name, value] : evaluate(splits_.test)) {
+      outcome.final_metrics.push_back({epochs - 1, "test", name, value});
+    }
+  }
+  outcome.epochs_completed = epochs_completed_;
+  outcome.throughput = throughput();
+  return outcome;
+}
+
+}  // namespace stegolab

@@ -1,0 +1,120 @@
+// One trial's run inside the trainer: build, plan, epochs of training and
+// validation, the test evaluation, checkpoints and throughput. Private to
+// the trainer module; Trainer::run() owns one per trial.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data/batch_pipeline.hpp"
+#include "data/dataset_splits.hpp"
+#include "trainer/loss_ceiling.hpp"
+#include "trainer/progress_line.hpp"
+#include "trainer/state_snapshot.hpp"
+#include "trainer/term_sums.hpp"
+#include "trainer/trainer.hpp"
+#include "trainer/trial_components.hpp"
+
+namespace stegolab {
+
+using NamedValues = std::vector<std::pair<std::string, double>>;
+
+// A trial-level failure whose message is already user-facing.
+class TrialFailure : public Error {
+ public:
+  using Error::Error;
+};
+
+// What one epoch's optimiser steps added up to.
+struct EpochTally {
+  double loss_sum = 0.0;
+  TermSums terms;
+  int64_t applied = 0, nonfinite = 0, exploded = 0, overflows = 0;
+  double last_lr = NAN;
+};
+
+class TrialExecution {
+ public:
+  TrialExecution(ComponentFactory& factory, TrialCheckpointer* checkpointer,
+                 const TrainerOptions& options, const TrialSpec& trial, const TrialRun& run,
+                 EpochSink& sink);
+
+  TrialOutcome execute();
+  // Where the trial was when an error escaped, for the failure message.
+  std::string position() const;
+  void finish_progress() { progress_.finish(); }
+  int64_t epochs_completed() const { return epochs_completed_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  void build();
+  void check_settings() const;
+  void plan();
+  void resume();
+  bool interrupted() const {
+    return options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed);
+  }
+  // false: interrupted.
+  bool train_epoch(int64_t epoch, std::vector<MetricRow>& rows);
+  // The step's loss (on the host).
+  double train_step(int64_t epoch, int64_t step, BatchPipeline& pipeline, EpochTally& tally);
+  void count_step(int64_t epoch, const StepReport& report, EpochTally& tally);
+  void record_epoch(int64_t epoch, const EpochTally& tally, double seconds, double wait,
+                    std::vector<MetricRow>& rows) const;
+  void on_divergence(int64_t epoch, const std::string& reason);
+  NamedValues evaluate(const torch::Tensor& indices);
+  void save_checkpoints(int64_t epoch, const NamedValues& val);
+  nlohmann::json checkpoint_components() const;
+  Throughput throughput() const;
+  TrialOutcome stopped(const std::string& why);
+
+  ComponentFactory& factory_;
+  TrialCheckpointer* checkpointer_;
+  const TrainerOptions& options_;
+  const TrialSpec& trial_;
+  const TrialRun& run_;
+  EpochSink& sink_;
+  ProgressLine progress_;
+  std::string task_name_;  // "task 'steganography'", for messages
+
+  TrialComponents components_;
+  DatasetSplits splits_;
+  int64_t batch_size_ = 1;
+  int64_t accumulation_ = 1;
+  int64_t steps_per_epoch_ = 1;
+  int64_t start_epoch_ = 0;
+  bool higher_is_better_ = true;
+
+  StateSnapshot good_state_;
+  LossCeiling loss_ceiling_;
+  int64_t consecutive_bad_ = 0;
+  int64_t restores_ = 0;
+  int64_t nonfinite_total_ = 0;
+  int64_t exploded_total_ = 0;
+  int64_t overflow_total_ = 0;
+  std::optional<double> best_value_;
+  int64_t best_epoch_ = -1;
+
+  // Position, for messages.
+  int64_t epoch_ = 0;
+  int64_t train_batch_ = 0;
+  int64_t eval_batch_ = 0;
+  bool in_evaluation_ = false;
+  int64_t epochs_completed_ = 0;
+
+  // Throughput accounting.
+  int64_t train_images_ = 0;
+  int64_t train_steps_ = 0;
+  double train_seconds_ = 0.0;
+  double data_wait_seconds_ = 0.0;
+  int64_t eval_images_ = 0;
+  double eval_seconds_ = 0.0;
+};
+
+}  // namespace stegolab

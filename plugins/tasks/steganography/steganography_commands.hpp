@@ -1,0 +1,18 @@
+// The commands the steganography task adds to `stegolab`.
+#pragma once
+
+#include "stegolab/command.hpp"
+
+namespace stegolab::steganography {
+
+class EmbedCommand : public Command {
+ public:
+  int run(const Params& options, CommandServices& services) override;
+};
+
+class ExtractCommand : public Command {
+ public:
+  int run(const Params& options, CommandServices& services) override;
+};
+
+}  // namespace stegolab::steganography

@@ -1,0 +1,39 @@
+#include "steganography_evaluation.hpp"
+
+#include <torch/torch.h>
+
+#include "stegolab/pixel_scale.hpp"
+
+namespace stegolab::steganography {
+
+void SteganographyEvaluation::add(const TensorMap& batch, const PrecisionScope& scope) {
+  const torch::Tensor& cover = batch.at("cover");
+  const torch::Tensor& secret = batch.at("secret");
+  const bool float_path = !task_.settings().quantize_stego;
+  torch::Tensor stego;
+  torch::Tensor quantized;
+  torch::Tensor recovered;
+  torch::Tensor recovered_float;
+  // The model runs under the strategy's precision; the metrics run after,
+  // outside it, in fp32.
+  scope([&] {
+    stego = task_.embed(cover, secret).stego.to(torch::kFloat);
+    quantized = quantize_to_8bit(stego);
+    recovered = task_.extract(quantized).to(torch::kFloat);
+    if (float_path) recovered_float = task_.extract(stego).to(torch::kFloat);
+  });
+  torch::NoGradGuard no_grad;
+  metrics_.add(cover, secret, quantized, recovered, /*quantize=*/true);
+  if (float_path) {
+    metrics_.add(cover, secret, stego, recovered_float, /*quantize=*/false, "_float");
+  }
+}
+
+std::vector<std::pair<std::string, double>> SteganographyEvaluation::means() {
+  std::vector<std::pair<std::string, double>> means = metrics_.means();
+  // The secret is a whole image the size of the cover: 8 bits per channel per pixel.
+  means.emplace_back("payload_bpp", 8.0 * static_cast<double>(task_.channels()));
+  return means;
+}
+
+}  // namespace stegolab::steganography

@@ -1,0 +1,82 @@
+// Registration of the steganography task and its commands.
+#include "metric_declarations.hpp"
+#include "steganography_commands.hpp"
+#include "steganography_task.hpp"
+#include "stegolab/plugin.hpp"
+
+namespace stegolab::steganography {
+
+namespace {
+
+PluginInfo task_info() {
+  PluginInfo info;
+  info.name = "steganography";
+  info.version = "1.0.0";
+  info.summary = "hide a secret image in a cover and recover it (hiding/recovery PSNR, SSIM, BER)";
+  info.params = {{"quantize_stego", "bool", true,
+                  "quantise the stego to 8 bits before extraction in evaluation, as a saved PNG "
+                  "would; false adds the float path's metrics (suffix _float). Also accepted as "
+                  "eval.quantize_stego"}};
+  info.components = SteganographyTask::sections();
+  info.metrics = metric_declarations();
+  info.best_metric = "rec_psnr";
+  return info;
+}
+
+std::shared_ptr<Task> make_task(const Params& params, const BuildContext& /*context*/) {
+  TaskSettings settings;
+  settings.quantize_stego = params.get_bool("quantize_stego", settings.quantize_stego);
+  return std::make_shared<SteganographyTask>(settings);
+}
+
+// Options every command of this task takes besides its own.
+std::vector<ParamDoc> with_common(std::vector<ParamDoc> own) {
+  own.push_back({"checkpoint", "string", nullptr, "checkpoint directory"});
+  own.push_back({"out", "string", nullptr, "output image (PNG: 8-bit, lossless)"});
+  own.push_back({"device", "string", "cpu", "cpu, cuda or cuda:N"});
+  own.push_back({"fit", "string", "",
+                 "how images meet the model: resize (to the trained square size) or native (the "
+                 "image's own size; the model is convolutional); default: the checkpoint's "
+                 "\"resize\" field"});
+  return own;
+}
+
+PluginInfo embed_info() {
+  PluginInfo info;
+  info.name = "embed";
+  info.version = "1.0.0";
+  info.summary = "hide a secret image in a cover with a checkpoint";
+  info.params = with_common({{"cover", "string", nullptr, "cover image"},
+                             {"secret", "string", nullptr, "secret image to hide"}});
+  return info;
+}
+
+PluginInfo extract_info() {
+  PluginInfo info;
+  info.name = "extract";
+  info.version = "1.0.0";
+  info.summary = "recover a secret image from a stego image";
+  info.params = with_common(
+      {{"stego", "string", nullptr, "stego image"},
+       {"reference", "string", "", "the original secret, to report PSNR/SSIM against"}});
+  return info;
+}
+
+std::shared_ptr<Command> make_embed(const Params&, const BuildContext&) {
+  return std::make_shared<EmbedCommand>();
+}
+
+std::shared_ptr<Command> make_extract(const Params&, const BuildContext&) {
+  return std::make_shared<ExtractCommand>();
+}
+
+}  // namespace
+
+}  // namespace stegolab::steganography
+
+STEGOLAB_PLUGIN(stegolab::Task, steganography, stegolab::steganography::task_info,
+                stegolab::steganography::make_task)
+STEGOLAB_PLUGIN(stegolab::Command, embed, stegolab::steganography::embed_info,
+                stegolab::steganography::make_embed)
+STEGOLAB_PLUGIN(stegolab::Command, extract, stegolab::steganography::extract_info,
+                stegolab::steganography::make_extract)

@@ -1,0 +1,64 @@
+// The steganography task: hide a secret image in a cover image and recover
+// it. Composes (cover, secret) pairs from a split, trains embed -> channel
+// (the loss's perturb) -> extract, and evaluates on 8-bit stego images.
+//
+// Names it gives the loss (LossInput::tensors): cover, secret (the batch),
+// stego (embed's output before the channel), recovered (extracted from the
+// channel's output), lost (Embedding::lost; may be undefined).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stegolab/loss.hpp"
+#include "stegolab/model.hpp"
+#include "stegolab/task.hpp"
+#include "stegolab/transform.hpp"
+
+namespace stegolab::steganography {
+
+struct TaskSettings {
+  // Quantise the stego to 8 bits before extraction in evaluation, as a saved
+  // PNG would; false adds the float path's metrics (suffix _float).
+  bool quantize_stego = true;
+};
+
+class SteganographyTask : public Task {
+ public:
+  explicit SteganographyTask(TaskSettings settings) : settings_(settings) {}
+
+  // PluginInfo::components of the task.
+  static std::vector<ComponentNeed> sections();
+
+  void build(ComponentBuilder& builder, const BuildContext& context) override;
+  std::vector<NamedModule> modules() override { return {{"model", model_}}; }
+  std::vector<std::string> checkpoint_sections() const override { return {"transform", "model"}; }
+
+  TensorMap training_samples(const torch::Tensor& split, uint64_t seed, int64_t epoch,
+                             int64_t count) override;
+  TensorMap evaluation_samples(const torch::Tensor& split) override;
+  LossValue training_loss(const TensorMap& batch, const TrainingProgress& progress) override;
+  std::unique_ptr<Evaluation> start_evaluation() override;
+
+  double inference_flops(int64_t height, int64_t width) const override;
+  double training_flops(int64_t height, int64_t width) const override;
+
+  // Checked model calls: a wrong shape names the model plugin and the call.
+  Embedding embed(const torch::Tensor& cover, const torch::Tensor& secret);
+  torch::Tensor extract(const torch::Tensor& stego);
+
+  StegoModel& model() { return *model_; }
+  const TaskSettings& settings() const { return settings_; }
+  int64_t channels() const { return channels_; }
+
+ private:
+  TaskSettings settings_;
+  std::shared_ptr<Transform> transform_;
+  std::shared_ptr<StegoModel> model_;
+  std::shared_ptr<Loss> loss_;
+  std::string model_owner_ = "model";  // "model 'star_inn'", for messages
+  int64_t channels_ = 3;
+};
+
+}  // namespace stegolab::steganography
