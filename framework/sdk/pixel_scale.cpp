@@ -5,20 +5,20 @@
 namespace stegolab {
 
 torch::Tensor to_pixel_scale(const torch::Tensor& images, bool quantize) {
-  torch::Tensor pixels = (images.to(torch::kFloat) + 1.0) * 127.5;
+  torch::Tensor pixels = (images.to(torch::kFloat) + 1.0) * kPixelHalfRange;
   if (quantize) pixels = pixels.round();
   return pixels.clamp(0.0, 255.0);
 }
 
 torch::Tensor quantize_to_8bit(const torch::Tensor& images) {
-  return to_pixel_scale(images, true) / 127.5 - 1.0;
+  return to_pixel_scale(images, true) / kPixelHalfRange - 1.0;
 }
 
 torch::Tensor images_from_uint8(const torch::Tensor& pixels_nhwc) {
   // One conversion copy (a fresh contiguous tensor), then in place.
   return pixels_nhwc.permute({0, 3, 1, 2})
       .to(torch::kFloat, /*non_blocking=*/false, /*copy=*/true, torch::MemoryFormat::Contiguous)
-      .mul_(1.0 / 127.5)
+      .mul_(1.0 / kPixelHalfRange)
       .sub_(1.0);
 }
 

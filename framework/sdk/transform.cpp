@@ -2,6 +2,8 @@
 // recursion on LL, packing of all levels into one tensor, band layout.
 #include "stegolab/transform.hpp"
 
+#include "stegolab/pixel_scale.hpp"
+
 #include <optional>
 
 #include <torch/torch.h>
@@ -141,7 +143,7 @@ torch::Tensor Transform::inverse(const WaveletBands& bands) const {
 namespace {
 // Integer transforms work on 8-bit pixel values; their coefficients are
 // brought back to about the range of a float transform's (see transform.hpp).
-constexpr double kPixelScale = 127.5;
+constexpr double kPixelScale = kPixelHalfRange;
 constexpr double kIntegerCoefficientScale = 255.0;
 
 // Integer lifting on values that should be integers but carry float rounding

@@ -8,6 +8,9 @@
 
 namespace stegolab {
 
+// An 8-bit pixel p is p / kPixelHalfRange - 1 in the models' [-1, 1] range.
+constexpr double kPixelHalfRange = 127.5;
+
 // NCHW float in [-1, 1] -> fp32 on the 0-255 scale, (x + 1) * 127.5 clamped
 // to [0, 255]; rounded to integers when `quantize` (what an 8-bit file holds).
 // NaN stays NaN.

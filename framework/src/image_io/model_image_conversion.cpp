@@ -8,15 +8,9 @@
 namespace stegolab {
 
 torch::Tensor to_model_image(const torch::Tensor& image, torch::Device device) {
-  return image.to(device).permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat32) / 127.5 - 1.0;
+  return images_from_uint8(image.to(device).unsqueeze(0));
 }
 
-torch::Tensor from_model_image(const torch::Tensor& image) {
-  return to_pixel_scale(image.detach()[0], /*quantize=*/true)
-      .to(torch::kUInt8)
-      .permute({1, 2, 0})
-      .contiguous()
-      .to(torch::kCPU);
-}
+torch::Tensor from_model_image(const torch::Tensor& image) { return images_to_uint8(image)[0]; }
 
 }  // namespace stegolab

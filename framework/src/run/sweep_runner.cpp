@@ -25,6 +25,7 @@
 #include "report/report_table.hpp"
 #include "run/summary_table.hpp"
 #include "run/thread_count.hpp"
+#include "run/trial_attempts.hpp"
 #include "run/trial_plan.hpp"
 #include "spec/experiment_schema.hpp"
 #include "store/database_writer_lock.hpp"
@@ -35,66 +36,6 @@
 namespace stegolab {
 
 namespace {
-
-std::string git_revision() {
-  // The source tree this binary was built from; "unknown" for an installed
-  // copy or a tarball without .git.
-  const std::string command =
-      std::string("git -C '") + STEGOLAB_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return "unknown";
-  char buffer[128] = {0};
-  std::string text;
-  while (fgets(buffer, sizeof buffer, pipe)) text += buffer;
-  const int status = pclose(pipe);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return status == 0 && text.size() == 40 ? text : "unknown";
-}
-
-std::string host_name() {
-  char name[256] = {0};
-  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
-  return name;
-}
-
-// Writes each completed epoch and each event of one trial to the store.
-class StoreSink : public EpochSink {
- public:
-  StoreSink(ResultStore& store, int64_t trial_id) : store_(store), trial_id_(trial_id) {}
-  void on_epoch(int64_t epoch, const std::vector<MetricRow>& rows) override {
-    store_.record_epoch(trial_id_, epoch, rows);
-  }
-  void on_event(int64_t epoch, const std::string& kind, const std::string& message) override {
-    store_.record_event(trial_id_, epoch, kind, message);
-  }
-
- private:
-  ResultStore& store_;
-  int64_t trial_id_;
-};
-
-// The epoch (0-based) of the checkpoint in `dir`, or nothing when there is
-// none or it cannot be resumed from (then `how` says why).
-std::optional<int64_t> resumable_epoch(const std::filesystem::path& dir,
-                                       int64_t last_recorded_epoch, std::string& how) {
-  if (!std::filesystem::exists(dir)) return std::nullopt;
-  int64_t epoch = 0;
-  try {
-    epoch = read_checkpoint_manifest(dir).epoch;
-  } catch (const Error& error) {
-    how += " (its checkpoint is unusable: " + first_line(error.what()) + ")";
-    return std::nullopt;
-  }
-  // The trainer saves the checkpoint just before recording the epoch's rows;
-  // a process killed in between leaves a checkpoint whose epoch has no rows,
-  // and resuming would leave that hole in the curves.
-  if (epoch > last_recorded_epoch) {
-    how += " (its checkpoint after epoch " + std::to_string(epoch + 1) +
-           " is ahead of the recorded epochs)";
-    return std::nullopt;
-  }
-  return epoch;
-}
 
 // What happened to the experiment row, when it is not the plain first run
 // or resume: --force-new in particular must never leave the user guessing.
@@ -134,19 +75,73 @@ SweepRunner::SweepRunner(const PluginRegistry& registry, const ExperimentSpec& s
   if (!options_.out) options_.out = &std::cout;
 }
 
+namespace {
+
+// The database's folder, created with one line naming it on failure rather
+// than std::filesystem's own wording.
+void create_database_folder(const std::filesystem::path& database) {
+  if (!database.has_parent_path()) return;
+  std::error_code error;
+  std::filesystem::create_directories(database.parent_path(), error);
+  if (error) {
+    throw StoreError("results database '" + database.string() + "': cannot create its folder '" +
+                     database.parent_path().string() + "': " + error.message());
+  }
+}
+
+// The whole plan is in the database before the first trial starts, so
+// `results list` shows what is still to come (and an interrupted run, what
+// it did not reach).
+void record_plan(ResultStore& store, int64_t experiment_id,
+                 const std::vector<const TrialSpec*>& selected) {
+  std::vector<TrialProvenance> planned;
+  for (const TrialSpec* trial : selected) {
+    TrialProvenance p;
+    p.key = trial->key;
+    p.config = trial->resolved;
+    p.sweep_point = trial->sweep_point;
+    p.repeat = trial->repeat;
+    p.seed = trial->seed;
+    planned.push_back(std::move(p));
+  }
+  store.add_pending_trials(experiment_id, planned);
+}
+
+// Counts the outcome and says it; true when the sweep must stop.
+bool count_outcome(const TrialOutcome& outcome, const std::string& label, RunSummary& summary,
+                   std::ostream& out) {
+  if (outcome.status == "done") {
+    ++summary.done;
+    out << label << ": done\n" << std::flush;
+    return false;
+  }
+  if (outcome.status == "interrupted") {
+    ++summary.interrupted;
+    summary.stopped = true;
+    out << label << ": interrupted after " << outcome.epochs_completed << " epochs\n";
+    return true;
+  }
+  ++summary.failed;
+  summary.failures.push_back(label.substr(label.find("] ") + 2) + ": " + outcome.error);
+  out << label << ": FAILED: " << outcome.error << "\n" << std::flush;
+  return false;
+}
+
+}  // namespace
+
+std::vector<const TrialSpec*> SweepRunner::selected_trials() const {
+  std::vector<const TrialSpec*> selected;
+  for (const auto& trial : spec_.trials) {
+    if (selected_by_only(trial.key, options_.only)) selected.push_back(&trial);
+  }
+  return selected;
+}
+
 RunSummary SweepRunner::run() {
   std::ostream& out = *options_.out;
   RunSummary summary;
   const auto database = options_.database;
-  if (database.has_parent_path()) {
-    // One line naming the folder, rather than std::filesystem's own wording.
-    std::error_code error;
-    std::filesystem::create_directories(database.parent_path(), error);
-    if (error) {
-      throw StoreError("results database '" + database.string() + "': cannot create its folder '" +
-                       database.parent_path().string() + "': " + error.message());
-    }
-  }
+  create_database_folder(database);
   // Held until the run ends: a second run on this file stops here.
   const DatabaseWriterLock writer_lock(database);
   ResultStore store(database, ResultStore::Mode::read_write);
@@ -154,170 +149,35 @@ RunSummary SweepRunner::run() {
       store.open_experiment(spec_.name, spec_.document, options_.force_new);
   summary.experiment_id = registration.id;
   say_registration(spec_, registration, options_.force_new, database, out);
-
   store.write_conventions(experiment_conventions(spec_.metrics));
 
-  const std::string revision = git_revision();
-  const std::string host = host_name();
-  const auto runs = run_folder(database);
   TrainerOptions trainer_options;
   trainer_options.interrupt = interrupt_;
   trainer_options.out = &std::cerr;
   Trainer trainer(registry_, trainer_options);
+  const TrialAttempts attempts(registry_, spec_, options_, store, trainer, out);
 
-  std::vector<const TrialSpec*> selected;
-  for (const auto& trial : spec_.trials) {
-    if (selected_by_only(trial.key, options_.only)) selected.push_back(&trial);
-  }
+  const std::vector<const TrialSpec*> selected = selected_trials();
   summary.selected = static_cast<int64_t>(selected.size());
   if (selected.empty()) out << "no trial key contains \"" << options_.only << "\"\n";
-  // The whole plan is in the database before the first trial starts, so
-  // `results list` shows what is still to come (and an interrupted run,
-  // what it did not reach).
-  {
-    std::vector<TrialProvenance> planned;
-    for (const TrialSpec* trial : selected) {
-      TrialProvenance p;
-      p.key = trial->key;
-      p.config = trial->resolved;
-      p.sweep_point = trial->sweep_point;
-      p.repeat = trial->repeat;
-      p.seed = trial->seed;
-      planned.push_back(std::move(p));
-    }
-    store.add_pending_trials(summary.experiment_id, planned);
-  }
+  record_plan(store, summary.experiment_id, selected);
 
   for (size_t index = 0; index < selected.size(); ++index) {
     if (interrupt_ && interrupt_->load()) {
       summary.stopped = true;
       break;
     }
-    TrialSpec trial = *selected[index];
-    const std::string position =
-        "[" + std::to_string(index + 1) + "/" + std::to_string(selected.size()) + "] ";
+    const TrialSpec& trial = *selected[index];
+    const std::string label =
+        "[" + std::to_string(index + 1) + "/" + std::to_string(selected.size()) + "] " + trial.key;
     const auto existing = store.find_trial(summary.experiment_id, trial.key);
     if (existing && existing->status == "done") {
-      out << position << trial.key << ": done already, skipped\n" << std::flush;
+      out << label << ": done already, skipped\n" << std::flush;
       ++summary.skipped;
       continue;
     }
-
-    trial.train.device = options_.device.empty()
-                             ? resolve_device(trial.train.device, spec_.file + ": train.device")
-                             : resolve_device(options_.device, "--device");
-    trial.resolved["train"]["device"] = trial.train.device;
-    // The trial carries the resolved count (--threads, then STEGOLAB_THREADS,
-    // then the file), so building its components cannot undo the command line.
-    trial.train.threads = resolve_thread_count(options_.threads, std::getenv("STEGOLAB_THREADS"),
-                                               trial.train.threads);
-    torch::set_num_threads(static_cast<int>(trial.train.threads));
-
-    // train.batch_size "auto": measured on this machine before the trial
-    // runs, so the database records the batch that was actually used.
-    std::string auto_batch_error;
-    if (trial.train.batch_size_auto) {
-      try {
-        RegistryComponentFactory factory(registry_);
-        trial.train.batch_size = find_largest_batch(factory, trial, BatchFinderOptions{}).batch;
-        trial.resolved["train"]["batch_size"] = trial.train.batch_size;
-        out << position << trial.key << ": train.batch_size \"auto\" -> " << trial.train.batch_size
-            << "\n";
-      } catch (const std::exception& error) {
-        auto_batch_error = "train.batch_size \"auto\": " + first_line(error.what());
-      }
-    }
-
-    TrialProvenance provenance;
-    provenance.key = trial.key;
-    provenance.config = trial.resolved;
-    provenance.sweep_point = trial.sweep_point;
-    provenance.repeat = trial.repeat;
-    provenance.seed = trial.seed;
-    provenance.device = trial.train.device;
-    provenance.torch_version = TORCH_VERSION;
-    provenance.git_revision = revision;
-    provenance.host = host;
-    provenance.plugins = nlohmann::json::object();
-    for (const auto& c : ExperimentSchema::components()) {
-      const ComponentSpec* component = trial.component(c.section);
-      if (component == nullptr) continue;
-      const PluginInfo& info = registry_.find(c.kind, component->plugin).info;
-      provenance.plugins[c.section] = {{"name", info.name}, {"version", info.version}};
-    }
-
-    const int64_t trial_id = store.start_trial(summary.experiment_id, provenance);
-    TrialRun run;
-    run.checkpoint_dir = runs / std::to_string(trial_id);
-    // A pending row never ran, so it has no checkpoints of its own.
-    const bool started_before = existing && existing->status != "pending";
-    // A checkpoint folder of a trial that never started is left over from a
-    // deleted database: resuming from it would mix two unrelated runs.
-    if (!started_before && std::filesystem::exists(run.checkpoint_dir)) {
-      std::filesystem::remove_all(run.checkpoint_dir);
-    }
-    std::filesystem::create_directories(run.checkpoint_dir);
-    store.set_checkpoint_dir(trial_id, run.checkpoint_dir.string());
-    // "running" is what a killed process leaves behind.
-    const std::string was = !started_before                 ? ""
-                            : existing->status == "running" ? "unfinished"
-                                                            : existing->status;
-    std::string how = started_before ? "rerunning " + was + " trial from the start" : "starting";
-    if (started_before) {
-      if (const auto resume_epoch =
-              resumable_epoch(run.checkpoint_dir / "last", existing->last_epoch, how)) {
-        run.resume_from = run.checkpoint_dir / "last";
-        // 1-based, as the trainer's progress lines count epochs.
-        how = "resuming " + was + " trial from epoch " + std::to_string(*resume_epoch + 2) + "/" +
-              std::to_string(trial.train.epochs) + " (checkpoint after epoch " +
-              std::to_string(*resume_epoch + 1) + ")";
-      } else {
-        // The new attempt re-records every epoch; rows of the old one that
-        // it does not overwrite (later epochs, metrics it no longer has,
-        // final rows) would otherwise read as part of it.
-        store.restart_trial(trial_id, how);
-      }
-    }
-    out << position << trial.key << ": " << how << " (trial " << trial_id << ", seed " << trial.seed
-        << ", " << trial.train.device << ")\n"
-        << std::flush;
-
-    StoreSink sink(store, trial_id);
-    TrialOutcome outcome;
-    try {
-      if (auto_batch_error.empty()) {
-        outcome = trainer.run(trial, run, sink);
-      } else {
-        outcome.status = "failed";
-        outcome.error = auto_batch_error;
-      }
-    } catch (const std::bad_alloc&) {
-      outcome.status = "failed";
-      outcome.error = "out of memory";
-    } catch (const c10::Error& error) {
-      outcome.status = "failed";
-      outcome.error = first_line(error.what_without_backtrace());
-    } catch (const std::exception& error) {
-      outcome.status = "failed";
-      outcome.error = first_line(error.what());
-    }
-    store.finish_trial(trial_id, outcome.status, outcome.error, outcome.final_metrics,
-                       outcome.throughput);
-
-    if (outcome.status == "done") {
-      ++summary.done;
-      out << position << trial.key << ": done\n" << std::flush;
-    } else if (outcome.status == "interrupted") {
-      ++summary.interrupted;
-      summary.stopped = true;
-      out << position << trial.key << ": interrupted after " << outcome.epochs_completed
-          << " epochs\n";
-      break;
-    } else {
-      ++summary.failed;
-      summary.failures.push_back(trial.key + ": " + outcome.error);
-      out << position << trial.key << ": FAILED: " << outcome.error << "\n" << std::flush;
-    }
+    const TrialOutcome outcome = attempts.run(summary.experiment_id, trial, existing, label);
+    if (count_outcome(outcome, label, summary, out)) break;
   }
   if (!summary.stopped) print_reports(store, summary.experiment_id, out);
   return summary;

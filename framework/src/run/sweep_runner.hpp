@@ -46,9 +46,11 @@ class SweepRunner {
   // as `stegolab report --all`), or print_summary_table() when it declares none, then
   // each trial's validation PSNRs at its first and last epoch.
   void print_reports(ResultStore& store, int64_t experiment_id, std::ostream& out) const;
-  // The fallback comparison: test metrics of this experiment's trials.
 
  private:
+  // The trials --only selects, in sweep order.
+  std::vector<const TrialSpec*> selected_trials() const;
+
   const PluginRegistry& registry_;
   const ExperimentSpec& spec_;
   RunOptions options_;

@@ -11,7 +11,8 @@ namespace stegolab {
 int resolve_thread_count(std::optional<int64_t> option, const char* environment,
                          int64_t experiment_threads) {
   if (option) {
-    if (*option < 1) throw Error("--threads: expected a positive integer, got " + std::to_string(*option));
+    if (*option < 1)
+      throw Error("--threads: expected a positive integer, got " + std::to_string(*option));
     return static_cast<int>(*option);
   }
   if (environment && *environment) {

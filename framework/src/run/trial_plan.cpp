@@ -20,7 +20,8 @@ void print_trial_plan(const ExperimentSpec& spec, const std::string& only, std::
     if (!selected_by_only(trial.key, only)) continue;
     selected.push_back(&trial);
     for (const auto& item : trial.sweep_point.items()) {
-      if (std::find(paths.begin(), paths.end(), item.key()) == paths.end()) paths.push_back(item.key());
+      if (std::find(paths.begin(), paths.end(), item.key()) == paths.end())
+        paths.push_back(item.key());
     }
   }
   std::sort(paths.begin(), paths.end());
@@ -34,7 +35,8 @@ void print_trial_plan(const ExperimentSpec& spec, const std::string& only, std::
     const TrialSpec& trial = *selected[i];
     std::vector<std::string> row = {std::to_string(i + 1), std::to_string(trial.seed)};
     for (const auto& path : paths) {
-      row.push_back(trial.sweep_point.contains(path) ? display_json_value(trial.sweep_point.at(path)) : "-");
+      row.push_back(
+          trial.sweep_point.contains(path) ? display_json_value(trial.sweep_point.at(path)) : "-");
     }
     row.push_back(trial.key);
     rows.push_back(row);
@@ -44,13 +46,14 @@ void print_trial_plan(const ExperimentSpec& spec, const std::string& only, std::
     for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
   }
 
-  out << "experiment " << spec.name << " (" << spec.file << ", hash " << spec.hash << "): "
-      << selected.size() << " of " << spec.trials.size() << " trials"
+  out << "experiment " << spec.name << " (" << spec.file << ", hash " << spec.hash
+      << "): " << selected.size() << " of " << spec.trials.size() << " trials"
       << (only.empty() ? "" : " selected by --only \"" + only + "\"") << "\n";
   for (const auto& row : rows) {
     out << " ";
     for (size_t c = 0; c < row.size(); ++c) {
-      out << " " << (c + 1 == row.size() ? row[c] : row[c] + std::string(widths[c] - row[c].size(), ' '));
+      out << " "
+          << (c + 1 == row.size() ? row[c] : row[c] + std::string(widths[c] - row[c].size(), ' '));
     }
     out << "\n";
   }

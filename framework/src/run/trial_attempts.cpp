@@ -1,0 +1,217 @@
+#include "run/trial_attempts.hpp"
+
+#include <cstdio>
+#include <new>
+
+#include <unistd.h>
+
+#include <c10/util/Exception.h>
+#include <torch/utils.h>
+#include <torch/version.h>
+
+#include "batch_finder/batch_size_finder.hpp"
+#include "checkpoint/checkpoint.hpp"
+#include "device/device_name.hpp"
+#include "run/thread_count.hpp"
+#include "spec/experiment_schema.hpp"
+#include "trainer/registry_component_factory.hpp"
+
+namespace stegolab {
+
+namespace {
+
+std::string git_revision() {
+  // The source tree this binary was built from; "unknown" for an installed
+  // copy or a tarball without .git.
+  const std::string command =
+      std::string("git -C '") + STEGOLAB_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return "unknown";
+  char buffer[128] = {0};
+  std::string text;
+  while (fgets(buffer, sizeof buffer, pipe)) text += buffer;
+  const int status = pclose(pipe);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return status == 0 && text.size() == 40 ? text : "unknown";
+}
+
+std::string host_name() {
+  char name[256] = {0};
+  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+// Writes each completed epoch and each event of one trial to the store.
+class StoreSink : public EpochSink {
+ public:
+  StoreSink(ResultStore& store, int64_t trial_id) : store_(store), trial_id_(trial_id) {}
+  void on_epoch(int64_t epoch, const std::vector<MetricRow>& rows) override {
+    store_.record_epoch(trial_id_, epoch, rows);
+  }
+  void on_event(int64_t epoch, const std::string& kind, const std::string& message) override {
+    store_.record_event(trial_id_, epoch, kind, message);
+  }
+
+ private:
+  ResultStore& store_;
+  int64_t trial_id_;
+};
+
+// The epoch (0-based) of the checkpoint in `dir`, or nothing when there is
+// none or it cannot be resumed from (then `how` says why).
+std::optional<int64_t> resumable_epoch(const std::filesystem::path& dir,
+                                       int64_t last_recorded_epoch, std::string& how) {
+  if (!std::filesystem::exists(dir)) return std::nullopt;
+  int64_t epoch = 0;
+  try {
+    epoch = read_checkpoint_manifest(dir).epoch;
+  } catch (const Error& error) {
+    how += " (its checkpoint is unusable: " + first_line(error.what()) + ")";
+    return std::nullopt;
+  }
+  // The trainer saves the checkpoint just before recording the epoch's rows;
+  // a process killed in between leaves a checkpoint whose epoch has no rows,
+  // and resuming would leave that hole in the curves.
+  if (epoch > last_recorded_epoch) {
+    how += " (its checkpoint after epoch " + std::to_string(epoch + 1) +
+           " is ahead of the recorded epochs)";
+    return std::nullopt;
+  }
+  return epoch;
+}
+
+}  // namespace
+
+TrialAttempts::TrialAttempts(const PluginRegistry& registry, const ExperimentSpec& spec,
+                             const RunOptions& options, ResultStore& store, Trainer& trainer,
+                             std::ostream& out)
+    : registry_(registry),
+      spec_(spec),
+      options_(options),
+      store_(store),
+      trainer_(trainer),
+      out_(out),
+      runs_(run_folder(options.database)),
+      revision_(git_revision()),
+      host_(host_name()) {}
+
+std::string TrialAttempts::resolve_machine_settings(TrialSpec& trial,
+                                                    const std::string& label) const {
+  trial.train.device = options_.device.empty()
+                           ? resolve_device(trial.train.device, spec_.file + ": train.device")
+                           : resolve_device(options_.device, "--device");
+  trial.resolved["train"]["device"] = trial.train.device;
+  // The trial carries the resolved count (--threads, then STEGOLAB_THREADS,
+  // then the file), so building its components cannot undo the command line.
+  trial.train.threads =
+      resolve_thread_count(options_.threads, std::getenv("STEGOLAB_THREADS"), trial.train.threads);
+  torch::set_num_threads(static_cast<int>(trial.train.threads));
+  if (!trial.train.batch_size_auto) return "";
+  // Measured on this machine before the trial runs, so the database records
+  // the batch that was actually used.
+  try {
+    RegistryComponentFactory factory(registry_);
+    trial.train.batch_size = find_largest_batch(factory, trial, BatchFinderOptions{}).batch;
+    trial.resolved["train"]["batch_size"] = trial.train.batch_size;
+    out_ << label << ": train.batch_size \"auto\" -> " << trial.train.batch_size << "\n";
+    return "";
+  } catch (const std::exception& error) {
+    return "train.batch_size \"auto\": " + first_line(error.what());
+  }
+}
+
+TrialProvenance TrialAttempts::provenance_of(const TrialSpec& trial) const {
+  TrialProvenance provenance;
+  provenance.key = trial.key;
+  provenance.config = trial.resolved;
+  provenance.sweep_point = trial.sweep_point;
+  provenance.repeat = trial.repeat;
+  provenance.seed = trial.seed;
+  provenance.device = trial.train.device;
+  provenance.torch_version = TORCH_VERSION;
+  provenance.git_revision = revision_;
+  provenance.host = host_;
+  provenance.plugins = nlohmann::json::object();
+  for (const auto& c : ExperimentSchema::components()) {
+    const ComponentSpec* component = trial.component(c.section);
+    if (component == nullptr) continue;
+    const PluginInfo& info = registry_.find(c.kind, component->plugin).info;
+    provenance.plugins[c.section] = {{"name", info.name}, {"version", info.version}};
+  }
+  return provenance;
+}
+
+TrialRun TrialAttempts::prepare_checkpoints(int64_t trial_id, const TrialSpec& trial,
+                                            const std::optional<TrialRecord>& existing,
+                                            std::string& how) const {
+  TrialRun run;
+  run.checkpoint_dir = runs_ / std::to_string(trial_id);
+  // A pending row never ran, so it has no checkpoints of its own.
+  const bool started_before = existing && existing->status != "pending";
+  // A checkpoint folder of a trial that never started is left over from a
+  // deleted database: resuming from it would mix two unrelated runs.
+  if (!started_before && std::filesystem::exists(run.checkpoint_dir)) {
+    std::filesystem::remove_all(run.checkpoint_dir);
+  }
+  std::filesystem::create_directories(run.checkpoint_dir);
+  store_.set_checkpoint_dir(trial_id, run.checkpoint_dir.string());
+  how = "starting";
+  if (!started_before) return run;
+  // "running" is what a killed process leaves behind.
+  const std::string was = existing->status == "running" ? "unfinished" : existing->status;
+  how = "rerunning " + was + " trial from the start";
+  if (const auto resume_epoch =
+          resumable_epoch(run.checkpoint_dir / "last", existing->last_epoch, how)) {
+    run.resume_from = run.checkpoint_dir / "last";
+    // 1-based, as the trainer's progress lines count epochs.
+    how = "resuming " + was + " trial from epoch " + std::to_string(*resume_epoch + 2) + "/" +
+          std::to_string(trial.train.epochs) + " (checkpoint after epoch " +
+          std::to_string(*resume_epoch + 1) + ")";
+  } else {
+    // The new attempt re-records every epoch; rows of the old one that it
+    // does not overwrite (later epochs, metrics it no longer has, final
+    // rows) would otherwise read as part of it.
+    store_.restart_trial(trial_id, how);
+  }
+  return run;
+}
+
+TrialOutcome TrialAttempts::train(const TrialSpec& trial, const TrialRun& run, int64_t trial_id,
+                                  const std::string& auto_batch_error) const {
+  StoreSink sink(store_, trial_id);
+  TrialOutcome outcome;
+  outcome.status = "failed";
+  try {
+    if (!auto_batch_error.empty()) {
+      outcome.error = auto_batch_error;
+      return outcome;
+    }
+    return trainer_.run(trial, run, sink);
+  } catch (const std::bad_alloc&) {
+    outcome.error = "out of memory";
+  } catch (const c10::Error& error) {
+    outcome.error = first_line(error.what_without_backtrace());
+  } catch (const std::exception& error) {
+    outcome.error = first_line(error.what());
+  }
+  return outcome;
+}
+
+TrialOutcome TrialAttempts::run(int64_t experiment_id, const TrialSpec& planned,
+                                const std::optional<TrialRecord>& existing,
+                                const std::string& label) const {
+  TrialSpec trial = planned;
+  const std::string auto_batch_error = resolve_machine_settings(trial, label);
+  const int64_t trial_id = store_.start_trial(experiment_id, provenance_of(trial));
+  std::string how;
+  const TrialRun run = prepare_checkpoints(trial_id, trial, existing, how);
+  out_ << label << ": " << how << " (trial " << trial_id << ", seed " << trial.seed << ", "
+       << trial.train.device << ")\n"
+       << std::flush;
+  const TrialOutcome outcome = train(trial, run, trial_id, auto_batch_error);
+  store_.finish_trial(trial_id, outcome.status, outcome.error, outcome.final_metrics,
+                      outcome.throughput);
+  return outcome;
+}
+
+}  // namespace stegolab
