@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bench/step_benchmark.hpp"
+#include "bench/trial_selection.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "spec/experiment_spec.hpp"
 #include "spec/registry_catalog.hpp"
@@ -185,4 +186,48 @@ TEST_F(BenchTest, MatrixWritesAThroughputRowPerTrialUnderItsOwnName) {
 }
 
 }  // namespace
+
+// A catalog of one model, with or without a `memory` parameter.
+class OneModelCatalog : public stegolab::PluginCatalog {
+ public:
+  explicit OneModelCatalog(bool declares_memory) {
+    info_.kind = "model";
+    info_.name = declares_memory ? "with_memory" : "plain_cnn";
+    if (declares_memory) info_.params = {{"memory", "string", "standard", ""}};
+  }
+  const stegolab::PluginInfo& info(const std::string&, const std::string&) const override {
+    return info_;
+  }
+  nlohmann::json resolve_params(const std::string&, const std::string&,
+                                const nlohmann::json& params) const override {
+    return params;
+  }
+
+ private:
+  stegolab::PluginInfo info_;
+};
+
+TEST(BenchOverrides, MemoryGoesOnlyToComponentsThatDeclareIt) {
+  stegolab::TrialSpec trial;
+  trial.key = "k#r0";
+  trial.train.device = "cpu";
+  stegolab::TrialOverrides overrides;
+  overrides.memory = "recompute";
+  trial.sections["model"] = {"with_memory", nlohmann::json::object()};
+  stegolab::apply_overrides(trial, overrides, "x.json", OneModelCatalog(true));
+  EXPECT_EQ(trial.sections.at("model").params.at("memory"), "recompute");
+
+  stegolab::TrialSpec plain = trial;
+  plain.sections["model"] = {"plain_cnn", nlohmann::json::object()};
+  try {
+    stegolab::apply_overrides(plain, overrides, "x.json", OneModelCatalog(false));
+    FAIL() << "expected an Error";
+  } catch (const stegolab::Error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "--memory: no component of trial 'k#r0' declares a 'memory' parameter (model "
+              "'plain_cnn')");
+  }
+  EXPECT_FALSE(plain.sections.at("model").params.contains("memory"));
+}
+
 }  // namespace stegolab

@@ -101,6 +101,13 @@ TEST_F(LegacyDatabaseTest, RunResumesItAndTheNewTrialHasTheOldVersionsNumbers) {
   const auto report = stegolab("report --all " + db());
   ASSERT_EQ(report.status, 0);
   EXPECT_EQ(report.out, read_file(kData / "expected_report_full.md"));
+  // The new trial's size is recorded and shown, and its epochs count from 1.
+  const auto trial = stegolab("results trial 2 " + db());
+  ASSERT_EQ(trial.status, 0);
+  EXPECT_NE(trial.out.find("  parameters = "), std::string::npos) << trial.out;
+  EXPECT_NE(trial.out.find("  gflops_per_sample = "), std::string::npos) << trial.out;
+  EXPECT_NE(trial.out.find("  last epoch    2 (epochs count from 1)"), std::string::npos)
+      << trial.out;
 }
 
 }  // namespace

@@ -405,7 +405,8 @@ TEST_F(ReportTest, ResultsCommandListsShowsAndExports) {
   EXPECT_NE(show.find("diverged"), std::string::npos) << show;
   const std::string trial =
       run_captured(cli::results_command, {"trial", "1", "--db", db_.string()});
-  EXPECT_TRUE(std::regex_search(trial, std::regex("\\n2 +30\\n"))) << trial;  // epoch 2, val psnr
+  // Stored epoch 2 (0-based), shown as users count epochs: 3; val psnr 30.
+  EXPECT_TRUE(std::regex_search(trial, std::regex("\\n3 +30\\n"))) << trial;
 
   const std::string wide =
       run_captured(cli::results_command, {"export", "--format", "csv", "--layout", "wide",

@@ -14,6 +14,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+#include "cli/results_export.hpp"
 #include "report/csv_field.hpp"
 #include "report/sweep_value.hpp"
 #include "report/throughput_field.hpp"
@@ -56,15 +57,6 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
     }
     out << line << "\n";
   }
-}
-
-std::vector<std::string> sweep_axes(const std::vector<TrialRecord>& trials) {
-  std::set<std::string> axes;
-  for (const auto& trial : trials) {
-    if (!trial.sweep_point.is_object()) continue;
-    for (const auto& item : trial.sweep_point.items()) axes.insert(item.key());
-  }
-  return {axes.begin(), axes.end()};
 }
 
 int list(const ResultStore& store, std::ostream& out) {
@@ -132,6 +124,20 @@ int show(const ResultStore& store, const std::string& name, std::ostream& out) {
   return 0;
 }
 
+// The trial's size as the trainer recorded it: trained parameters and the
+// task's FLOPs per sample (trials recorded before parameters were counted
+// show only the FLOPs).
+void print_size(const Throughput& tp, std::ostream& out) {
+  if (!tp.extra.is_object()) return;
+  if (tp.extra.contains("parameters") && tp.extra.at("parameters").is_number()) {
+    out << "  parameters = " << tp.extra.at("parameters").get<int64_t>() << "\n";
+  }
+  if (tp.extra.contains("flops_per_image") && tp.extra.at("flops_per_image").is_number()) {
+    out << "  gflops_per_sample = "
+        << number_text(tp.extra.at("flops_per_image").get<double>() / 1e9) << " (inference)\n";
+  }
+}
+
 int trial(const ResultStore& store, const std::string& id_text, std::ostream& out) {
   int64_t id = 0;
   // All digits: std::stoll alone would read "12abc" as trial 12.
@@ -152,7 +158,7 @@ int trial(const ResultStore& store, const std::string& id_text, std::ostream& ou
       << "  host          " << record.host << "\n"
       << "  plugins       " << record.plugins.dump() << "\n"
       << "  started, ended " << record.started_at << ", " << record.ended_at << "\n"
-      << "  last epoch    " << record.last_epoch << "\n"
+      << "  last epoch    " << record.last_epoch + 1 << " (epochs count from 1)\n"
       << "  checkpoints   " << record.checkpoint_dir << "\n"
       << "  config        " << record.config.dump() << "\n";
   // Epoch by epoch: one row per epoch, one column per split/metric.
@@ -167,7 +173,7 @@ int trial(const ResultStore& store, const std::string& id_text, std::ostream& ou
     for (const auto& [split, metric] : names) header.push_back(split + "/" + metric);
     std::vector<std::vector<std::string>> rows = {header};
     for (const auto& [epoch, values] : epochs) {
-      std::vector<std::string> row = {std::to_string(epoch)};
+      std::vector<std::string> row = {std::to_string(epoch + 1)};
       for (const auto& key : names) {
         const auto found = values.find(key);
         row.push_back(found == values.end() ? "-" : number_text(found->second));
@@ -191,6 +197,7 @@ int trial(const ResultStore& store, const std::string& id_text, std::ostream& ou
       out << "  " << name << " = " << (std::isnan(value) ? "not measured" : number_text(value))
           << "\n";
     }
+    print_size(*tp, out);
     if (tp->extra.is_object() && !tp->extra.empty())
       out << "  extra = " << tp->extra.dump() << "\n";
   }
@@ -198,142 +205,9 @@ int trial(const ResultStore& store, const std::string& id_text, std::ostream& ou
   if (!events.empty()) {
     out << "events:\n";
     for (const auto& event : events) {
-      out << "  " << event.at << "  epoch " << event.epoch << "  " << event.kind << ": "
+      out << "  " << event.at << "  epoch " << event.epoch + 1 << "  " << event.kind << ": "
           << event.message << "\n";
     }
-  }
-  return 0;
-}
-
-// The shortest of %.15g and %.17g that reads back as the same double: an
-// export must not round what the database holds.
-std::string exact_number_text(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.15g", value);
-  if (std::strtod(text, nullptr) != value) std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
-}
-
-std::string csv_value(const nlohmann::json& value) {
-  if (value.is_null()) return "";
-  if (value.is_string()) return csv_field(value.get<std::string>());
-  if (value.is_number_float()) return exact_number_text(value.get<double>());
-  return csv_field(value.dump());
-}
-
-// A recorded value: NaN (a diverged metric) and infinities have no JSON
-// number spelling, so they become the strings "nan", "inf", "-inf"; null
-// stays for "no value" (not recorded, not measured). CSV: "nan", "inf",
-// "-inf" against an empty field.
-nlohmann::json json_number(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  return value;
-}
-
-// A throughput field: NaN there means "not measured", i.e. no value.
-nlohmann::json json_measurement(double value) {
-  return std::isnan(value) ? nlohmann::json() : json_number(value);
-}
-
-int export_rows(const ResultStore& store, const std::string& format, const std::string& layout,
-                const std::string& experiment_name, std::ostream& out) {
-  if (format != "csv" && format != "json") {
-    throw Error("results export: --format must be csv or json (got '" + format + "')");
-  }
-  if (layout != "long" && layout != "wide") {
-    throw Error("results export: --layout must be long or wide (got '" + layout + "')");
-  }
-  std::vector<ExperimentRecord> experiments;
-  if (experiment_name.empty()) {
-    experiments = store.experiments();
-  } else {
-    experiments.push_back(store.experiment(experiment_name));
-  }
-  std::vector<std::pair<std::string, TrialRecord>> trials;
-  std::vector<TrialRecord> all;
-  for (const auto& experiment : experiments) {
-    for (auto& trial : store.trials(experiment.id)) {
-      trials.emplace_back(experiment.name, trial);
-      all.push_back(trial);
-    }
-  }
-  const auto axes = sweep_axes(all);
-  std::vector<std::string> columns = {"experiment", "trial_id", "key", "status", "repeat", "seed"};
-  columns.insert(columns.end(), axes.begin(), axes.end());
-  std::vector<nlohmann::json> records;  // each an object keyed by column
-  const std::vector<std::string>& throughput_names = throughput_field_names();
-  if (layout == "long") {
-    for (const char* name : {"kind", "epoch", "split", "metric", "value"}) columns.push_back(name);
-  }
-  std::set<std::string> wide_metrics;
-  for (const auto& [experiment, trial] : trials) {
-    nlohmann::json base = {{"experiment", experiment}, {"trial_id", trial.id},
-                           {"key", trial.key},         {"status", trial.status},
-                           {"repeat", trial.repeat},   {"seed", trial.seed}};
-    for (const auto& axis : axes) base[axis] = sweep_value(trial, axis);
-    const auto tp = store.throughput(trial.id);
-    std::vector<double> tp_values;
-    for (const auto& name : throughput_names) {
-      if (tp) tp_values.push_back(*throughput_value(*tp, name));
-    }
-    if (layout == "long") {
-      auto add = [&](const char* kind, const nlohmann::json& epoch, const std::string& split,
-                     const std::string& metric, nlohmann::json value) {
-        nlohmann::json record = base;
-        record["kind"] = kind;
-        record["epoch"] = epoch;
-        record["split"] = split;
-        record["metric"] = metric;
-        record["value"] = std::move(value);
-        records.push_back(std::move(record));
-      };
-      for (const auto& row : store.epoch_metrics(trial.id)) {
-        add("epoch", row.epoch, row.split, row.metric, json_number(row.value));
-      }
-      for (const auto& row : store.final_metrics(trial.id)) {
-        add("final", row.epoch, row.split, row.metric, json_number(row.value));
-      }
-      for (size_t i = 0; i < tp_values.size(); ++i) {
-        add("throughput", nullptr, "", throughput_names[i], json_measurement(tp_values[i]));
-      }
-    } else {
-      nlohmann::json record = base;
-      for (const auto& row : store.final_metrics(trial.id)) {
-        const std::string name = row.split + "/" + row.metric;
-        wide_metrics.insert(name);
-        record[name] = json_number(row.value);
-      }
-      for (size_t i = 0; i < tp_values.size(); ++i) {
-        record[throughput_names[i]] = json_measurement(tp_values[i]);
-      }
-      records.push_back(std::move(record));
-    }
-  }
-  if (layout == "wide") {
-    columns.insert(columns.end(), wide_metrics.begin(), wide_metrics.end());
-    columns.insert(columns.end(), throughput_names.begin(), throughput_names.end());
-  }
-  if (format == "json") {
-    nlohmann::json array = nlohmann::json::array();
-    for (auto& record : records) {
-      nlohmann::json ordered = nlohmann::json::object();
-      for (const auto& column : columns) {
-        ordered[column] = record.contains(column) ? record[column] : nlohmann::json();
-      }
-      array.push_back(std::move(ordered));
-    }
-    out << array.dump(2) << "\n";
-    return 0;
-  }
-  for (size_t i = 0; i < columns.size(); ++i) out << (i == 0 ? "" : ",") << csv_field(columns[i]);
-  out << "\n";
-  for (const auto& record : records) {
-    for (size_t i = 0; i < columns.size(); ++i) {
-      out << (i == 0 ? "" : ",")
-          << (record.contains(columns[i]) ? csv_value(record.at(columns[i])) : "");
-    }
-    out << "\n";
   }
   return 0;
 }
@@ -376,10 +250,10 @@ int results_command(const Arguments& args) {
   }
   if (action == "export") {
     if (format.empty()) throw Error("results export: --format csv|json is required");
-    if (out_file.empty()) return export_rows(store, format, layout, experiment, std::cout);
+    if (out_file.empty()) return export_results(store, format, layout, experiment, std::cout);
     std::ofstream out(out_file);
     if (!out) throw Error("results export: cannot write '" + out_file + "'");
-    export_rows(store, format, layout, experiment, out);
+    export_results(store, format, layout, experiment, out);
     if (!out.flush()) throw Error("results export: writing '" + out_file + "' failed");
     std::cerr << "wrote " << out_file << "\n";
     return 0;

@@ -1,5 +1,7 @@
 #include "report/sweep_value.hpp"
 
+#include <set>
+
 namespace stegolab {
 
 nlohmann::json sweep_value(const TrialRecord& trial, const std::string& path) {
@@ -22,6 +24,15 @@ std::string sweep_value_text(const nlohmann::json& value) {
   if (value.is_null()) return "-";
   if (value.is_string()) return value.get<std::string>();
   return value.dump();
+}
+
+std::vector<std::string> sweep_axes(const std::vector<TrialRecord>& trials) {
+  std::set<std::string> axes;
+  for (const auto& trial : trials) {
+    if (!trial.sweep_point.is_object()) continue;
+    for (const auto& item : trial.sweep_point.items()) axes.insert(item.key());
+  }
+  return {axes.begin(), axes.end()};
 }
 
 }  // namespace stegolab

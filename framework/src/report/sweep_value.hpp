@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,5 +17,8 @@ nlohmann::json sweep_value(const TrialRecord& trial, const std::string& path);
 // How a value is shown in tables, legends and CSV: strings bare, numbers as
 // JSON writes them, null as "-".
 std::string sweep_value_text(const nlohmann::json& value);
+
+// The sweep paths any of `trials` has in its sweep point, sorted.
+std::vector<std::string> sweep_axes(const std::vector<TrialRecord>& trials);
 
 }  // namespace stegolab
