@@ -173,7 +173,7 @@ TEST_F(BenchTest, MatrixWritesAThroughputRowPerTrialUnderItsOwnName) {
   const auto trials = store.trials(experiments[0].id);
   ASSERT_EQ(trials.size(), 2u);  // one per transform of the sweep
   for (const auto& trial : trials) {
-    EXPECT_EQ(trial.status, "done") << trial.key;
+    EXPECT_EQ(trial.status, TrialStatus::done) << trial.key;
     const auto throughput = store.throughput(trial.id);
     ASSERT_TRUE(throughput.has_value()) << trial.key;
     EXPECT_GT(throughput->train_images_per_s, 0.0);

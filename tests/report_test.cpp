@@ -97,19 +97,19 @@ class ReportTest : public ::testing::Test {
       // out at epoch 2) and ilwt53/4 (15, 25).
       if (row.transform == "haar_dwt" && row.batch == 4) {
         const double base = row.repeat == 0 ? 10.0 : 12.0;
-        store.record_epoch(trial, 0, {{0, "val", "rec_psnr", base}});
-        store.record_epoch(trial, 1, {{1, "val", "rec_psnr", base + 10.0}});
-        store.record_epoch(trial, 2, {{2, "val", "rec_psnr", row.repeat == 0 ? 30.0 : NAN}});
+        store.record_epoch(trial, 0, {{0, Split::val, "rec_psnr", base}});
+        store.record_epoch(trial, 1, {{1, Split::val, "rec_psnr", base + 10.0}});
+        store.record_epoch(trial, 2, {{2, Split::val, "rec_psnr", row.repeat == 0 ? 30.0 : NAN}});
       }
       if (row.transform == "ilwt53" && row.batch == 4) {
-        store.record_epoch(trial, 0, {{0, "val", "rec_psnr", 15.0}});
-        store.record_epoch(trial, 1, {{1, "val", "rec_psnr", 25.0}});
+        store.record_epoch(trial, 0, {{0, Split::val, "rec_psnr", 15.0}});
+        store.record_epoch(trial, 1, {{1, Split::val, "rec_psnr", 25.0}});
       }
       Throughput tp;
       tp.train_images_per_s = row.train_images_per_s;
       tp.effective_batch = row.batch;
-      store.finish_trial(trial, row.status, row.status == "failed" ? "diverged" : "",
-                         {{0, "test", "rec_psnr", row.rec_psnr}, {0, "test", "ber", row.ber}}, tp);
+      store.finish_trial(trial, *parse_trial_status(row.status), row.status == "failed" ? "diverged" : "",
+                         {{0, Split::test, "rec_psnr", row.rec_psnr}, {0, Split::test, "ber", row.ber}}, tp);
     }
   }
   void TearDown() override {
@@ -329,15 +329,22 @@ TEST_F(ReportTest, ReportCommandRendersDeclaredReports) {
   EXPECT_THROW(run_captured(cli::report_command, {"--db", db_.string(), "--rows", "x", "--metrics",
                                                   "ber", "--format", "html"}),
                ReportError);
+  try {
+    run_captured(cli::report_command, {"--db", db_.string(), "--experiment", "cmp", "--rows",
+                                       "transform.plugin", "--metrics", "ber", "--split", "validation"});
+    ADD_FAILURE() << "--split validation was accepted";
+  } catch (const Error& error) {
+    EXPECT_STREQ(error.what(), "report: --split must be train, val or test, got 'validation'");
+  }
 }
 
 TEST_F(ReportTest, MetricByEpochMeansOverRepeats) {
   const ResultStore store(db_, ResultStore::Mode::read_only);
   const auto series =
-      metric_by_epoch(store, store.experiment("cmp"), "rec_psnr", "val", "transform.plugin");
+      metric_by_epoch(store, store.experiment("cmp"), "rec_psnr", Split::val, "transform.plugin");
   ASSERT_EQ(series.size(), 2u);  // cdf53_dwt has no validation rows
   EXPECT_EQ(series[0].name, "transform.plugin=haar_dwt");
-  EXPECT_EQ(series[0].x, (std::vector<double>{0, 1, 2}));
+  EXPECT_EQ(series[0].x, (std::vector<double>{1, 2, 3}));  // epochs count from 1
   EXPECT_EQ(series[0].y, (std::vector<double>{11, 21, 30}));
   EXPECT_EQ(series[1].y, (std::vector<double>{15, 25}));
 }

@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "metrics/metric_convention.hpp"
 #include "spec/experiment_identity.hpp"
 #include "store/database_writer_lock.hpp"
 #include "store/result_store.hpp"
@@ -98,15 +99,15 @@ TEST_F(ResultStoreTest, RoundTripKeepsNanAndInfinityAndProvenance) {
   const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
   const int64_t trial = store.start_trial(experiment, provenance("haar_dwt", 4, 0));
   const double inf = std::numeric_limits<double>::infinity();
-  store.record_epoch(trial, 0, {{0, "train", "loss", 1.0}, {0, "val", "rec_psnr", 20.5}});
-  store.record_epoch(trial, 1, {{1, "train", "loss", NAN}, {1, "val", "rec_psnr", inf}});
-  store.record_epoch(trial, 2, {{2, "train", "loss", 3.0}, {2, "val", "rec_psnr", 30.0}});
+  store.record_epoch(trial, 0, {{0, Split::train, "loss", 1.0}, {0, Split::val, "rec_psnr", 20.5}});
+  store.record_epoch(trial, 1, {{1, Split::train, "loss", NAN}, {1, Split::val, "rec_psnr", inf}});
+  store.record_epoch(trial, 2, {{2, Split::train, "loss", 3.0}, {2, Split::val, "rec_psnr", 30.0}});
   store.record_event(trial, 1, "divergence", "restored epoch 0 state");
   Throughput speed;
   speed.train_images_per_s = 123.5;
   speed.effective_batch = 8;
   speed.extra = {{"flops_per_image", 1e9}};
-  store.finish_trial(trial, "done", "", {{2, "test", "rec_psnr", 31.25}, {2, "test", "ber", NAN}},
+  store.finish_trial(trial, TrialStatus::done, "", {{2, Split::test, "rec_psnr", 31.25}, {2, Split::test, "ber", NAN}},
                      speed);
 
   const auto epochs = store.epoch_metrics(trial);
@@ -132,7 +133,7 @@ TEST_F(ResultStoreTest, RoundTripKeepsNanAndInfinityAndProvenance) {
   EXPECT_EQ(tp->extra.at("flops_per_image"), 1e9);
 
   const TrialRecord record = store.trial(trial);
-  EXPECT_EQ(record.status, "done");
+  EXPECT_EQ(record.status, TrialStatus::done);
   EXPECT_EQ(record.last_epoch, 2);
   EXPECT_EQ(record.seed, 0xFFFFFFFFFFFFFFF0ULL);
   EXPECT_EQ(record.sweep_point.at("train.batch_size"), 4);
@@ -190,26 +191,30 @@ TEST_F(ResultStoreTest, RestartingATrialReusesItsRowAndKeepsProgress) {
   const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
   const int64_t trial = store.start_trial(experiment, provenance("ilwt53", 2, 1));
   store.set_checkpoint_dir(trial, "ckpt/t1");
-  store.record_epoch(trial, 0, {{0, "val", "rec_psnr", 10.0}});
-  store.finish_trial(trial, "interrupted", "SIGINT", {}, Throughput{});
-  EXPECT_EQ(store.trial(trial).status, "interrupted");
+  store.record_epoch(trial, 0, {{0, Split::val, "rec_psnr", 10.0}});
+  store.finish_trial(trial, TrialStatus::interrupted, "SIGINT", {}, Throughput{});
+  EXPECT_EQ(store.trial(trial).status, TrialStatus::interrupted);
 
   EXPECT_EQ(store.start_trial(experiment, provenance("ilwt53", 2, 1)), trial);
   const auto found = store.find_trial(experiment, provenance("ilwt53", 2, 1).key);
   ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(found->status, "running");
+  EXPECT_EQ(found->status, TrialStatus::running);
   EXPECT_EQ(found->error, "");
   EXPECT_EQ(found->last_epoch, 0);
   EXPECT_EQ(found->checkpoint_dir, "ckpt/t1");
   EXPECT_TRUE(found->ended_at.empty());
   EXPECT_FALSE(store.find_trial(experiment, "other#r0").has_value());
   // Recording an epoch again replaces its rows instead of duplicating them.
-  store.record_epoch(trial, 0, {{0, "val", "rec_psnr", 11.0}});
+  store.record_epoch(trial, 0, {{0, Split::val, "rec_psnr", 11.0}});
   ASSERT_EQ(store.epoch_metrics(trial).size(), 1u);
   EXPECT_EQ(store.epoch_metrics(trial)[0].value, 11.0);
 
-  EXPECT_THROW(store.finish_trial(trial, "finished", "", {}, Throughput{}), StoreError);
-  EXPECT_THROW(store.record_epoch(trial, 1, {{1, "validation", "x", 1.0}}), StoreError);
+  EXPECT_THROW(store.finish_trial(trial, TrialStatus::running, "", {}, Throughput{}), StoreError);
+  // A split is a Split now; words from users and files go through parse_split.
+  EXPECT_FALSE(parse_split("validation").has_value());
+  EXPECT_EQ(parse_split("val"), Split::val);
+  EXPECT_EQ(parse_trial_status("interrupted"), TrialStatus::interrupted);
+  EXPECT_FALSE(parse_trial_status("finished").has_value());
   EXPECT_THROW(store.record_epoch(999, 1, {}), StoreError);
   EXPECT_THROW(store.write_conventions({{"ber", "", "", "smaller"}}), StoreError);
   store.write_conventions(
@@ -226,11 +231,11 @@ TEST_F(ResultStoreTest, ListsExperimentsWithTrialCounts) {
   const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
   const int64_t a = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
   store.start_trial(experiment, provenance("haar_dwt", 4, 0));
-  store.finish_trial(a, "done", "", {}, Throughput{});
+  store.finish_trial(a, TrialStatus::done, "", {}, Throughput{});
   const auto all = store.experiments();
   ASSERT_EQ(all.size(), 1u);
-  EXPECT_EQ(all[0].status_counts.at("done"), 1);
-  EXPECT_EQ(all[0].status_counts.at("running"), 1);
+  EXPECT_EQ(all[0].status_counts.at(TrialStatus::done), 1);
+  EXPECT_EQ(all[0].status_counts.at(TrialStatus::running), 1);
   EXPECT_EQ(all[0].experiment, kExperiment);
   EXPECT_EQ(store.trials(experiment).size(), 2u);
 }
@@ -287,8 +292,9 @@ TEST_F(ResultStoreTest, ReadOnlyOpenOfACopiedDatabaseNeverModifiesIt) {
   {
     ResultStore store(original, ResultStore::Mode::read_write);
     const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
-    store.finish_trial(store.start_trial(experiment, provenance("haar_dwt", 2, 0)), "done", "",
-                       {{0, "test", "rec_psnr", 40.0}}, Throughput{});
+    store.finish_trial(store.start_trial(experiment, provenance("haar_dwt", 2, 0)),
+                       TrialStatus::done, "",
+                       {{0, Split::test, "rec_psnr", 40.0}}, Throughput{});
   }  // closing the last connection checkpoints the WAL into the main file
   const fs::path copy_dir = dir_ / "copied";
   fs::create_directories(copy_dir);
@@ -432,18 +438,18 @@ TEST_F(ResultStoreTest, PlannedTrialsArePendingUntilTheyStart) {
   ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
   const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
   const int64_t done = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
-  store.finish_trial(done, "done", "", {}, Throughput{});
+  store.finish_trial(done, TrialStatus::done, "", {}, Throughput{});
   store.add_pending_trials(experiment, {provenance("haar_dwt", 2, 0), provenance("ilwt53", 2, 0)});
   const auto trials = store.trials(experiment);
   ASSERT_EQ(trials.size(), 2u);
-  EXPECT_EQ(trials[0].status, "done");  // an existing row is never reset
-  EXPECT_EQ(trials[1].status, "pending");
+  EXPECT_EQ(trials[0].status, TrialStatus::done);  // an existing row is never reset
+  EXPECT_EQ(trials[1].status, TrialStatus::pending);
   EXPECT_EQ(trials[1].seed, provenance("ilwt53", 2, 0).seed);
   EXPECT_EQ(trials[1].sweep_point.at("transform.plugin"), "ilwt53");
   EXPECT_EQ(trials[1].last_epoch, -1);
-  EXPECT_EQ(store.experiments()[0].status_counts.at("pending"), 1);
+  EXPECT_EQ(store.experiments()[0].status_counts.at(TrialStatus::pending), 1);
   EXPECT_EQ(store.start_trial(experiment, provenance("ilwt53", 2, 0)), trials[1].id);
-  EXPECT_EQ(store.trial(trials[1].id).status, "running");
+  EXPECT_EQ(store.trial(trials[1].id).status, TrialStatus::running);
 }
 
 TEST_F(ResultStoreTest, RestartingFromScratchClearsTheOldAttempt) {
@@ -451,11 +457,11 @@ TEST_F(ResultStoreTest, RestartingFromScratchClearsTheOldAttempt) {
   const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
   const int64_t trial = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
   for (int64_t epoch = 0; epoch < 3; ++epoch) {
-    store.record_epoch(trial, epoch, {{epoch, "val", "rec_psnr", 10.0 + epoch}});
+    store.record_epoch(trial, epoch, {{epoch, Split::val, "rec_psnr", 10.0 + epoch}});
   }
   Throughput speed;
   speed.train_images_per_s = 5.0;
-  store.finish_trial(trial, "failed", "diverged", {{2, "test", "rec_psnr", 12.0}}, speed);
+  store.finish_trial(trial, TrialStatus::failed, "diverged", {{2, Split::test, "rec_psnr", 12.0}}, speed);
   store.start_trial(experiment, provenance("haar_dwt", 2, 0));
   store.restart_trial(trial, "rerunning failed trial from the start");
   EXPECT_TRUE(store.epoch_metrics(trial).empty());
@@ -501,7 +507,7 @@ TEST_F(ResultStoreTest, MigratesAVersion1DatabaseKeepingItsData) {
     // Read-only commands read version 1 as it is, without writing.
     const std::string before = read_bytes(file);
     ResultStore store(file, ResultStore::Mode::read_only);
-    EXPECT_EQ(store.trials(1).at(0).status, "done");
+    EXPECT_EQ(store.trials(1).at(0).status, TrialStatus::done);
     EXPECT_EQ(read_bytes(file), before);
   }
   {
@@ -602,7 +608,7 @@ TEST_F(ResultStoreTest, AFullDiskRollsBackTheWholeEpochAndSaysSo) {
     ResultStore store(file, ResultStore::Mode::read_write);
     const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
     trial = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
-    store.record_epoch(trial, 0, {{0, "val", "rec_psnr", 10.0}});
+    store.record_epoch(trial, 0, {{0, Split::val, "rec_psnr", 10.0}});
   }
   const int pages = std::stoi(raw_query(file, "PRAGMA page_count"));
   g_max_pages = pages + 2;
@@ -613,7 +619,7 @@ TEST_F(ResultStoreTest, AFullDiskRollsBackTheWholeEpochAndSaysSo) {
     // Many rows with long names: more than two more pages.
     std::vector<MetricRow> rows;
     for (int i = 0; i < 400; ++i) {
-      rows.push_back({1, "val", "metric_with_a_long_name_" + std::to_string(i), 1.0 * i});
+      rows.push_back({1, Split::val, "metric_with_a_long_name_" + std::to_string(i), 1.0 * i});
     }
     try {
       store.record_epoch(trial, 1, rows);

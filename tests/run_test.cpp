@@ -151,7 +151,7 @@ TEST(RunCommand, ReportsAMissingExperimentFileOnOneLine) {
 TEST(RunCommand, RejectsAnUnknownDevice) {
   const auto result = run_shell(std::string(STEGOLAB_TEST_BINARY) + " run x.json --device gpu");
   EXPECT_EQ(result.status, 1);
-  EXPECT_THAT(result.output, HasSubstr("--device: expected cpu or cuda, got \"gpu\""));
+  EXPECT_THAT(result.output, HasSubstr("--device: expected auto, cpu, cuda or cuda:N, got \"gpu\""));
 }
 
 TEST(RunFolder, SitsNextToTheDatabase) {
@@ -213,7 +213,7 @@ TEST_F(TinyRun, RecordsTrialsAndSkipsThemOnRerun) {
     const auto trials = store.trials(experiment.id);
     ASSERT_EQ(trials.size(), 2u);
     for (const auto& trial : trials) {
-      EXPECT_EQ(trial.status, "done");
+      EXPECT_EQ(trial.status, TrialStatus::done);
       EXPECT_EQ(trial.last_epoch, 1);  // 2 epochs, 0-based
       EXPECT_EQ(trial.seed, 3u);
       EXPECT_EQ(trial.device, "cpu");
@@ -221,7 +221,7 @@ TEST_F(TinyRun, RecordsTrialsAndSkipsThemOnRerun) {
       EXPECT_TRUE(std::filesystem::exists(run_folder(database_) / std::to_string(trial.id)));
       bool has_test_psnr = false;
       for (const auto& row : store.final_metrics(trial.id))
-        has_test_psnr |= row.split == "test" && row.metric == "rec_psnr";
+        has_test_psnr |= row.split == Split::test && row.metric == "rec_psnr";
       EXPECT_TRUE(has_test_psnr);
     }
     EXPECT_EQ(trials[0].key, "train.optimizer.lr=0.001#r0");
@@ -262,9 +262,9 @@ TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunResumesFromItsCheckpoint)
     const auto trials = store.trials(store.experiment("tiny").id);
     // The second trial was planned (pending) but never reached.
     ASSERT_EQ(trials.size(), 2u);
-    EXPECT_EQ(trials[0].status, "interrupted");
+    EXPECT_EQ(trials[0].status, TrialStatus::interrupted);
     EXPECT_EQ(trials[1].key, "train.optimizer.lr=0.002#r0");
-    EXPECT_EQ(trials[1].status, "pending");
+    EXPECT_EQ(trials[1].status, TrialStatus::pending);
     interrupted_after = trials[0].last_epoch;
     ASSERT_GE(interrupted_after, 1);
     ASSERT_LT(interrupted_after, 59) << "the trial finished before the signal; nothing to resume";
@@ -291,8 +291,8 @@ TEST_F(TinyRun, SigintMarksTheTrialInterruptedAndARerunResumesFromItsCheckpoint)
   ResultStore store(database_, ResultStore::Mode::read_only);
   const auto trials = store.trials(store.experiment("tiny").id);
   ASSERT_EQ(trials.size(), 2u);
-  EXPECT_EQ(trials[0].status, "done");
-  EXPECT_EQ(trials[1].status, "pending");  // --only did not select it
+  EXPECT_EQ(trials[0].status, TrialStatus::done);
+  EXPECT_EQ(trials[1].status, TrialStatus::pending);  // --only did not select it
   EXPECT_EQ(trials[0].last_epoch, 59);
   // Every epoch has its rows, and epoch 0's are those of the first run.
   std::set<int64_t> epochs;
@@ -355,7 +355,7 @@ TEST_F(TinyRun, ACheckpointThatCannotBeResumedFromMeansARerunFromTheStart) {
   {
     ResultStore store(database_, ResultStore::Mode::read_only);
     const auto trial = store.trials(store.experiment("tiny").id).at(0);
-    EXPECT_EQ(trial.status, "done");
+    EXPECT_EQ(trial.status, TrialStatus::done);
     EXPECT_EQ(trial.last_epoch, 1);
     std::set<int64_t> epochs;
     for (const auto& row : store.epoch_metrics(trial.id)) epochs.insert(row.epoch);
@@ -427,27 +427,58 @@ TEST_F(TinyRun, ABadParameterInAnyTrialIsRefusedAtLoadNamingTheTrial) {
 }
 
 TEST_F(TinyRun, ATrialThatFailsToBuildDoesNotStopTheSweep) {
-  // 6 images leave the test split (25 %) 1 image, which no plugin
-  // declaration rules out: the first trial fails when it starts.
+  // A 1-channel source with star_inn's YCbCr composition: only the model,
+  // when it is built, can tell; the first trial fails when it starts.
   write_experiment(
       1, 16,
-      {{"sweep", {{"axes", {{"train.optimizer.lr", nullptr}, {"data.params.count", {6, 16}}}}}},
+      {{"model", {{"params", {{"composition", "ycbcr_residual"}}}}},
+       {"sweep", {{"axes", {{"train.optimizer.lr", nullptr}, {"data.params.channels", {1, 3}}}}}},
        {"reports",
-        {{{"name", "by count"}, {"rows", {"data.params.count"}}, {"metrics", {"rec_psnr"}}}}}});
+        {{{"name", "by channels"}, {"rows", {"data.params.channels"}}, {"metrics", {"rec_psnr"}}}}}});
   const auto result = run_shell(command());
   EXPECT_EQ(result.status, 1) << result.output;
-  EXPECT_THAT(result.output, HasSubstr("[1/2] data.params.count=6"));
-  EXPECT_THAT(result.output, HasSubstr("data.split.test gives 1 image of 6"));
-  EXPECT_THAT(result.output, HasSubstr("[2/2] data.params.count=16"));
+  EXPECT_THAT(result.output, HasSubstr("[1/2] data.params.channels=1"));
+  EXPECT_THAT(result.output, HasSubstr("needs 3-channel (RGB) images, got 1 channels"));
+  EXPECT_THAT(result.output, HasSubstr("[2/2] data.params.channels=3"));
   EXPECT_THAT(result.output, HasSubstr("1 done now, 0 done before, 1 failed, 0 interrupted"));
   // The declared report is still printed, from the trial that ran.
-  EXPECT_THAT(result.output, HasSubstr("## by count"));
+  EXPECT_THAT(result.output, HasSubstr("## by channels"));
   ResultStore store(database_, ResultStore::Mode::read_only);
   const auto trials = store.trials(store.experiment("tiny").id);
   ASSERT_EQ(trials.size(), 2u);
-  EXPECT_EQ(trials[0].status, "failed");
-  EXPECT_THAT(trials[0].error, HasSubstr("data.split.test"));
-  EXPECT_EQ(trials[1].status, "done");
+  EXPECT_EQ(trials[0].status, TrialStatus::failed);
+  EXPECT_THAT(trials[0].error, HasSubstr("composition"));
+  EXPECT_EQ(trials[1].status, TrialStatus::done);
+}
+
+TEST_F(TinyRun, ATooSmallSplitOrFp16OnCpuIsRefusedAtLoadNamingTheTrial) {
+  // 6 images leave the test split (25 %) 1 image: known only from the built
+  // source, yet found before the first trial trains and before the database
+  // is written, as --dry-run finds it.
+  write_experiment(
+      1, 16,
+      {{"sweep", {{"axes", {{"train.optimizer.lr", nullptr}, {"data.params.count", {16, 6}}}}}}});
+  for (const std::string extra : {"", "--dry-run"}) {
+    const auto result = run_shell(command(extra));
+    EXPECT_EQ(result.status, 1) << result.output;
+    EXPECT_THAT(result.output, HasSubstr("tiny.json: data.split.test gives 1 image of 6"));
+    EXPECT_THAT(result.output, HasSubstr("(in trial \"data.params.count=6#r0\")"));
+    EXPECT_THAT(result.output, Not(HasSubstr("epoch 1/1")));
+  }
+  EXPECT_FALSE(std::filesystem::exists(database_));
+
+  write_experiment(1, 16,
+                   {{"sweep",
+                     {{"axes",
+                       {{"train.optimizer.lr", nullptr},
+                        {"strategy.params.precision", {"fp32", "fp16"}}}}}}});
+  const auto result = run_shell(command());
+  EXPECT_EQ(result.status, 1) << result.output;
+  EXPECT_THAT(result.output,
+              HasSubstr("tiny.json: strategy.params: strategy 'standard': precision \"fp16\" "
+                        "needs a CUDA device"));
+  EXPECT_THAT(result.output, HasSubstr("(in trial \"strategy.params.precision=fp16#r0\")"));
+  EXPECT_THAT(result.output, Not(HasSubstr("epoch 1/1")));
 }
 
 TEST_F(TinyRun, EndOfRunPrintsTheDeclaredReportsAsReportAllDoesAndTheValidationProgress) {
@@ -480,7 +511,7 @@ TEST_F(TinyRun, EndOfRunPrintsTheDeclaredReportsAsReportAllDoesAndTheValidationP
   for (const auto& trial : store.trials(store.experiment("tiny").id)) {
     std::map<std::pair<int64_t, std::string>, double> val;
     for (const auto& row : store.epoch_metrics(trial.id)) {
-      if (row.split == "val") val[{row.epoch, row.metric}] = row.value;
+      if (row.split == Split::val) val[{row.epoch, row.metric}] = row.value;
     }
     char expected[256];
     std::snprintf(expected, sizeof expected, "| %s | 1 → 2  | %.2f → %.2f", trial.key.c_str(),
@@ -582,7 +613,7 @@ TEST(EpochProgressTable, RendersFirstAndLastValuesWithOneBasedEpochsAndUnits) {
   EpochProgressTable table;
   table.metrics = {"rec_psnr", "ber"};
   table.units = {"dB", "fraction"};  // as build() reads them from the stored conventions
-  table.split = "val";
+  table.split = Split::val;
   EpochProgressRow row;
   row.trial = "t=a#r0";
   row.first_epoch = 0;

@@ -223,7 +223,7 @@ class RecordingSink : public EpochSink {
   void on_event(int64_t epoch, const std::string& kind, const std::string& message) override {
     events.push_back({epoch, kind, message});
   }
-  const MetricRow* find(int64_t epoch, const std::string& split, const std::string& metric) const {
+  const MetricRow* find(int64_t epoch, Split split, const std::string& metric) const {
     for (const auto& row : rows.at(epoch)) {
       if (row.split == split && row.metric == metric) return &row;
     }
@@ -320,7 +320,7 @@ TEST(Trainer, RunsEveryEpochAndReportsTrainingAndValidationRows) {
   Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
   RecordingSink sink;
   const TrialOutcome outcome = trainer.run(tiny_trial(), {}, sink);
-  ASSERT_EQ(outcome.status, "done") << outcome.error;
+  ASSERT_EQ(outcome.status, TrialStatus::done) << outcome.error;
   EXPECT_EQ(outcome.epochs_completed, 3);
   EXPECT_EQ(sink.epochs, (std::vector<int64_t>{0, 1, 2}));
   // 12 training images / batch 2 = 6 steps per epoch, one loss call each.
@@ -329,34 +329,34 @@ TEST(Trainer, RunsEveryEpochAndReportsTrainingAndValidationRows) {
     for (const char* metric :
          {"loss", "loss/hide", "loss/rec", "lr", "images_per_s", "step_time_ms", "data_wait_ms",
           "nonfinite_steps", "exploded_steps", "overflow_steps"}) {
-      ASSERT_NE(sink.find(epoch, "train", metric), nullptr) << metric << " epoch " << epoch;
+      ASSERT_NE(sink.find(epoch, Split::train, metric), nullptr) << metric << " epoch " << epoch;
     }
-    EXPECT_TRUE(std::isfinite(sink.find(epoch, "train", "loss")->value));
+    EXPECT_TRUE(std::isfinite(sink.find(epoch, Split::train, "loss")->value));
     // loss = hide + rec, each averaged over the same steps.
-    EXPECT_NEAR(sink.find(epoch, "train", "loss")->value,
-                sink.find(epoch, "train", "loss/hide")->value +
-                    sink.find(epoch, "train", "loss/rec")->value,
+    EXPECT_NEAR(sink.find(epoch, Split::train, "loss")->value,
+                sink.find(epoch, Split::train, "loss/hide")->value +
+                    sink.find(epoch, Split::train, "loss/rec")->value,
                 1e-6);
-    EXPECT_DOUBLE_EQ(sink.find(epoch, "train", "lr")->value, 0.1);
-    EXPECT_EQ(sink.find(epoch, "train", "nonfinite_steps")->value, 0.0);
+    EXPECT_DOUBLE_EQ(sink.find(epoch, Split::train, "lr")->value, 0.1);
+    EXPECT_EQ(sink.find(epoch, Split::train, "nonfinite_steps")->value, 0.0);
     for (const char* metric :
          {"hide_psnr", "hide_psnr_y", "hide_ssim", "hide_mae", "hide_rmse", "rec_psnr",
           "rec_psnr_y", "rec_ssim", "rec_mae", "rec_rmse", "ber", "images_per_s", "payload_bpp"}) {
-      ASSERT_NE(sink.find(epoch, "val", metric), nullptr) << metric;
+      ASSERT_NE(sink.find(epoch, Split::val, metric), nullptr) << metric;
     }
-    EXPECT_GT(sink.find(epoch, "val", "images_per_s")->value, 0.0);
-    EXPECT_EQ(sink.find(epoch, "val", "payload_bpp")->value, 24.0);  // RGB
+    EXPECT_GT(sink.find(epoch, Split::val, "images_per_s")->value, 0.0);
+    EXPECT_EQ(sink.find(epoch, Split::val, "payload_bpp")->value, 24.0);  // RGB
     // Step time excludes the data waits; together they are the epoch's loop.
-    const double per_step_ms = sink.find(epoch, "train", "step_time_ms")->value +
-                               sink.find(epoch, "train", "data_wait_ms")->value;
-    EXPECT_NEAR(per_step_ms, 1000.0 * 12.0 / 6.0 / sink.find(epoch, "train", "images_per_s")->value,
+    const double per_step_ms = sink.find(epoch, Split::train, "step_time_ms")->value +
+                               sink.find(epoch, Split::train, "data_wait_ms")->value;
+    EXPECT_NEAR(per_step_ms, 1000.0 * 12.0 / 6.0 / sink.find(epoch, Split::train, "images_per_s")->value,
                 1e-6 * per_step_ms);
   }
   // The fake hides 0.1 w secret additively: hiding is imperfect, so PSNR is finite.
-  EXPECT_LT(sink.find(2, "val", "hide_psnr")->value, 100.0);
+  EXPECT_LT(sink.find(2, Split::val, "hide_psnr")->value, 100.0);
   ASSERT_EQ(outcome.final_metrics.size(), 13u);  // 11 quality metrics, images_per_s, payload_bpp
   for (const auto& row : outcome.final_metrics) {
-    EXPECT_EQ(row.split, "test");
+    EXPECT_EQ(row.split, Split::test);
     EXPECT_EQ(row.epoch, 2);
   }
   // Plain progress lines (not a terminal): one per epoch at least.
@@ -368,7 +368,7 @@ TEST(Trainer, TrainsOnTheTrainingSplitOnlyAndNeverPairsAnImageWithItself) {
   std::ostringstream out;
   Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
   RecordingSink sink;
-  ASSERT_EQ(trainer.run(tiny_trial(), {}, sink).status, "done");
+  ASSERT_EQ(trainer.run(tiny_trial(), {}, sink).status, TrialStatus::done);
   std::set<int64_t> trained;
   std::set<int64_t> evaluated;
   std::vector<std::vector<int64_t>> epoch_covers(3);
@@ -394,7 +394,7 @@ TEST(Trainer, TrainsOnTheTrainingSplitOnlyAndNeverPairsAnImageWithItself) {
   Control again;
   Trainer second(std::make_shared<FakeFactory>(again), quiet_options(out));
   RecordingSink sink2;
-  ASSERT_EQ(second.run(tiny_trial(), {}, sink2).status, "done");
+  ASSERT_EQ(second.run(tiny_trial(), {}, sink2).status, TrialStatus::done);
   ASSERT_EQ(again.loads.size(), control.loads.size());
   for (std::size_t i = 0; i < again.loads.size(); ++i) {
     EXPECT_EQ(again.loads[i].first, control.loads[i].first);
@@ -409,7 +409,7 @@ TEST(Trainer, DivergenceGuardRestoresTheLastGoodStateAndLowersTheLearningRate) {
   Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
   RecordingSink sink;
   const TrialOutcome outcome = trainer.run(tiny_trial(), {}, sink);
-  ASSERT_EQ(outcome.status, "done") << outcome.error;
+  ASSERT_EQ(outcome.status, TrialStatus::done) << outcome.error;
   ASSERT_EQ(sink.events.size(), 1u);  // without a checkpointer there are no checkpoint events
   EXPECT_EQ(sink.events[0].kind, "divergence_restore");
   EXPECT_EQ(sink.events[0].epoch, 0);
@@ -419,8 +419,8 @@ TEST(Trainer, DivergenceGuardRestoresTheLastGoodStateAndLowersTheLearningRate) {
   ASSERT_EQ(control.weight_at_restore.size(), 1u);
   EXPECT_DOUBLE_EQ(control.weight_at_restore[0], 0.5);
   EXPECT_NE(control.weight_before_step[3], 0.5);
-  EXPECT_EQ(sink.find(0, "train", "nonfinite_steps")->value, 2.0);
-  EXPECT_DOUBLE_EQ(sink.find(1, "train", "lr")->value, 0.05);  // 0.1 x 0.5
+  EXPECT_EQ(sink.find(0, Split::train, "nonfinite_steps")->value, 2.0);
+  EXPECT_DOUBLE_EQ(sink.find(1, Split::train, "lr")->value, 0.05);  // 0.1 x 0.5
   EXPECT_EQ(outcome.throughput.extra.at("divergence_restores"), 1);
   EXPECT_EQ(outcome.throughput.extra.at("nonfinite_steps"), 2);
 }
@@ -434,19 +434,19 @@ TEST(Trainer, ExplodingLossIsSkippedAndCountsTowardsTheGuard) {
   Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
   RecordingSink sink;
   const TrialOutcome outcome = trainer.run(tiny_trial(), {}, sink);
-  ASSERT_EQ(outcome.status, "done") << outcome.error;
+  ASSERT_EQ(outcome.status, TrialStatus::done) << outcome.error;
   // The exploded step did not move the weight.
   EXPECT_DOUBLE_EQ(control.weight_before_step[10], control.weight_before_step[9]);
-  EXPECT_EQ(sink.find(1, "train", "exploded_steps")->value, 2.0);
-  EXPECT_EQ(sink.find(1, "train", "nonfinite_steps")->value, 0.0);
-  EXPECT_EQ(sink.find(0, "train", "exploded_steps")->value, 0.0);
+  EXPECT_EQ(sink.find(1, Split::train, "exploded_steps")->value, 2.0);
+  EXPECT_EQ(sink.find(1, Split::train, "nonfinite_steps")->value, 0.0);
+  EXPECT_EQ(sink.find(0, Split::train, "exploded_steps")->value, 0.0);
   ASSERT_EQ(sink.events.size(), 1u);
   EXPECT_EQ(sink.events[0].kind, "divergence_restore");
   EXPECT_EQ(sink.events[0].epoch, 1);
   EXPECT_EQ(control.lr_scales, (std::vector<double>{0.5}));
   EXPECT_EQ(outcome.throughput.extra.at("exploded_steps"), 2);
   // The epoch's mean loss is over applied steps only, so it stays small.
-  EXPECT_LT(sink.find(1, "train", "loss")->value, 10.0);
+  EXPECT_LT(sink.find(1, Split::train, "loss")->value, 10.0);
 }
 
 TEST(Trainer, ExplodeFactorZeroTurnsTheCheckOff) {
@@ -457,8 +457,8 @@ TEST(Trainer, ExplodeFactorZeroTurnsTheCheckOff) {
   std::ostringstream out;
   Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
   RecordingSink sink;
-  ASSERT_EQ(trainer.run(trial, {}, sink).status, "done");
-  EXPECT_EQ(sink.find(1, "train", "exploded_steps")->value, 0.0);
+  ASSERT_EQ(trainer.run(trial, {}, sink).status, TrialStatus::done);
+  EXPECT_EQ(sink.find(1, Split::train, "exploded_steps")->value, 0.0);
   EXPECT_TRUE(sink.events.empty());
   EXPECT_NE(control.weight_before_step[10], control.weight_before_step[9]);
 }
@@ -471,11 +471,11 @@ TEST(Trainer, LossScaleOverflowsAreCountedButNotHeldAgainstTheTrial) {
   Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
   RecordingSink sink;
   const TrialOutcome outcome = trainer.run(tiny_trial(), {}, sink);
-  ASSERT_EQ(outcome.status, "done") << outcome.error;
+  ASSERT_EQ(outcome.status, TrialStatus::done) << outcome.error;
   EXPECT_TRUE(sink.events.empty());
   EXPECT_TRUE(control.lr_scales.empty());
-  EXPECT_EQ(sink.find(0, "train", "overflow_steps")->value, 3.0);
-  EXPECT_EQ(sink.find(0, "train", "nonfinite_steps")->value, 0.0);
+  EXPECT_EQ(sink.find(0, Split::train, "overflow_steps")->value, 3.0);
+  EXPECT_EQ(sink.find(0, Split::train, "nonfinite_steps")->value, 0.0);
   EXPECT_EQ(outcome.throughput.extra.at("overflow_steps"), 3);
 }
 
@@ -486,7 +486,7 @@ TEST(Trainer, FailsAfterMaxRestores) {
   Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
   RecordingSink sink;
   const TrialOutcome outcome = trainer.run(tiny_trial(), {}, sink);
-  EXPECT_EQ(outcome.status, "failed");
+  EXPECT_EQ(outcome.status, TrialStatus::failed);
   EXPECT_NE(outcome.error.find("diverged"), std::string::npos) << outcome.error;
   EXPECT_NE(outcome.error.find("max_restores"), std::string::npos) << outcome.error;
   // Two restores (max_restores = 2), each after 2 non-finite steps, then 2 more fail it.
@@ -507,9 +507,9 @@ TEST(Trainer, NonFiniteEpochLossAlsoTriggersARestore) {
   Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
   RecordingSink sink;
   const TrialOutcome outcome = trainer.run(trial, {}, sink);
-  ASSERT_EQ(outcome.status, "done") << outcome.error;
-  EXPECT_TRUE(std::isnan(sink.find(1, "train", "loss")->value));  // recorded as NaN
-  EXPECT_EQ(sink.find(1, "train", "nonfinite_steps")->value, 6.0);
+  ASSERT_EQ(outcome.status, TrialStatus::done) << outcome.error;
+  EXPECT_TRUE(std::isnan(sink.find(1, Split::train, "loss")->value));  // recorded as NaN
+  EXPECT_EQ(sink.find(1, Split::train, "nonfinite_steps")->value, 6.0);
   ASSERT_FALSE(sink.events.empty());
   EXPECT_EQ(sink.events[0].kind, "divergence_restore");
   EXPECT_EQ(sink.events[0].epoch, 1);
@@ -529,7 +529,7 @@ TEST(Trainer, InterruptStopsBetweenStepsAndReportsOnlyWholeEpochs) {
   Trainer trainer(std::make_shared<FakeFactory>(control), options);
   RecordingSink sink;
   const TrialOutcome outcome = trainer.run(tiny_trial(), {}, sink);
-  EXPECT_EQ(outcome.status, "interrupted");
+  EXPECT_EQ(outcome.status, TrialStatus::interrupted);
   EXPECT_EQ(sink.epochs, (std::vector<int64_t>{0}));
   EXPECT_EQ(outcome.epochs_completed, 1);
   EXPECT_EQ(control.loss_calls, 9);  // the flag is seen before the next step
@@ -543,7 +543,7 @@ TEST(Trainer, FillsTheThroughputFigures) {
   Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
   RecordingSink sink;
   const TrialOutcome outcome = trainer.run(tiny_trial(), {}, sink);
-  ASSERT_EQ(outcome.status, "done") << outcome.error;
+  ASSERT_EQ(outcome.status, TrialStatus::done) << outcome.error;
   EXPECT_EQ(control.loss_calls, 3 * 3 * 2);
   const Throughput& t = outcome.throughput;
   EXPECT_EQ(t.effective_batch, 4);
@@ -572,7 +572,7 @@ TEST(Trainer, WritesLastEveryEpochAndBestOnImprovementThenResumes) {
   trainer.set_checkpointer(checkpointer);
   RecordingSink sink;
   TrialRun run{"runs/unit", std::nullopt};
-  ASSERT_EQ(trainer.run(first, run, sink).status, "done");
+  ASSERT_EQ(trainer.run(first, run, sink).status, TrialStatus::done);
   int64_t lasts = 0;
   int64_t bests = 0;
   for (const auto& [name, epoch] : checkpointer->history) {
@@ -599,7 +599,7 @@ TEST(Trainer, WritesLastEveryEpochAndBestOnImprovementThenResumes) {
   RecordingSink resumed_sink;
   const TrialOutcome outcome = resumed.run(
       longer, TrialRun{"runs/unit", std::filesystem::path("runs/unit/last")}, resumed_sink);
-  ASSERT_EQ(outcome.status, "done") << outcome.error;
+  ASSERT_EQ(outcome.status, TrialStatus::done) << outcome.error;
   EXPECT_EQ(resumed_sink.epochs, (std::vector<int64_t>{2, 3}));
   EXPECT_EQ(outcome.epochs_completed, 4);
   EXPECT_EQ(resumed_control.loss_calls, 12);
@@ -618,7 +618,7 @@ TEST(Trainer, OutOfMemoryFailsTheTrialNamingTheBatch) {
   Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
   RecordingSink sink;
   const TrialOutcome outcome = trainer.run(tiny_trial(), {}, sink);
-  EXPECT_EQ(outcome.status, "failed");
+  EXPECT_EQ(outcome.status, TrialStatus::failed);
   // Epochs as users read them: 1-based.
   EXPECT_EQ(outcome.error, "out of memory at training batch 3 (epoch 1)");
 }
@@ -631,7 +631,7 @@ TEST(Trainer, RejectsABestMetricThatIsNotValidated) {
   TrialSpec trial = tiny_trial();
   trial.train.best_metric = "rec_psrn";
   const TrialOutcome outcome = trainer.run(trial, {}, sink);
-  EXPECT_EQ(outcome.status, "failed");
+  EXPECT_EQ(outcome.status, TrialStatus::failed);
   EXPECT_NE(outcome.error.find("train.best_metric 'rec_psrn'"), std::string::npos) << outcome.error;
 }
 
@@ -643,7 +643,7 @@ TEST(Trainer, RegistryBackedTrainerReportsAMissingPluginAsAFailedTrial) {
   TrialSpec trial = tiny_trial();
   trial.data = {"no_such_source", nlohmann::json::object()};
   const TrialOutcome outcome = trainer.run(trial, {}, sink);
-  EXPECT_EQ(outcome.status, "failed");
+  EXPECT_EQ(outcome.status, TrialStatus::failed);
   EXPECT_NE(outcome.error.find("no_such_source"), std::string::npos) << outcome.error;
   EXPECT_EQ(outcome.error.find('\n'), std::string::npos) << "one line for the user";
 }
@@ -695,19 +695,19 @@ TEST(Trainer, RealPluginsLearnToHideAndRecover) {
   Trainer trainer(std::make_shared<RegistryComponentFactory>(registry), quiet_options(out));
   RecordingSink sink;
   const TrialOutcome outcome = trainer.run(trial, {}, sink);
-  ASSERT_EQ(outcome.status, "done") << outcome.error;
+  ASSERT_EQ(outcome.status, TrialStatus::done) << outcome.error;
   // Measured when written (stegolab run of the same settings, 1 thread):
   // rec_psnr 18.3 -> 23.1 dB, hide_psnr 15.6 -> 23.2 dB over the 5 epochs.
-  const double rec_first = sink.find(0, "val", "rec_psnr")->value;
-  const double rec_last = sink.find(4, "val", "rec_psnr")->value;
-  const double hide_first = sink.find(0, "val", "hide_psnr")->value;
-  const double hide_last = sink.find(4, "val", "hide_psnr")->value;
+  const double rec_first = sink.find(0, Split::val, "rec_psnr")->value;
+  const double rec_last = sink.find(4, Split::val, "rec_psnr")->value;
+  const double hide_first = sink.find(0, Split::val, "hide_psnr")->value;
+  const double hide_last = sink.find(4, Split::val, "hide_psnr")->value;
   EXPECT_GT(rec_last, rec_first + 2.0) << "rec_psnr " << rec_first << " -> " << rec_last;
   EXPECT_GT(hide_last, hide_first + 2.0) << "hide_psnr " << hide_first << " -> " << hide_last;
   // The total loss can rise while the hiding weight ramps up; the recovery
   // term's weight is constant.
-  EXPECT_LT(sink.find(4, "train", "loss/rec_mse")->value,
-            sink.find(0, "train", "loss/rec_mse")->value);
+  EXPECT_LT(sink.find(4, Split::train, "loss/rec_mse")->value,
+            sink.find(0, Split::train, "loss/rec_mse")->value);
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stegolab/export.hpp"
+#include "stegolab/metric_declaration.hpp"
 #include "stegolab/params.hpp"
 
 namespace stegolab {
@@ -88,20 +89,6 @@ struct ComponentNeed {
   bool optional = false;
   std::string help;                 // what the task does with it, for `stegolab plugins show`
   std::string default_plugin = "";  // used when the experiment leaves the section out
-};
-
-// What one metric means. The host's validation (`train.best_metric`), the
-// reports' bold best, the run summary and the results database read these.
-struct MetricDeclaration {
-  std::string name;         // as recorded, e.g. "psnr"
-  std::string description;  // how it is computed: averaging, caps, scale
-  std::string unit;         // "dB", "", "fraction", ...
-  std::string better;       // "higher" | "lower" | "" (neither)
-  std::optional<double> range_min, range_max;
-  std::string colour_space;       // image metrics: "RGB", "Y", ...; else ""
-  std::optional<bool> quantised;  // image metrics compared as 8-bit values (true) or float
-  int summary = 0;                // > 0: shown in the end-of-run summary tables, in this order
-  int digits = 2;                 // decimals in summaries
 };
 
 struct PluginInfo {

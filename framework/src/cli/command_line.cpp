@@ -34,4 +34,12 @@ bool parse_command_line(const std::string& command, const Arguments& args,
   return true;
 }
 
+Split split_option(const std::string& command, const std::string& value) {
+  const std::optional<Split> split = parse_split(value);
+  if (!split) {
+    throw Error(command + ": --split must be train, val or test, got '" + value + "'");
+  }
+  return *split;
+}
+
 }  // namespace stegolab::cli

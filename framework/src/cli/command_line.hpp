@@ -8,6 +8,7 @@
 #include <boost/program_options/variables_map.hpp>
 
 #include "cli/commands.hpp"
+#include "store/result_records.hpp"
 
 namespace stegolab::cli {
 
@@ -20,5 +21,9 @@ bool parse_command_line(const std::string& command, const Arguments& args,
                         const boost::program_options::options_description& options,
                         boost::program_options::variables_map& values,
                         std::vector<std::string>* positional = nullptr);
+
+// The value of a --split option; anything but train, val or test is one
+// Error line naming the command.
+Split split_option(const std::string& command, const std::string& value);
 
 }  // namespace stegolab::cli

@@ -108,7 +108,8 @@ int plot_command(const Arguments& args) {
     chart.y_label = y;
     chart.title = title.empty() ? experiment.name + ": " + y + " vs " + x : title;
   } else {
-    chart.series = metric_by_epoch(store, experiment, metric, split, group);
+    chart.series =
+        metric_by_epoch(store, experiment, metric, split_option("plot", split), group);
     chart.x_label = "epoch";
     chart.y_label = metric + " (" + split + ")";
     chart.title = title.empty() ? experiment.name + ": " + metric + " (" + split + ")" : title;

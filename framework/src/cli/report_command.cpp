@@ -49,7 +49,7 @@ int render_all(const ResultStore& store, const ExperimentRecord& experiment) {
 }  // namespace
 
 int report_command(const Arguments& args) {
-  std::string db, experiment_name, rows, cols, metrics, out;
+  std::string db, experiment_name, rows, cols, metrics, out, split;
   ReportSpec spec;
   po::options_description options(
       "usage: stegolab report --db D --experiment E --rows PATHS [--cols PATHS] --metrics M,...\n"
@@ -65,7 +65,7 @@ int report_command(const Arguments& args) {
       "loss,train_images_per_s)")("format", po::value(&spec.format)->default_value("markdown"),
                                   "markdown | latex | csv")("out", po::value(&out),
                                                             "write here instead of stdout")(
-      "split", po::value(&spec.split)->default_value("test"), "split of the final metrics")(
+      "split", po::value(&split)->default_value("test"), "split of the final metrics")(
       "decimals", po::value(&spec.decimals)->default_value(2), "digits after the point")(
       "caption", po::value(&spec.caption), "table caption")("label", po::value(&spec.label),
                                                             "LaTeX label")(
@@ -78,6 +78,7 @@ int report_command(const Arguments& args) {
     std::cerr << "stegolab report: warning: " << warning << "\n";
   const auto experiment = choose_experiment(store, experiment_name, "report");
   if (vm.count("all") != 0) return render_all(store, experiment);
+  spec.split = split_option("report", split);
   spec.rows = split_list(rows);
   spec.cols = split_list(cols);
   spec.metrics = split_list(metrics);

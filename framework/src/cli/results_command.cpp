@@ -65,13 +65,14 @@ int list(const ResultStore& store, std::ostream& out) {
   for (const auto& experiment : store.experiments()) {
     int64_t total = 0;
     for (const auto& [status, count] : experiment.status_counts) total += count;
-    auto count = [&](const char* status) {
+    auto count = [&](TrialStatus status) {
       const auto found = experiment.status_counts.find(status);
       return std::to_string(found == experiment.status_counts.end() ? 0 : found->second);
     };
     rows.push_back({std::to_string(experiment.id), experiment.name, experiment.created,
-                    std::to_string(total), count("done"), count("running"), count("failed"),
-                    count("interrupted"), count("pending")});
+                    std::to_string(total), count(TrialStatus::done), count(TrialStatus::running),
+                    count(TrialStatus::failed), count(TrialStatus::interrupted),
+                    count(TrialStatus::pending)});
   }
   if (rows.size() == 1) {
     out << "no experiments in '" << store.file().string() << "'\n";
@@ -91,8 +92,8 @@ int show(const ResultStore& store, const std::string& name, std::ostream& out) {
   for (const auto& trial : trials) {
     finals.emplace_back();
     for (const auto& row : store.final_metrics(trial.id)) {
-      metric_names.insert({row.split, row.metric});
-      finals.back()[{row.split, row.metric}] = row.value;
+      metric_names.insert({split_name(row.split), row.metric});
+      finals.back()[{split_name(row.split), row.metric}] = row.value;
     }
   }
   std::vector<std::string> header = {"id", "status", "repeat", "epoch"};
@@ -102,7 +103,7 @@ int show(const ResultStore& store, const std::string& name, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {header};
   for (size_t t = 0; t < trials.size(); ++t) {
     const auto& trial = trials[t];
-    std::vector<std::string> row = {std::to_string(trial.id), trial.status,
+    std::vector<std::string> row = {std::to_string(trial.id), status_name(trial.status),
                                     std::to_string(trial.repeat), std::to_string(trial.last_epoch)};
     for (const auto& axis : axes) row.push_back(sweep_value_text(sweep_value(trial, axis)));
     for (const auto& key : metric_names) {
@@ -165,8 +166,8 @@ int trial(const ResultStore& store, const std::string& id_text, std::ostream& ou
   std::set<std::pair<std::string, std::string>> names;
   std::map<int64_t, std::map<std::pair<std::string, std::string>, double>> epochs;
   for (const auto& row : store.epoch_metrics(id)) {
-    names.insert({row.split, row.metric});
-    epochs[row.epoch][{row.split, row.metric}] = row.value;
+    names.insert({split_name(row.split), row.metric});
+    epochs[row.epoch][{split_name(row.split), row.metric}] = row.value;
   }
   if (!epochs.empty()) {
     std::vector<std::string> header = {"epoch"};

@@ -92,10 +92,10 @@ void add_long_records(const ResultStore& store, const TrialRecord& trial,
     table.records.push_back(std::move(record));
   };
   for (const auto& row : store.epoch_metrics(trial.id)) {
-    add("epoch", row.epoch, row.split, row.metric, json_number(row.value));
+    add("epoch", row.epoch, split_name(row.split), row.metric, json_number(row.value));
   }
   for (const auto& row : store.final_metrics(trial.id)) {
-    add("final", row.epoch, row.split, row.metric, json_number(row.value));
+    add("final", row.epoch, split_name(row.split), row.metric, json_number(row.value));
   }
   const std::vector<double> values = throughput_values(store, trial.id);
   for (size_t i = 0; i < values.size(); ++i) {
@@ -107,7 +107,7 @@ void add_long_records(const ResultStore& store, const TrialRecord& trial,
 void add_wide_record(const ResultStore& store, const TrialRecord& trial, nlohmann::json record,
                      std::set<std::string>& metric_columns, ExportTable& table) {
   for (const auto& row : store.final_metrics(trial.id)) {
-    const std::string name = row.split + "/" + row.metric;
+    const std::string name = std::string(split_name(row.split)) + "/" + row.metric;
     metric_columns.insert(name);
     record[name] = json_number(row.value);
   }
@@ -135,7 +135,7 @@ ExportTable export_table(const ResultStore& store, const std::string& layout,
   std::set<std::string> metric_columns;
   for (const auto& [experiment, trial] : trials) {
     nlohmann::json base = {{"experiment", experiment}, {"trial_id", trial.id},
-                           {"key", trial.key},         {"status", trial.status},
+                           {"key", trial.key},         {"status", status_name(trial.status)},
                            {"repeat", trial.repeat},   {"seed", trial.seed}};
     for (const auto& axis : axes) base[axis] = sweep_value(trial, axis);
     if (layout == "long") {

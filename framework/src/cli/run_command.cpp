@@ -7,11 +7,14 @@
 
 #include "cli/commands.hpp"
 #include "cli/plugin_path_option.hpp"
+#include "device/device_name.hpp"
 #include "run/interrupt_handlers.hpp"
 #include "run/sweep_runner.hpp"
 #include "run/thread_count.hpp"
 #include "run/trial_plan.hpp"
+#include "run/trial_preflight.hpp"
 #include "spec/registry_catalog.hpp"
+#include "trainer/registry_component_factory.hpp"
 
 namespace stegolab::cli {
 
@@ -44,8 +47,8 @@ int run_command(const Arguments& args) {
     return 0;
   }
   if (experiment.empty()) throw Error("usage: stegolab run EXPERIMENT.json [--dry-run] [--db D] ...; see --help");
-  if (!device.empty() && device != "cpu" && device != "cuda") {
-    throw Error("--device: expected cpu or cuda, got \"" + device + "\"");
+  if (!device.empty() && !is_device_name(device)) {
+    throw Error("--device: expected auto, cpu, cuda or cuda:N, got \"" + device + "\"");
   }
   std::optional<int64_t> thread_option;
   if (vm.count("threads")) thread_option = threads;
@@ -53,6 +56,8 @@ int run_command(const Arguments& args) {
   const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
   const ExperimentSpec spec = load_experiment(experiment, registry);
   if (vm.count("dry-run")) {
+    RegistryComponentFactory factory(registry);
+    preflight_trials(factory, spec, device, &std::cerr);
     print_trial_plan(spec, only, std::cout);
     return 0;
   }

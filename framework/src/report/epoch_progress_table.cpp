@@ -30,7 +30,7 @@ size_t columns(const std::string& text) {
 
 EpochProgressTable EpochProgressTable::build(const ResultStore& store, int64_t experiment_id,
                                              const std::vector<std::string>& metrics,
-                                             const std::string& split) {
+                                             Split split) {
   EpochProgressTable table;
   table.metrics = metrics;
   table.split = split;
@@ -88,7 +88,7 @@ std::string EpochProgressTable::markdown(int decimals) const {
   for (const auto& line : cells) {
     for (size_t c = 0; c < line.size(); ++c) widths[c] = std::max(widths[c], columns(line[c]));
   }
-  std::string text = split + " metrics, first → last epoch\n\n";
+  std::string text = std::string(split_name(split)) + " metrics, first → last epoch\n\n";
   for (size_t r = 0; r < cells.size(); ++r) {
     text += "|";
     for (size_t c = 0; c < cells[r].size(); ++c) {

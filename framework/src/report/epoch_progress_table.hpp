@@ -20,13 +20,13 @@ struct EpochProgressRow {
 struct EpochProgressTable {
   std::vector<std::string> metrics;
   std::vector<std::string> units;  // per metric, from the stored conventions ("" when none)
-  std::string split;
+  Split split = Split::val;
   std::vector<EpochProgressRow> rows;  // trials in id (run) order; those without rows left out
 
   // From the epoch_metrics of `experiment_id`'s trials.
   static EpochProgressTable build(const ResultStore& store, int64_t experiment_id,
                                   const std::vector<std::string>& metrics,
-                                  const std::string& split);
+                                  Split split);
   // A titled Markdown table with 1-based epochs; "" when there are no rows.
   std::string markdown(int decimals) const;
 };

@@ -40,7 +40,7 @@ std::vector<ChartSeries> to_series(
 
 std::vector<ChartSeries> metric_by_epoch(const ResultStore& store,
                                          const ExperimentRecord& experiment,
-                                         const std::string& metric, const std::string& split,
+                                         const std::string& metric, Split split,
                                          const std::string& group) {
   std::map<nlohmann::json, std::pair<std::string, Points>> groups;
   for (const auto& trial : store.trials(experiment.id)) {
@@ -49,7 +49,8 @@ std::vector<ChartSeries> metric_by_epoch(const ResultStore& store,
     named.first = group_name(trial, group, metric);
     for (const auto& row : store.epoch_metrics(trial.id)) {
       if (row.metric == metric && row.split == split) {
-        named.second[static_cast<double>(row.epoch)].push_back(row.value);
+        // Epochs as users count them (from 1); the stored column is 0-based.
+        named.second[static_cast<double>(row.epoch + 1)].push_back(row.value);
       }
     }
   }
@@ -57,7 +58,7 @@ std::vector<ChartSeries> metric_by_epoch(const ResultStore& store,
   if (series.empty()) {
     throw ReportError("results database '" + store.file().string() + "', experiment '" +
                       experiment.name + "': no epoch has a finite '" + metric + "' in split '" +
-                      split + "'");
+                      split_name(split) + "'");
   }
   return series;
 }
@@ -68,7 +69,7 @@ std::vector<ChartSeries> metric_by_sweep_value(const ResultStore& store,
                                                const std::string& group) {
   std::map<nlohmann::json, std::pair<std::string, Points>> groups;
   for (const auto& trial : store.trials(experiment.id)) {
-    if (trial.status != "done") continue;
+    if (trial.status != TrialStatus::done) continue;
     const nlohmann::json x_value = sweep_value(trial, x);
     if (!x_value.is_number()) {
       throw ReportError("results database '" + store.file().string() + "': trial " +
@@ -84,7 +85,7 @@ std::vector<ChartSeries> metric_by_sweep_value(const ResultStore& store,
       }
     } else {
       for (const auto& row : store.final_metrics(trial.id)) {
-        if (row.metric == y && row.split == "test") {
+        if (row.metric == y && row.split == Split::test) {
           value = row.value;
           found = true;
         }

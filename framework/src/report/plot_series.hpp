@@ -14,7 +14,7 @@ namespace stegolab {
 // (running ones too: a plot is useful during a sweep). group: a sweep path or "".
 std::vector<ChartSeries> metric_by_epoch(const ResultStore& store,
                                          const ExperimentRecord& experiment,
-                                         const std::string& metric, const std::string& split,
+                                         const std::string& metric, Split split,
                                          const std::string& group);
 
 // A throughput field (train_images_per_s, ...) or final metric of the done

@@ -75,7 +75,7 @@ ReportSpec ReportSpec::from_json(const nlohmann::json& entry, const std::string&
   spec.rows = read.list("rows");
   spec.cols = read.list("cols");
   spec.metrics = read.list("metrics");
-  spec.split = read.choice("split", spec.split, {"train", "val", "test"});
+  spec.split = *parse_split(read.choice("split", "test", {"train", "val", "test"}));
   spec.format = read.choice("format", spec.format, {"markdown", "latex", "csv"});
   spec.caption = read.text("caption", "");
   spec.label = read.text("label", "");

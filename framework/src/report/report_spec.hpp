@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stegolab/errors.hpp"
+#include "store/result_records.hpp"
 
 namespace stegolab {
 
@@ -21,7 +22,7 @@ struct ReportSpec {
   std::vector<std::string> rows;     // sweep paths, e.g. {"transform.plugin"}
   std::vector<std::string> cols;     // sweep paths, may be empty
   std::vector<std::string> metrics;  // final metrics of `split`, or throughput fields
-  std::string split = "test";
+  Split split = Split::test;
   int decimals = 2;
   std::string format = "markdown";  // markdown | latex | csv
   std::string caption, label;

@@ -43,7 +43,7 @@ ReportTable ReportTable::build(const ResultStore& store, const ExperimentRecord&
   std::set<std::string> averaged_axes;
   int64_t done = 0;
   for (const auto& trial : store.trials(experiment.id)) {
-    if (trial.status != "done") continue;
+    if (trial.status != TrialStatus::done) continue;
     ++done;
     Key row, col;
     for (const auto& path : spec.rows) row.push_back(sweep_value(trial, path));
@@ -89,7 +89,7 @@ ReportTable ReportTable::build(const ResultStore& store, const ExperimentRecord&
     std::string known;
     for (const auto& name : available) known += (known.empty() ? "" : ", ") + name;
     throw ReportError(
-        where + ": no done trial has metric '" + spec.metrics[m] + "' in split '" + spec.split +
+        where + ": no done trial has metric '" + spec.metrics[m] + "' in split '" + split_name(spec.split) +
         "' or in its throughput; final metrics: " + (known.empty() ? std::string("none") : known) +
         "; throughput: " + throughput_names + " (images_per_s means train_images_per_s)");
   }

@@ -5,6 +5,8 @@
 #include <map>
 #include <sstream>
 
+#include "metrics/metric_convention.hpp"
+
 namespace stegolab {
 
 namespace {
@@ -62,9 +64,9 @@ void print_summary_table(const ExperimentSpec& spec, ResultStore& store, int64_t
     if (found == by_key.end()) continue;
     std::map<std::string, double> values;
     for (const auto& row : store.final_metrics(found->second.id)) {
-      if (row.split == "test") values[row.metric] = row.value;
+      if (row.split == Split::test) values[row.metric] = row.value;
     }
-    std::vector<std::string> row = {trial.key, found->second.status};
+    std::vector<std::string> row = {trial.key, status_name(found->second.status)};
     for (const MetricDeclaration& metric : metrics) {
       const auto it = values.find(metric.name);
       row.push_back(it == values.end() ? std::string("-")

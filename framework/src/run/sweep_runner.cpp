@@ -27,6 +27,7 @@
 #include "run/thread_count.hpp"
 #include "run/trial_attempts.hpp"
 #include "run/trial_plan.hpp"
+#include "run/trial_preflight.hpp"
 #include "spec/experiment_schema.hpp"
 #include "store/database_writer_lock.hpp"
 #include "store/result_store.hpp"
@@ -110,12 +111,12 @@ void record_plan(ResultStore& store, int64_t experiment_id,
 // Counts the outcome and says it; true when the sweep must stop.
 bool count_outcome(const TrialOutcome& outcome, const std::string& label, RunSummary& summary,
                    std::ostream& out) {
-  if (outcome.status == "done") {
+  if (outcome.status == TrialStatus::done) {
     ++summary.done;
     out << label << ": done\n" << std::flush;
     return false;
   }
-  if (outcome.status == "interrupted") {
+  if (outcome.status == TrialStatus::interrupted) {
     ++summary.interrupted;
     summary.stopped = true;
     out << label << ": interrupted after " << outcome.epochs_completed << " epochs\n";
@@ -140,6 +141,11 @@ std::vector<const TrialSpec*> SweepRunner::selected_trials() const {
 RunSummary SweepRunner::run() {
   std::ostream& out = *options_.out;
   RunSummary summary;
+  {
+    // Before the database is touched: a bad trial anywhere refuses the run.
+    RegistryComponentFactory factory(registry_);
+    preflight_trials(factory, spec_, options_.device, &out);
+  }
   const auto database = options_.database;
   create_database_folder(database);
   // Held until the run ends: a second run on this file stops here.
@@ -171,7 +177,7 @@ RunSummary SweepRunner::run() {
     const std::string label =
         "[" + std::to_string(index + 1) + "/" + std::to_string(selected.size()) + "] " + trial.key;
     const auto existing = store.find_trial(summary.experiment_id, trial.key);
-    if (existing && existing->status == "done") {
+    if (existing && existing->status == TrialStatus::done) {
       out << label << ": done already, skipped\n" << std::flush;
       ++summary.skipped;
       continue;
@@ -208,7 +214,7 @@ void SweepRunner::print_reports(ResultStore& store, int64_t experiment_id,
     if (shown.size() < 2) shown.push_back(metric.name);
   }
   const std::string progress =
-      EpochProgressTable::build(store, experiment_id, shown, "val").markdown(2);
+      EpochProgressTable::build(store, experiment_id, shown, Split::val).markdown(2);
   if (!progress.empty()) out << "\n" << progress;
 }
 

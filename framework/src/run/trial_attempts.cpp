@@ -147,7 +147,7 @@ TrialRun TrialAttempts::prepare_checkpoints(int64_t trial_id, const TrialSpec& t
   TrialRun run;
   run.checkpoint_dir = runs_ / std::to_string(trial_id);
   // A pending row never ran, so it has no checkpoints of its own.
-  const bool started_before = existing && existing->status != "pending";
+  const bool started_before = existing && existing->status != TrialStatus::pending;
   // A checkpoint folder of a trial that never started is left over from a
   // deleted database: resuming from it would mix two unrelated runs.
   if (!started_before && std::filesystem::exists(run.checkpoint_dir)) {
@@ -158,7 +158,8 @@ TrialRun TrialAttempts::prepare_checkpoints(int64_t trial_id, const TrialSpec& t
   how = "starting";
   if (!started_before) return run;
   // "running" is what a killed process leaves behind.
-  const std::string was = existing->status == "running" ? "unfinished" : existing->status;
+  const std::string was =
+      existing->status == TrialStatus::running ? "unfinished" : status_name(existing->status);
   how = "rerunning " + was + " trial from the start";
   if (const auto resume_epoch =
           resumable_epoch(run.checkpoint_dir / "last", existing->last_epoch, how)) {
@@ -180,7 +181,7 @@ TrialOutcome TrialAttempts::train(const TrialSpec& trial, const TrialRun& run, i
                                   const std::string& auto_batch_error) const {
   StoreSink sink(store_, trial_id);
   TrialOutcome outcome;
-  outcome.status = "failed";
+  outcome.status = TrialStatus::failed;
   try {
     if (!auto_batch_error.empty()) {
       outcome.error = auto_batch_error;

@@ -8,10 +8,8 @@
 // internal mutex, so trainer threads may share it.
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,9 +17,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "metrics/metric_convention.hpp"
 #include "stegolab/errors.hpp"
-#include "trainer/trial_outcome.hpp"  // MetricRow, Throughput
+#include "stegolab/metric_declaration.hpp"
+#include "store/result_records.hpp"
 
 struct sqlite3;
 
@@ -31,60 +29,6 @@ namespace stegolab {
 class StoreError : public Error {
  public:
   using Error::Error;
-};
-
-struct TrialProvenance {
-  std::string
-      key;  // stable trial key from sweep point + repeat, e.g. "transform.plugin=haar_dwt#r0"
-  nlohmann::json config;       // the fully resolved trial config (what was run)
-  nlohmann::json sweep_point;  // {"transform.plugin": "haar_dwt", ...} values of the sweep axes
-  int64_t repeat = 0;
-  uint64_t seed = 0;
-  std::string device, torch_version, git_revision, host;
-  nlohmann::json plugins;  // {"transform": {"name":..,"version":..}, "model": {...}, ...}
-};
-
-struct TrialRecord {
-  int64_t id = 0;
-  int64_t experiment_id = 0;
-  std::string key, status, error;
-  int64_t last_epoch = -1;  // -1: no epoch recorded yet
-  std::string checkpoint_dir;
-  nlohmann::json config;
-  // Provenance, as recorded by start_trial().
-  nlohmann::json sweep_point = nlohmann::json::object();
-  int64_t repeat = 0;
-  uint64_t seed = 0;
-  std::string device, torch_version, git_revision, host;
-  nlohmann::json plugins = nlohmann::json::object();
-  std::string started_at, ended_at;  // ISO 8601 UTC; ended_at "" while running
-};
-
-// What open_experiment() did, so that the caller can say it.
-struct ExperimentRegistration {
-  enum class Outcome {
-    created,     // no experiment of this name yet: a new row
-    same,        // an experiment with this identity exists and is used (also under force_new)
-    forced_new,  // the definition changed and force_new recorded a new experiment
-  };
-  int64_t id = 0;
-  Outcome outcome = Outcome::created;
-  // same: the stored description or reports differed and were replaced by
-  // the ones given (they are not part of the identity).
-  bool presentation_updated = false;
-  int64_t previous_id = 0;  // forced_new: the newest experiment of the name before it
-};
-
-struct ExperimentRecord {
-  int64_t id = 0;
-  std::string name, hash, created;
-  nlohmann::json experiment;                     // the JSON registered by open_experiment()
-  std::map<std::string, int64_t> status_counts;  // trials by status
-};
-
-struct EventRecord {
-  int64_t trial_id = 0, epoch = 0;
-  std::string kind, message, at;
 };
 
 class ResultStore {
@@ -134,13 +78,12 @@ class ResultStore {
   void record_epoch(int64_t trial_id, int64_t epoch, const std::vector<MetricRow>& rows);
   void record_event(int64_t trial_id, int64_t epoch, const std::string& kind,
                     const std::string& message);
-  // status: "done" | "failed" | "interrupted".
-  void finish_trial(int64_t trial_id, const std::string& status, const std::string& error,
+  // status: done, failed or interrupted.
+  void finish_trial(int64_t trial_id, TrialStatus status, const std::string& error,
                     const std::vector<MetricRow>& final_metrics, const Throughput& throughput);
-  // Replaces the conventions of the metrics named (others are kept). The
-  // typed columns (range, colour space, quantised) are derived from each
-  // convention's name and unit; see docs/results.md.
-  void write_conventions(const std::vector<MetricConvention>& conventions);
+  // Replaces the conventions of the metrics named (others are kept),
+  // typed columns (range, colour space, quantised) included; see docs/results.md.
+  void write_conventions(const std::vector<MetricDeclaration>& conventions);
 
   // --- queries (results, report, plot) ---
   std::vector<ExperimentRecord> experiments() const;  // by id
@@ -153,12 +96,16 @@ class ResultStore {
   std::vector<MetricRow> final_metrics(int64_t trial_id) const;  // by split, metric
   std::optional<Throughput> throughput(int64_t trial_id) const;
   std::vector<EventRecord> events(int64_t trial_id) const;
-  std::vector<MetricConvention> conventions() const;
+  std::vector<MetricDeclaration> conventions() const;
 
  private:
   void create_or_migrate_schema();
   void migrate_v1_to_v2();
   void check_schema_readable();
+  // The -wal file an immutable read-only open cannot see, said as a warning.
+  std::string open_without_wal();
+  std::string name() const;  // "results database '<file>'", for messages
+  void check_trial_changed(int64_t trial_id) const;  // after an UPDATE of one trial row
   std::filesystem::path file_;
   Mode mode_;
   std::vector<std::string> warnings_;

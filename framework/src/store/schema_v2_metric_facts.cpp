@@ -4,14 +4,14 @@
 
 namespace stegolab {
 
-std::optional<MetricConvention> schema_v2_metric_facts(const std::string& metric) {
+std::optional<MetricDeclaration> schema_v2_metric_facts(const std::string& metric) {
   // Version 2's image metrics: <side>_<measure>[_y][_float] and ber[_float].
   static const std::regex image_metric("^(ber|[a-z]+_(psnr|psnr_y|ssim|mae|rmse))(_float)?$");
   std::smatch match;
   if (!std::regex_match(metric, match, image_metric)) return std::nullopt;
   const std::string base = match[1].str();
   const bool float_path = match[3].matched;
-  MetricConvention facts;
+  MetricDeclaration facts;
   facts.name = metric;
   facts.colour_space = base.size() > 2 && base.compare(base.size() - 2, 2, "_y") == 0 ? "Y" : "RGB";
   facts.quantised = base == "ber" || !float_path;

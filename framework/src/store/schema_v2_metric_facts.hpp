@@ -8,12 +8,12 @@
 #include <optional>
 #include <string>
 
-#include "metrics/metric_convention.hpp"
+#include "stegolab/metric_declaration.hpp"
 
 namespace stegolab {
 
 // The v2 facts of a metric stored in a v1 database, or nullopt for one v2
 // gave none (training metrics, the learning rate, ...).
-std::optional<MetricConvention> schema_v2_metric_facts(const std::string& metric);
+std::optional<MetricDeclaration> schema_v2_metric_facts(const std::string& metric);
 
 }  // namespace stegolab

@@ -18,7 +18,7 @@ Trainer::Trainer(std::shared_ptr<ComponentFactory> factory, TrainerOptions optio
 TrialOutcome Trainer::run(const TrialSpec& trial, const TrialRun& run, EpochSink& sink) {
   TrialExecution execution(*factory_, checkpointer_.get(), options_, trial, run, sink);
   TrialOutcome failed;
-  failed.status = "failed";
+  failed.status = TrialStatus::failed;
   try {
     return execution.execute();
   } catch (const c10::OutOfMemoryError&) {

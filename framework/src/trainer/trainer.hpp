@@ -71,8 +71,8 @@ class Trainer {
   // Components come from `factory` (tests).
   Trainer(std::shared_ptr<ComponentFactory> factory, TrainerOptions options);
 
-  // Never throws for trial-level failures: returns status "failed" with the
-  // reason; "interrupted" when the interrupt flag was set between steps.
+  // Never throws for trial-level failures: returns status failed with the
+  // reason; interrupted when the interrupt flag was set between steps.
   TrialOutcome run(const TrialSpec& trial, const TrialRun& run, EpochSink& sink);
 
   // Where last/ and best/ checkpoints go. Without one (or with an empty

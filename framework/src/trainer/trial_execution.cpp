@@ -123,7 +123,7 @@ void TrialExecution::on_divergence(int64_t epoch, const std::string& reason) {
 TrialOutcome TrialExecution::stopped(const std::string& why) {
   progress_.finish();
   TrialOutcome outcome;
-  outcome.status = "interrupted";
+  outcome.status = TrialStatus::interrupted;
   outcome.error = why;
   outcome.epochs_completed = epochs_completed_;
   outcome.throughput = throughput();
@@ -146,7 +146,7 @@ TrialOutcome TrialExecution::execute() {
     const bool validate = (epoch + 1) % trial_.eval.every == 0 || epoch + 1 == epochs;
     if (validate && splits_.val.size(0) > 0) {
       val = evaluate(splits_.val);
-      for (const auto& [name, value] : val) rows.push_back({epoch, "val", name, value});
+      for (const auto& [name, value] : val) rows.push_back({epoch, Split::val, name, value});
     }
     save_checkpoints(epoch, val);
     sink_.on_epoch(epoch, rows);
@@ -164,7 +164,7 @@ TrialOutcome TrialExecution::execute() {
   if (splits_.test.size(0) > 0) {
     // The test split is measured once, with the final weights.
     for (const auto& [name, value] : evaluate(splits_.test)) {
-      outcome.final_metrics.push_back({epochs - 1, "test", name, value});
+      outcome.final_metrics.push_back({epochs - 1, Split::test, name, value});
     }
   }
   outcome.epochs_completed = epochs_completed_;

@@ -113,19 +113,19 @@ void TrialExecution::record_epoch(int64_t epoch, const EpochTally& tally, double
   // One host transfer for the epoch's term means.
   const std::vector<double> term_sums = tally.terms.host_values();
   const double divisor = tally.applied > 0 ? static_cast<double>(tally.applied) : NAN;
-  rows.push_back({epoch, "train", "loss", tally.loss_sum / divisor});
+  rows.push_back({epoch, Split::train, "loss", tally.loss_sum / divisor});
   for (std::size_t i = 0; i < term_sums.size(); ++i) {
-    rows.push_back({epoch, "train", "loss/" + tally.terms.sums()[i].first, term_sums[i] / divisor});
+    rows.push_back({epoch, Split::train, "loss/" + tally.terms.sums()[i].first, term_sums[i] / divisor});
   }
   const auto steps = static_cast<double>(steps_per_epoch_);
-  rows.push_back({epoch, "train", "lr", tally.last_lr});
-  rows.push_back({epoch, "train", "images_per_s",
+  rows.push_back({epoch, Split::train, "lr", tally.last_lr});
+  rows.push_back({epoch, Split::train, "images_per_s",
                   steps * static_cast<double>(batch_size_ * accumulation_) / seconds});
-  rows.push_back({epoch, "train", "step_time_ms", 1000.0 * (seconds - wait) / steps});
-  rows.push_back({epoch, "train", "data_wait_ms", 1000.0 * wait / steps});
-  rows.push_back({epoch, "train", "nonfinite_steps", static_cast<double>(tally.nonfinite)});
-  rows.push_back({epoch, "train", "exploded_steps", static_cast<double>(tally.exploded)});
-  rows.push_back({epoch, "train", "overflow_steps", static_cast<double>(tally.overflows)});
+  rows.push_back({epoch, Split::train, "step_time_ms", 1000.0 * (seconds - wait) / steps});
+  rows.push_back({epoch, Split::train, "data_wait_ms", 1000.0 * wait / steps});
+  rows.push_back({epoch, Split::train, "nonfinite_steps", static_cast<double>(tally.nonfinite)});
+  rows.push_back({epoch, Split::train, "exploded_steps", static_cast<double>(tally.exploded)});
+  rows.push_back({epoch, Split::train, "overflow_steps", static_cast<double>(tally.overflows)});
 }
 
 }  // namespace stegolab
