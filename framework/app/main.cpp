@@ -13,6 +13,7 @@
 #include "cli/plugin_commands.hpp"
 #include "cli/plugin_path_option.hpp"
 #include "device/caching_host_allocator.hpp"
+#include "device/host_heap_settings.hpp"
 #include "stegolab/errors.hpp"
 
 namespace {
@@ -64,7 +65,9 @@ int dispatch(const std::string& name, const stegolab::cli::Arguments& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Before LibTorch allocates anything: see caching_host_allocator.hpp.
+  // Before LibTorch allocates anything: see caching_host_allocator.hpp and
+  // host_heap_settings.hpp.
+  stegolab::apply_host_heap_settings();
   stegolab::CachingHostAllocator::install();
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     print_usage(argc < 2 ? std::cerr : std::cout);

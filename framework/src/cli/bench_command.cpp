@@ -76,6 +76,57 @@ std::string memory_modes(const TrialSpec& trial) {
   return modes.empty() ? "-" : modes;
 }
 
+// --transform's names, else every transform plugin's.
+std::vector<std::string> transform_names(const PluginRegistry& registry,
+                                         const std::vector<std::string>& only) {
+  std::vector<std::string> names = only;
+  if (names.empty()) {
+    for (const auto* component : registry.components("transform"))
+      names.push_back(component->info.name);
+  }
+  if (names.empty())
+    throw Error("no transform plugins found; 'stegolab plugins' shows the search path");
+  return names;
+}
+
+// The memory-bandwidth bound of a transform round trip, in MP/s, said in one line.
+double bandwidth_bound(const TransformBenchmark& benchmark, int bandwidth_mib) {
+  const BandwidthReference bandwidth = benchmark.measure_bandwidth(int64_t{bandwidth_mib} << 20);
+  const double bound = bandwidth.gigabytes_per_second * 1e9 /
+                       static_cast<double>(benchmark.minimum_bytes_per_pixel()) / 1e6;
+  std::cout << std::fixed << std::setprecision(1) << "memory bandwidth (copy of "
+            << (bandwidth.bytes >> 20) << " MiB): " << bandwidth.gigabytes_per_second
+            << " GB/s; a round trip moves >= " << benchmark.minimum_bytes_per_pixel()
+            << " bytes/pixel, so the bound is " << bound << " MP/s\n\n";
+  return bound;
+}
+
+struct TransformGrid {
+  std::vector<int64_t> sizes, batches;
+};
+
+void print_transform_table(const PluginRegistry& registry, const std::vector<std::string>& names,
+                           const TransformBenchmark& benchmark, const TransformGrid& grid,
+                           int levels, double bound, const BuildContext& context) {
+  std::cout << std::left << std::setw(14) << "transform" << std::right << std::setw(7) << "size"
+            << std::setw(7) << "batch" << std::setw(12) << "ms/batch" << std::setw(10) << "MP/s"
+            << std::setw(11) << "of bound"
+            << "\n";
+  for (const auto& name : names) {
+    const auto transform = registry.build<Transform>(name, {{"levels", levels}}, context);
+    for (const int64_t size : grid.sizes) {
+      for (const int64_t batch : grid.batches) {
+        const TransformTiming timing = benchmark.measure(*transform, size, batch);
+        std::cout << std::left << std::setw(14) << name << std::right << std::setw(7) << size
+                  << std::setw(7) << batch << std::setw(12) << std::setprecision(2)
+                  << timing.seconds * 1e3 << std::setw(10) << std::setprecision(1)
+                  << timing.megapixels_per_second << std::setw(10)
+                  << 100.0 * timing.megapixels_per_second / bound << "%\n";
+      }
+    }
+  }
+}
+
 int bench_transforms(const Arguments& args) {
   std::string sizes_text = "224,1024";
   std::string batches_text = "1,32";
@@ -119,13 +170,7 @@ int bench_transforms(const Arguments& args) {
   torch::set_num_threads(threads);
 
   const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
-  std::vector<std::string> names = only;
-  if (names.empty()) {
-    for (const auto* component : registry.components("transform"))
-      names.push_back(component->info.name);
-  }
-  if (names.empty())
-    throw Error("no transform plugins found; 'stegolab plugins' shows the search path");
+  const std::vector<std::string> names = transform_names(registry, only);
   BuildContext context;
   context.device = device;
 
@@ -138,31 +183,8 @@ int bench_transforms(const Arguments& args) {
             << "-channel fp32 images of 8-bit values, levels " << levels << ", device "
             << device.str() << ", " << torch::get_num_threads() << " threads, median of " << repeats
             << " after " << bench_options.warmup << " warm-up\n";
-  const BandwidthReference bandwidth = benchmark.measure_bandwidth(int64_t{bandwidth_mib} << 20);
-  const double bound = bandwidth.gigabytes_per_second * 1e9 /
-                       static_cast<double>(benchmark.minimum_bytes_per_pixel()) / 1e6;
-  std::cout << std::fixed << std::setprecision(1) << "memory bandwidth (copy of "
-            << (bandwidth.bytes >> 20) << " MiB): " << bandwidth.gigabytes_per_second
-            << " GB/s; a round trip moves >= " << benchmark.minimum_bytes_per_pixel()
-            << " bytes/pixel, so the bound is " << bound << " MP/s\n\n";
-
-  std::cout << std::left << std::setw(14) << "transform" << std::right << std::setw(7) << "size"
-            << std::setw(7) << "batch" << std::setw(12) << "ms/batch" << std::setw(10) << "MP/s"
-            << std::setw(11) << "of bound"
-            << "\n";
-  for (const auto& name : names) {
-    const auto transform = registry.build<Transform>(name, {{"levels", levels}}, context);
-    for (const int64_t size : sizes) {
-      for (const int64_t batch : batches) {
-        const TransformTiming timing = benchmark.measure(*transform, size, batch);
-        std::cout << std::left << std::setw(14) << name << std::right << std::setw(7) << size
-                  << std::setw(7) << batch << std::setw(12) << std::setprecision(2)
-                  << timing.seconds * 1e3 << std::setw(10) << std::setprecision(1)
-                  << timing.megapixels_per_second << std::setw(10)
-                  << 100.0 * timing.megapixels_per_second / bound << "%\n";
-      }
-    }
-  }
+  const double bound = bandwidth_bound(benchmark, bandwidth_mib);
+  print_transform_table(registry, names, benchmark, {sizes, batches}, levels, bound, context);
   return 0;
 }
 
@@ -173,6 +195,43 @@ std::string experiment_argument(const std::string& command,
     throw Error("usage: stegolab " + command + " EXPERIMENT.json [options]; see --help");
   }
   return positional[0];
+}
+
+void print_step_result(const std::string& experiment, const TrialSpec& trial,
+                       const StepBenchmarkOptions& bench, const StepBenchmarkResult& r) {
+  std::cout << std::fixed << std::setprecision(3);
+  std::cout << "bench step: " << experiment << " [" << trial.key << "]\n"
+            << "  config        " << r.image_size << "x" << r.image_size << "x" << r.channels
+            << ", batch " << r.batch << " x " << r.accumulation << " micro-batches, " << r.precision
+            << ", memory " << memory_modes(trial) << ", device " << r.device << ", " << r.threads
+            << " threads\n"
+            << "  steps         " << r.step_seconds.size() << " timed after " << bench.warmup
+            << " warm-up (synthetic batches on the device, no data loading)\n"
+            << std::setprecision(r.images_per_s < 10 ? 3 : 1) << "  images/s      "
+            << r.images_per_s << "\n"
+            << std::setprecision(2) << "  step time     median " << r.median_seconds * 1e3
+            << " ms, p10 " << r.p10_seconds * 1e3 << " ms, p90 " << r.p90_seconds * 1e3 << " ms\n"
+            << std::setprecision(0) << "  peak memory   " << r.peak_memory_mb << " MiB"
+            << (r.device == "cpu" ? " peak RSS" : " allocated (CUDA caching allocator)") << " ("
+            << r.peak_memory_mb - r.baseline_memory_mb << " MiB above "
+            << (r.device == "cpu" ? "the RSS" : "what was allocated") << " before the first step)\n"
+            << std::setprecision(3) << "  FLOPs/image   " << r.forward_flops_per_image / 1e9
+            << " GFLOP inference; training step " << r.training_flops_per_image / 1e9
+            << " GFLOP (the task's count)\n"
+            << std::setprecision(2) << "  achieved      " << r.gflops_per_s << " GFLOP/s\n";
+}
+
+void print_compute_peaks(const StepBenchmarkResult& r, torch::Device device, int64_t matmul,
+                         const std::string& peak_dtype_name) {
+  const torch::ScalarType peak_dtype = parse_peak_dtype(peak_dtype_name);
+  const ComputePeak conv = measure_conv_peak(device, 256, 64, 5, peak_dtype);
+  const ComputePeak mm = measure_matmul_peak(device, matmul, 5, peak_dtype);
+  std::cout << "  conv peak     " << conv.gflops_per_s << " GFLOP/s (" << peak_dtype_name
+            << " 3x3 conv 256->256 on 64x64; the step reaches " << std::setprecision(1)
+            << 100.0 * r.gflops_per_s / conv.gflops_per_s << " % of it)\n"
+            << std::setprecision(2) << "  matmul peak   " << mm.gflops_per_s << " GFLOP/s ("
+            << peak_dtype_name << " " << matmul << "^3 product through BLAS; the step reaches "
+            << std::setprecision(1) << 100.0 * r.gflops_per_s / mm.gflops_per_s << " % of it)\n";
 }
 
 int bench_step(const Arguments& args) {
@@ -202,7 +261,7 @@ int bench_step(const Arguments& args) {
   add_plugin_path_option(options, &plugin_paths);
   po::variables_map vm;
   if (!parse_command_line("bench step", args, options, vm, &positional)) return 0;
-  const torch::ScalarType peak_dtype = parse_peak_dtype(peak_dtype_name);
+  parse_peak_dtype(peak_dtype_name);  // a bad name fails before the benchmark runs
   const std::string file = experiment_argument("bench step", positional);
   if (vm.count("threads")) overrides.threads = threads;
   if (vm.count("batch") && bench.batch < 1) throw Error("--batch: must be at least 1");
@@ -215,38 +274,26 @@ int bench_step(const Arguments& args) {
   RegistryComponentFactory factory(registry);
   const StepBenchmarkResult r = run_step_benchmark(factory, trial, bench);
 
-  std::cout << std::fixed << std::setprecision(3);
-  std::cout << "bench step: " << spec.name << " [" << trial.key << "]\n"
-            << "  config        " << r.image_size << "x" << r.image_size << "x" << r.channels
-            << ", batch " << r.batch << " x " << r.accumulation << " micro-batches, " << r.precision
-            << ", memory " << memory_modes(trial) << ", device " << r.device << ", " << r.threads
-            << " threads\n"
-            << "  steps         " << r.step_seconds.size() << " timed after " << bench.warmup
-            << " warm-up (synthetic batches on the device, no data loading)\n"
-            << std::setprecision(r.images_per_s < 10 ? 3 : 1) << "  images/s      "
-            << r.images_per_s << "\n"
-            << std::setprecision(2) << "  step time     median " << r.median_seconds * 1e3
-            << " ms, p10 " << r.p10_seconds * 1e3 << " ms, p90 " << r.p90_seconds * 1e3 << " ms\n"
-            << std::setprecision(0) << "  peak memory   " << r.peak_memory_mb << " MiB"
-            << (r.device == "cpu" ? " peak RSS" : " allocated (CUDA caching allocator)") << " ("
-            << r.peak_memory_mb - r.baseline_memory_mb << " MiB above "
-            << (r.device == "cpu" ? "the RSS" : "what was allocated") << " before the first step)\n"
-            << std::setprecision(3) << "  FLOPs/image   " << r.forward_flops_per_image / 1e9
-            << " GFLOP inference; training step " << r.training_flops_per_image / 1e9
-            << " GFLOP (the task's count)\n"
-            << std::setprecision(2) << "  achieved      " << r.gflops_per_s << " GFLOP/s\n";
-  if (matmul > 0) {
-    const torch::Device device(trial.train.device);
-    const ComputePeak conv = measure_conv_peak(device, 256, 64, 5, peak_dtype);
-    const ComputePeak mm = measure_matmul_peak(device, matmul, 5, peak_dtype);
-    std::cout << "  conv peak     " << conv.gflops_per_s << " GFLOP/s (" << peak_dtype_name
-              << " 3x3 conv 256->256 on 64x64; the step reaches " << std::setprecision(1)
-              << 100.0 * r.gflops_per_s / conv.gflops_per_s << " % of it)\n"
-              << std::setprecision(2) << "  matmul peak   " << mm.gflops_per_s << " GFLOP/s ("
-              << peak_dtype_name << " " << matmul << "^3 product through BLAS; the step reaches "
-              << std::setprecision(1) << 100.0 * r.gflops_per_s / mm.gflops_per_s << " % of it)\n";
-  }
+  print_step_result(spec.name, trial, bench, r);
+  if (matmul > 0) print_compute_peaks(r, torch::Device(trial.train.device), matmul, peak_dtype_name);
   return 0;
+}
+
+// A separate experiment, so that its short trials never mix with (or count
+// as) the real, fully trained ones; its document says what changed.
+void make_benchmark_experiment(ExperimentSpec& spec, int64_t steps) {
+  spec.name += "-bench";
+  spec.document["name"] = spec.name;
+  spec.document["train"]["epochs"] = 1;
+  spec.document["train"]["steps_per_epoch"] = steps;
+  spec.hash = experiment_hash(spec.document);
+  for (auto& trial : spec.trials) {
+    trial.experiment = spec.name;
+    trial.train.epochs = 1;
+    trial.train.steps_per_epoch = steps;
+    trial.resolved["train"]["epochs"] = 1;
+    trial.resolved["train"]["steps_per_epoch"] = steps;
+  }
 }
 
 int bench_matrix(const Arguments& args) {
@@ -260,7 +307,8 @@ int bench_matrix(const Arguments& args) {
                                                     "training steps of every trial (one epoch)")(
       "db", po::value(&database), "results database (default results/<name>.db)")(
       "only", po::value(&only), "run only trials whose key contains this text")(
-      "device", po::value(&device), "cpu | cuda (default: the experiment's train.device)")(
+      "device", po::value(&device),
+      "auto | cpu | cuda | cuda:N (default: the experiment's train.device)")(
       "threads", po::value(&threads),
       "CPU threads (default: STEGOLAB_THREADS, train.threads, all)")(
       "force-new", "register a changed benchmark as a new experiment");
@@ -269,27 +317,14 @@ int bench_matrix(const Arguments& args) {
   if (!parse_command_line("bench matrix", args, options, vm, &positional)) return 0;
   const std::string file = experiment_argument("bench matrix", positional);
   if (steps < 1) throw Error("--steps: must be at least 1");
-  if (!device.empty() && device != "cpu" && device != "cuda") {
-    throw Error("--device: expected cpu or cuda, got \"" + device + "\"");
+  if (!device.empty() && !is_device_name(device)) {
+    throw Error("--device: expected auto, cpu, cuda or cuda:N, got \"" + device + "\"");
   }
 
   const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
   ExperimentSpec spec = load_experiment(file, registry);
-  // A separate experiment, so that its short trials never mix with (or
-  // count as) the real, fully trained ones; its document says what changed.
   const std::string base_name = spec.name;
-  spec.name += "-bench";
-  spec.document["name"] = spec.name;
-  spec.document["train"]["epochs"] = 1;
-  spec.document["train"]["steps_per_epoch"] = steps;
-  spec.hash = experiment_hash(spec.document);
-  for (auto& trial : spec.trials) {
-    trial.experiment = spec.name;
-    trial.train.epochs = 1;
-    trial.train.steps_per_epoch = steps;
-    trial.resolved["train"]["epochs"] = 1;
-    trial.resolved["train"]["steps_per_epoch"] = steps;
-  }
+  make_benchmark_experiment(spec, steps);
 
   RunOptions run_options;
   run_options.database = database.empty() ? std::filesystem::path("results") / (base_name + ".db")

@@ -139,14 +139,7 @@ void print_size(const Throughput& tp, std::ostream& out) {
   }
 }
 
-int trial(const ResultStore& store, const std::string& id_text, std::ostream& out) {
-  int64_t id = 0;
-  // All digits: std::stoll alone would read "12abc" as trial 12.
-  const bool digits = !id_text.empty() && id_text.size() <= 18 &&
-                      id_text.find_first_not_of("0123456789") == std::string::npos;
-  if (!digits) throw Error("results trial: '" + id_text + "' is not a trial id (a number)");
-  id = std::stoll(id_text);
-  const auto record = store.trial(id);
+void print_trial_record(const TrialRecord& record, std::ostream& out) {
   out << "trial " << record.id << "  key " << record.key << "\n"
       << "  status        " << record.status
       << (record.error.empty() ? "" : " (" + record.error + ")") << "\n"
@@ -162,28 +155,51 @@ int trial(const ResultStore& store, const std::string& id_text, std::ostream& ou
       << "  last epoch    " << record.last_epoch + 1 << " (epochs count from 1)\n"
       << "  checkpoints   " << record.checkpoint_dir << "\n"
       << "  config        " << record.config.dump() << "\n";
-  // Epoch by epoch: one row per epoch, one column per split/metric.
+}
+
+// Epoch by epoch: one row per epoch, one column per split/metric.
+void print_epoch_table(const std::vector<MetricRow>& epoch_rows, std::ostream& out) {
   std::set<std::pair<std::string, std::string>> names;
   std::map<int64_t, std::map<std::pair<std::string, std::string>, double>> epochs;
-  for (const auto& row : store.epoch_metrics(id)) {
+  for (const auto& row : epoch_rows) {
     names.insert({split_name(row.split), row.metric});
     epochs[row.epoch][{split_name(row.split), row.metric}] = row.value;
   }
-  if (!epochs.empty()) {
-    std::vector<std::string> header = {"epoch"};
-    for (const auto& [split, metric] : names) header.push_back(split + "/" + metric);
-    std::vector<std::vector<std::string>> rows = {header};
-    for (const auto& [epoch, values] : epochs) {
-      std::vector<std::string> row = {std::to_string(epoch + 1)};
-      for (const auto& key : names) {
-        const auto found = values.find(key);
-        row.push_back(found == values.end() ? "-" : number_text(found->second));
-      }
-      rows.push_back(std::move(row));
+  if (epochs.empty()) return;
+  std::vector<std::string> header = {"epoch"};
+  for (const auto& [split, metric] : names) header.push_back(split + "/" + metric);
+  std::vector<std::vector<std::string>> rows = {header};
+  for (const auto& [epoch, values] : epochs) {
+    std::vector<std::string> row = {std::to_string(epoch + 1)};
+    for (const auto& key : names) {
+      const auto found = values.find(key);
+      row.push_back(found == values.end() ? "-" : number_text(found->second));
     }
-    out << "epochs:\n";
-    print_table(out, rows);
+    rows.push_back(std::move(row));
   }
+  out << "epochs:\n";
+  print_table(out, rows);
+}
+
+void print_throughput(const Throughput& tp, std::ostream& out) {
+  out << "throughput:\n";
+  for (const auto& name : throughput_field_names()) {
+    const double value = *throughput_value(tp, name);
+    out << "  " << name << " = " << (std::isnan(value) ? "not measured" : number_text(value))
+        << "\n";
+  }
+  print_size(tp, out);
+  if (tp.extra.is_object() && !tp.extra.empty()) out << "  extra = " << tp.extra.dump() << "\n";
+}
+
+int trial(const ResultStore& store, const std::string& id_text, std::ostream& out) {
+  // All digits: std::stoll alone would read "12abc" as trial 12.
+  const bool digits = !id_text.empty() && id_text.size() <= 18 &&
+                      id_text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits) throw Error("results trial: '" + id_text + "' is not a trial id (a number)");
+  const int64_t id = std::stoll(id_text);
+  print_trial_record(store.trial(id), out);
+  print_epoch_table(store.epoch_metrics(id), out);
   const auto finals = store.final_metrics(id);
   if (!finals.empty()) {
     out << "final metrics:\n";
@@ -191,17 +207,7 @@ int trial(const ResultStore& store, const std::string& id_text, std::ostream& ou
       out << "  " << row.split << "/" << row.metric << " = " << number_text(row.value) << "\n";
     }
   }
-  if (const auto tp = store.throughput(id)) {
-    out << "throughput:\n";
-    for (const auto& name : throughput_field_names()) {
-      const double value = *throughput_value(*tp, name);
-      out << "  " << name << " = " << (std::isnan(value) ? "not measured" : number_text(value))
-          << "\n";
-    }
-    print_size(*tp, out);
-    if (tp->extra.is_object() && !tp->extra.empty())
-      out << "  extra = " << tp->extra.dump() << "\n";
-  }
+  if (const auto tp = store.throughput(id)) print_throughput(*tp, out);
   const auto events = store.events(id);
   if (!events.empty()) {
     out << "events:\n";

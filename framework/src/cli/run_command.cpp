@@ -1,6 +1,8 @@
 // `stegolab run EXPERIMENT.json`: validate, expand and run a sweep.
 #include <iostream>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 #include <torch/torch.h>
@@ -20,21 +22,31 @@ namespace stegolab::cli {
 
 namespace po = boost::program_options;
 
-int run_command(const Arguments& args) {
+namespace {
+
+struct RunArguments {
   std::vector<std::string> plugin_paths;
   std::string experiment, database, device, only;
+  std::optional<int64_t> threads;
+  bool dry_run = false, force_new = false;
+};
+
+// nullopt when --help was given (and printed).
+std::optional<RunArguments> parse_run_arguments(const Arguments& args) {
+  RunArguments parsed;
   int64_t threads = 0;
   po::options_description options("stegolab run EXPERIMENT.json [options]");
   options.add_options()("help,h", "show this help")(
-      "db", po::value(&database), "results database (default results/<name>.db)")(
-      "dry-run", "print the expanded trial list and run nothing")(
+      "db", po::value(&parsed.database), "results database (default results/<name>.db)")(
+      "dry-run", "check every trial, print the expanded trial list and run nothing")(
       "force-new", "register a changed experiment file as a new experiment")(
       "threads", po::value(&threads), "CPU threads (default: STEGOLAB_THREADS, train.threads, all)")(
-      "device", po::value(&device), "cpu | cuda (default: the experiment's train.device)")(
-      "only", po::value(&only), "run only trials whose key contains this text");
-  add_plugin_path_option(options, &plugin_paths);
+      "device", po::value(&parsed.device),
+      "auto | cpu | cuda | cuda:N (default: the experiment's train.device)")(
+      "only", po::value(&parsed.only), "run only trials whose key contains this text");
+  add_plugin_path_option(options, &parsed.plugin_paths);
   po::options_description hidden;
-  hidden.add_options()("experiment", po::value(&experiment));
+  hidden.add_options()("experiment", po::value(&parsed.experiment));
   po::options_description all;
   all.add(options).add(hidden);
   po::positional_options_description position;
@@ -44,48 +56,62 @@ int run_command(const Arguments& args) {
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << options << "\n";
-    return 0;
+    return std::nullopt;
   }
-  if (experiment.empty()) throw Error("usage: stegolab run EXPERIMENT.json [--dry-run] [--db D] ...; see --help");
-  if (!device.empty() && !is_device_name(device)) {
-    throw Error("--device: expected auto, cpu, cuda or cuda:N, got \"" + device + "\"");
+  if (parsed.experiment.empty())
+    throw Error("usage: stegolab run EXPERIMENT.json [--dry-run] [--db D] ...; see --help");
+  if (!parsed.device.empty() && !is_device_name(parsed.device)) {
+    throw Error("--device: expected auto, cpu, cuda or cuda:N, got \"" + parsed.device + "\"");
   }
-  std::optional<int64_t> thread_option;
-  if (vm.count("threads")) thread_option = threads;
+  if (vm.count("threads")) parsed.threads = threads;
+  parsed.dry_run = vm.count("dry-run") > 0;
+  parsed.force_new = vm.count("force-new") > 0;
+  return parsed;
+}
 
-  const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
-  const ExperimentSpec spec = load_experiment(experiment, registry);
-  if (vm.count("dry-run")) {
-    RegistryComponentFactory factory(registry);
-    preflight_trials(factory, spec, device, &std::cerr);
-    print_trial_plan(spec, only, std::cout);
-    return 0;
-  }
-
-  RunOptions run_options;
-  run_options.database = database.empty() ? std::filesystem::path("results") / (spec.name + ".db")
-                                          : std::filesystem::path(database);
-  run_options.force_new = vm.count("force-new") > 0;
-  run_options.only = only;
-  run_options.device = device;
-  run_options.threads = thread_option;
-  // Fail on a bad thread count before the database is touched.
-  resolve_thread_count(thread_option, std::getenv("STEGOLAB_THREADS"), 0);
-
-  InterruptHandlers handlers;
-  SweepRunner runner(registry, spec, run_options, &handlers.flag());
-  const RunSummary summary = runner.run();
-
-  std::cout << "\n" << spec.name << ": " << summary.selected << " trials: " << summary.done << " done now, "
-            << summary.skipped << " done before, " << summary.failed << " failed, " << summary.interrupted
-            << " interrupted (database " << run_options.database.string() << ")\n";
+int say_run_summary(const RunArguments& arguments, const ExperimentSpec& spec,
+                    const RunOptions& run_options, const RunSummary& summary) {
+  std::cout << "\n"
+            << spec.name << ": " << summary.selected << " trials: " << summary.done
+            << " done now, " << summary.skipped << " done before, " << summary.failed
+            << " failed, " << summary.interrupted << " interrupted (database "
+            << run_options.database.string() << ")\n";
   for (const auto& failure : summary.failures) std::cout << "  failed: " << failure << "\n";
   if (summary.stopped) {
-    std::cout << "interrupted; resume with: stegolab run " << experiment << " --db "
+    std::cout << "interrupted; resume with: stegolab run " << arguments.experiment << " --db "
               << run_options.database.string() << "\n";
     return 130;
   }
   return summary.failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int run_command(const Arguments& args) {
+  const std::optional<RunArguments> arguments = parse_run_arguments(args);
+  if (!arguments) return 0;
+  const PluginRegistry registry = load_plugins(arguments->plugin_paths, &std::cerr);
+  const ExperimentSpec spec = load_experiment(arguments->experiment, registry);
+  if (arguments->dry_run) {
+    RegistryComponentFactory factory(registry);
+    preflight_trials(factory, spec, arguments->device, &std::cerr);
+    print_trial_plan(spec, arguments->only, std::cout);
+    return 0;
+  }
+  RunOptions run_options;
+  run_options.database = arguments->database.empty()
+                             ? std::filesystem::path("results") / (spec.name + ".db")
+                             : std::filesystem::path(arguments->database);
+  run_options.force_new = arguments->force_new;
+  run_options.only = arguments->only;
+  run_options.device = arguments->device;
+  run_options.threads = arguments->threads;
+  // Fail on a bad thread count before the database is touched.
+  resolve_thread_count(arguments->threads, std::getenv("STEGOLAB_THREADS"), 0);
+
+  InterruptHandlers handlers;
+  SweepRunner runner(registry, spec, run_options, &handlers.flag());
+  return say_run_summary(*arguments, spec, run_options, runner.run());
 }
 
 }  // namespace stegolab::cli

@@ -152,6 +152,76 @@ void PluginRegistry::discover(const std::vector<fs::path>& path) {
   }
 }
 
+namespace {
+
+// The component ids a library exports, read from its ELF section before
+// dlopen: a file that is not a shared object is refused without running any
+// of its code.
+struct ExportedIds {
+  std::vector<std::string> current;  // API 3 and later: an AbiRecord each
+  std::vector<std::string> legacy;   // API 2 and before: an int() API function each
+};
+
+ExportedIds exported_ids(const fs::path& file, const std::string& where) {
+  std::vector<std::string> symbols;
+  try {
+    boost::dll::library_info info(file, /*throw_if_not_native_format=*/true);
+    symbols = info.symbols("stegolab");
+  } catch (const std::exception&) {
+    throw PluginLoadError(where + ": not a shared library (corrupt or another format)");
+  }
+  ExportedIds ids;
+  for (const auto& symbol : symbols) {
+    if (symbol.rfind(kAbiPrefix, 0) == 0) ids.current.push_back(symbol.substr(kAbiPrefix.size()));
+    if (symbol.rfind(kLegacyApiPrefix, 0) == 0) {
+      ids.legacy.push_back(symbol.substr(kLegacyApiPrefix.size()));
+    }
+  }
+  if (ids.current.empty() && ids.legacy.empty()) {
+    throw PluginLoadError(where + ": no stegolab symbols (not built with STEGOLAB_PLUGIN?)");
+  }
+  return ids;
+}
+
+boost::dll::shared_library& open_library(const fs::path& file, const std::string& where) {
+  auto* library = new boost::dll::shared_library();
+  try {
+    library->load(file, boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local);
+  } catch (const std::exception& failure) {
+    delete library;
+    throw PluginLoadError(where + ": cannot be loaded: " + failure.what());
+  }
+  loaded_libraries().push_back(library);  // never unloaded, even if refused afterwards
+  return *library;
+}
+
+// One component, its ABI record checked before any of its functions is called.
+std::unique_ptr<ComponentRecord> component_record(const boost::dll::shared_library& library,
+                                                  const std::string& id,
+                                                  const std::string& where) {
+  const std::string difference =
+      abi_difference(library.get_alias<const AbiRecord>(kAbiPrefix + id));
+  if (!difference.empty()) {
+    throw PluginLoadError(where + ": component '" + id + "' " + difference +
+                          "; rebuild it against this SDK");
+  }
+  auto record = std::make_unique<ComponentRecord>();
+  try {
+    record->info = library.get_alias<PluginInfo()>("stegolab_info_" + id)();
+    record->factory = library.get<const void*>("stegolab_make_" + id);
+    record->erased_factory = library.get<const void*>("stegolab_erased_" + id);
+  } catch (const std::exception& failure) {
+    throw PluginLoadError(where + ": component '" + id + "' is incomplete: " + failure.what());
+  }
+  const auto& kind = record->info.kind;
+  if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds)) {
+    throw PluginLoadError(where + ": component '" + id + "' has unknown kind '" + kind + "'");
+  }
+  return record;
+}
+
+}  // namespace
+
 void PluginRegistry::load(const fs::path& file) {
   std::error_code error;
   const fs::path canonical = fs::weakly_canonical(file, error);
@@ -160,65 +230,19 @@ void PluginRegistry::load(const fs::path& file) {
   const std::string where = "plugin " + file.string();
   if (!fs::exists(file, error)) throw PluginLoadError(where + ": no such file");
   if (!fs::is_regular_file(file, error)) throw PluginLoadError(where + ": not a regular file");
-
-  // Read the ELF sections before dlopen: a file that is not a shared object is
-  // refused without running any of its code.
-  std::vector<std::string> symbols;
-  try {
-    boost::dll::library_info info(file, /*throw_if_not_native_format=*/true);
-    symbols = info.symbols("stegolab");
-  } catch (const std::exception&) {
-    throw PluginLoadError(where + ": not a shared library (corrupt or another format)");
-  }
-  std::vector<std::string> ids;
-  std::vector<std::string> legacy_ids;
-  for (const auto& symbol : symbols) {
-    if (symbol.rfind(kAbiPrefix, 0) == 0) ids.push_back(symbol.substr(kAbiPrefix.size()));
-    if (symbol.rfind(kLegacyApiPrefix, 0) == 0) {
-      legacy_ids.push_back(symbol.substr(kLegacyApiPrefix.size()));
-    }
-  }
-  if (ids.empty() && legacy_ids.empty()) {
-    throw PluginLoadError(where + ": no stegolab symbols (not built with STEGOLAB_PLUGIN?)");
-  }
-
-  auto* library = new boost::dll::shared_library();
-  try {
-    library->load(file, boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local);
-  } catch (const std::exception& failure) {
-    delete library;
-    throw PluginLoadError(where + ": cannot be loaded: " + failure.what());
-  }
-  loaded_libraries().push_back(library);  // never unloaded, even if refused below
-
-  // Check every component before registering any, so a library is all in or all out.
-  std::vector<std::unique_ptr<ComponentRecord>> records;
-  for (const auto& id : legacy_ids) {
-    const int api = library->get_alias<int()>(kLegacyApiPrefix + id)();
+  const ExportedIds ids = exported_ids(file, where);
+  const boost::dll::shared_library& library = open_library(file, where);
+  for (const auto& id : ids.legacy) {
+    const int api = library.get_alias<int()>(kLegacyApiPrefix + id)();
     throw PluginLoadError(where + ": component '" + id + "' was built for SDK API version " +
                           std::to_string(api) + ", this stegolab has API version " +
                           std::to_string(kApiVersion) + "; rebuild it against this SDK");
   }
-  for (const auto& id : ids) {
-    const std::string difference =
-        abi_difference(library->get_alias<const AbiRecord>(kAbiPrefix + id));
-    if (!difference.empty()) {
-      throw PluginLoadError(where + ": component '" + id + "' " + difference +
-                            "; rebuild it against this SDK");
-    }
-    auto record = std::make_unique<ComponentRecord>();
-    try {
-      record->info = library->get_alias<PluginInfo()>("stegolab_info_" + id)();
-      record->factory = library->get<const void*>("stegolab_make_" + id);
-      record->erased_factory = library->get<const void*>("stegolab_erased_" + id);
-    } catch (const std::exception& failure) {
-      throw PluginLoadError(where + ": component '" + id + "' is incomplete: " + failure.what());
-    }
+  // Check every component before registering any, so a library is all in or all out.
+  std::vector<std::unique_ptr<ComponentRecord>> records;
+  for (const auto& id : ids.current) {
+    auto record = component_record(library, id, where);
     record->file = key;
-    const auto& kind = record->info.kind;
-    if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds)) {
-      throw PluginLoadError(where + ": component '" + id + "' has unknown kind '" + kind + "'");
-    }
     for (const auto& existing : components_) {
       if (existing->info.name == record->info.name) {
         throw PluginLoadError(where + ": component '" + record->info.name +

@@ -67,89 +67,120 @@ std::vector<double> nice_ticks(double low, double high, int target_count) {
   return ticks;
 }
 
-std::string LineChart::svg() const {
+namespace {
+
+// The plotting area and the data-to-pixel mapping of one chart.
+struct ChartFrame {
+  std::vector<double> x_ticks, y_ticks;
+  double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
+  double px(double x) const {
+    return kLeft + (x - x_ticks.front()) / (x_ticks.back() - x_ticks.front()) * plot_w;
+  }
+  double py(double y) const {
+    return kTop + plot_h - (y - y_ticks.front()) / (y_ticks.back() - y_ticks.front()) * plot_h;
+  }
+};
+
+bool finite_point(const ChartSeries& line, size_t i) {
+  return std::isfinite(line.x[i]) && std::isfinite(line.y[i]);
+}
+
+ChartFrame chart_frame(const LineChart& chart) {
   double x_low = INFINITY, x_high = -INFINITY, y_low = INFINITY, y_high = -INFINITY;
-  for (const auto& line : series) {
+  for (const auto& line : chart.series) {
     for (size_t i = 0; i < line.x.size(); ++i) {
-      if (!std::isfinite(line.x[i]) || !std::isfinite(line.y[i])) continue;
+      if (!finite_point(line, i)) continue;
       x_low = std::min(x_low, line.x[i]);
       x_high = std::max(x_high, line.x[i]);
       y_low = std::min(y_low, line.y[i]);
       y_high = std::max(y_high, line.y[i]);
     }
   }
-  if (!std::isfinite(x_low)) throw ReportError("plot '" + title + "': no finite points to draw");
-  const auto x_ticks = nice_ticks(x_low, x_high, 6);
-  const auto y_ticks = nice_ticks(y_low, y_high, 5);
-  const double x0 = x_ticks.front(), x1 = x_ticks.back();
-  const double y0 = y_ticks.front(), y1 = y_ticks.back();
-  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
-  auto px = [&](double x) { return kLeft + (x - x0) / (x1 - x0) * plot_w; };
-  auto py = [&](double y) { return kTop + plot_h - (y - y0) / (y1 - y0) * plot_h; };
+  if (!std::isfinite(x_low)) {
+    throw ReportError("plot '" + chart.title + "': no finite points to draw");
+  }
+  ChartFrame frame;
+  frame.x_ticks = nice_ticks(x_low, x_high, 6);
+  frame.y_ticks = nice_ticks(y_low, y_high, 5);
+  return frame;
+}
 
+void write_grid_and_axes(const ChartFrame& f, std::ostream& out) {
+  out << "<g class=\"grid\" stroke=\"#e0e0e0\">\n";
+  for (const double t : f.y_ticks) {
+    out << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(f.py(t)) << "\" x2=\""
+        << number(kLeft + f.plot_w) << "\" y2=\"" << number(f.py(t)) << "\"/>\n";
+  }
+  out << "</g>\n<g class=\"axes\" stroke=\"black\">\n"
+      << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(kTop + f.plot_h) << "\" x2=\""
+      << number(kLeft + f.plot_w) << "\" y2=\"" << number(kTop + f.plot_h) << "\"/>\n"
+      << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(kTop) << "\" x2=\""
+      << number(kLeft) << "\" y2=\"" << number(kTop + f.plot_h) << "\"/>\n";
+  for (const double t : f.x_ticks) {
+    out << "<line x1=\"" << number(f.px(t)) << "\" y1=\"" << number(kTop + f.plot_h)
+        << "\" x2=\"" << number(f.px(t)) << "\" y2=\"" << number(kTop + f.plot_h + 5) << "\"/>\n";
+  }
+  for (const double t : f.y_ticks) {
+    out << "<line x1=\"" << number(kLeft - 5) << "\" y1=\"" << number(f.py(t)) << "\" x2=\""
+        << number(kLeft) << "\" y2=\"" << number(f.py(t)) << "\"/>\n";
+  }
+  out << "</g>\n<g class=\"tick-labels\">\n";
+  for (const double t : f.x_ticks) {
+    out << "<text x=\"" << number(f.px(t)) << "\" y=\"" << number(kTop + f.plot_h + 19)
+        << "\" text-anchor=\"middle\">" << tick_text(t) << "</text>\n";
+  }
+  for (const double t : f.y_ticks) {
+    out << "<text x=\"" << number(kLeft - 8) << "\" y=\"" << number(f.py(t) + 4)
+        << "\" text-anchor=\"end\">" << tick_text(t) << "</text>\n";
+  }
+  out << "</g>\n";
+}
+
+void write_axis_labels(const LineChart& chart, const ChartFrame& f, std::ostream& out) {
+  out << "<text class=\"x-label\" x=\"" << number(kLeft + f.plot_w / 2) << "\" y=\""
+      << number(kHeight - 15) << "\" text-anchor=\"middle\">" << xml_escape(chart.x_label)
+      << "</text>\n"
+      << "<text class=\"y-label\" x=\"20\" y=\"" << number(kTop + f.plot_h / 2)
+      << "\" text-anchor=\"middle\" transform=\"rotate(-90 20 " << number(kTop + f.plot_h / 2)
+      << ")\">" << xml_escape(chart.y_label) << "</text>\n";
+}
+
+// One line: its polyline, a dot per point, and its legend entry (index s).
+void write_series(const ChartSeries& line, size_t s, const ChartFrame& f, std::ostream& out) {
+  const char* color = kColors[s % (sizeof kColors / sizeof kColors[0])];
+  std::string points, dots;
+  for (size_t i = 0; i < line.x.size(); ++i) {
+    if (!finite_point(line, i)) continue;
+    points += (points.empty() ? "" : " ") + number(f.px(line.x[i])) + "," + number(f.py(line.y[i]));
+    dots += "<circle cx=\"" + number(f.px(line.x[i])) + "\" cy=\"" + number(f.py(line.y[i])) +
+            "\" r=\"3\" fill=\"" + color + "\"/>\n";
+  }
+  out << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\""
+      << points << "\"><title>" << xml_escape(line.name) << "</title></polyline>\n"
+      << dots;
+  const double legend_y = kTop + 10 + 20.0 * static_cast<double>(s);
+  out << "<line class=\"legend\" x1=\"" << number(kWidth - kRight + 15) << "\" y1=\""
+      << number(legend_y) << "\" x2=\"" << number(kWidth - kRight + 40) << "\" y2=\""
+      << number(legend_y) << "\" stroke=\"" << color << "\" stroke-width=\"2\"/>\n"
+      << "<text x=\"" << number(kWidth - kRight + 46) << "\" y=\"" << number(legend_y + 4)
+      << "\">" << xml_escape(line.name) << "</text>\n";
+}
+
+}  // namespace
+
+std::string LineChart::svg() const {
+  const ChartFrame frame = chart_frame(*this);
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\""
       << kHeight << "\" viewBox=\"0 0 " << kWidth << " " << kHeight
       << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-      << "<text class=\"title\" x=\"" << number(kLeft + plot_w / 2) << "\" y=\"28\" "
+      << "<text class=\"title\" x=\"" << number(kLeft + frame.plot_w / 2) << "\" y=\"28\" "
       << "text-anchor=\"middle\" font-size=\"16\">" << xml_escape(title) << "</text>\n";
-  out << "<g class=\"grid\" stroke=\"#e0e0e0\">\n";
-  for (const double t : y_ticks) {
-    out << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(py(t)) << "\" x2=\""
-        << number(kLeft + plot_w) << "\" y2=\"" << number(py(t)) << "\"/>\n";
-  }
-  out << "</g>\n<g class=\"axes\" stroke=\"black\">\n"
-      << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(kTop + plot_h) << "\" x2=\""
-      << number(kLeft + plot_w) << "\" y2=\"" << number(kTop + plot_h) << "\"/>\n"
-      << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(kTop) << "\" x2=\""
-      << number(kLeft) << "\" y2=\"" << number(kTop + plot_h) << "\"/>\n";
-  for (const double t : x_ticks) {
-    out << "<line x1=\"" << number(px(t)) << "\" y1=\"" << number(kTop + plot_h) << "\" x2=\""
-        << number(px(t)) << "\" y2=\"" << number(kTop + plot_h + 5) << "\"/>\n";
-  }
-  for (const double t : y_ticks) {
-    out << "<line x1=\"" << number(kLeft - 5) << "\" y1=\"" << number(py(t)) << "\" x2=\""
-        << number(kLeft) << "\" y2=\"" << number(py(t)) << "\"/>\n";
-  }
-  out << "</g>\n<g class=\"tick-labels\">\n";
-  for (const double t : x_ticks) {
-    out << "<text x=\"" << number(px(t)) << "\" y=\"" << number(kTop + plot_h + 19)
-        << "\" text-anchor=\"middle\">" << tick_text(t) << "</text>\n";
-  }
-  for (const double t : y_ticks) {
-    out << "<text x=\"" << number(kLeft - 8) << "\" y=\"" << number(py(t) + 4)
-        << "\" text-anchor=\"end\">" << tick_text(t) << "</text>\n";
-  }
-  out << "</g>\n"
-      << "<text class=\"x-label\" x=\"" << number(kLeft + plot_w / 2) << "\" y=\""
-      << number(kHeight - 15) << "\" text-anchor=\"middle\">" << xml_escape(x_label)
-      << "</text>\n"
-      << "<text class=\"y-label\" x=\"20\" y=\"" << number(kTop + plot_h / 2)
-      << "\" text-anchor=\"middle\" transform=\"rotate(-90 20 " << number(kTop + plot_h / 2)
-      << ")\">" << xml_escape(y_label) << "</text>\n";
-  for (size_t s = 0; s < series.size(); ++s) {
-    const auto& line = series[s];
-    const char* color = kColors[s % (sizeof kColors / sizeof kColors[0])];
-    std::string points, dots;
-    for (size_t i = 0; i < line.x.size(); ++i) {
-      if (!std::isfinite(line.x[i]) || !std::isfinite(line.y[i])) continue;
-      const std::string p = number(px(line.x[i])) + "," + number(py(line.y[i]));
-      points += (points.empty() ? "" : " ") + p;
-      dots += "<circle cx=\"" + number(px(line.x[i])) + "\" cy=\"" + number(py(line.y[i])) +
-              "\" r=\"3\" fill=\"" + color + "\"/>\n";
-    }
-    out << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\""
-        << points << "\"><title>" << xml_escape(line.name) << "</title></polyline>\n"
-        << dots;
-    const double legend_y = kTop + 10 + 20.0 * static_cast<double>(s);
-    out << "<line class=\"legend\" x1=\"" << number(kWidth - kRight + 15) << "\" y1=\""
-        << number(legend_y) << "\" x2=\"" << number(kWidth - kRight + 40) << "\" y2=\""
-        << number(legend_y) << "\" stroke=\"" << color << "\" stroke-width=\"2\"/>\n"
-        << "<text x=\"" << number(kWidth - kRight + 46) << "\" y=\"" << number(legend_y + 4)
-        << "\">" << xml_escape(line.name) << "</text>\n";
-  }
+  write_grid_and_axes(frame, out);
+  write_axis_labels(*this, frame, out);
+  for (size_t s = 0; s < series.size(); ++s) write_series(series[s], s, frame, out);
   out << "</svg>\n";
   return out.str();
 }

@@ -240,6 +240,94 @@ ExperimentSpec load_experiment(const std::filesystem::path& file, const PluginCa
   return parse_experiment(text.str(), file.string(), catalog);
 }
 
+namespace {
+
+// Every sweep axis's path and values, against each plugin its section may have.
+void check_sweep_axes(const ExperimentSpec& spec, const json& complete, const std::string& file,
+                      const PluginCatalog& catalog) {
+  for (const auto& axis : spec.sweep.axes) {
+    const std::string label = child_json_path("sweep.axes", axis.path);
+    std::vector<std::string> labels;
+    for (size_t i = 0; i < axis.values.size(); ++i) labels.push_back(indexed_json_path(label, i));
+    // A parameter axis applies to every plugin its component's axis chooses.
+    const std::string section = axis.path.substr(0, axis.path.find('.'));
+    const SweepAxis* plugin_axis = spec.sweep.axis(section + ".plugin");
+    json plugins = json::array();
+    if (plugin_axis) {
+      for (const auto& v : plugin_axis->values) plugins.push_back(v);
+    } else if (const json* base = find_json_path(complete, section + ".plugin")) {
+      plugins.push_back(*base);
+    }
+    check_sweep_path(axis.path, axis.values, labels, plugins, complete, file, label, catalog);
+  }
+}
+
+void check_sweep_includes(const ExperimentSpec& spec, const json& complete,
+                          const std::string& file, const PluginCatalog& catalog) {
+  for (size_t i = 0; i < spec.sweep.include.size(); ++i) {
+    const json& point = spec.sweep.include[i];
+    for (const auto& item : point.items()) {
+      const std::string label = child_json_path(indexed_json_path("sweep.include", i), item.key());
+      const std::string section = item.key().substr(0, item.key().find('.'));
+      json plugins = json::array();
+      if (point.contains(section + ".plugin")) {
+        plugins.push_back(point.at(section + ".plugin"));
+      } else if (const json* base = find_json_path(complete, section + ".plugin")) {
+        plugins.push_back(*base);
+      }
+      check_sweep_path(item.key(), {item.value()}, {label}, plugins, complete, file, label,
+                       catalog);
+    }
+  }
+}
+
+// The sections' parameters with their plugins' defaults filled in; `context`
+// names the trial in errors ("" for the base experiment).
+void resolve_section_params(json& document, const std::string& file, const std::string& context,
+                            const PluginCatalog& catalog) {
+  for (const auto& c : ExperimentSchema::components()) {
+    const std::string section = c.section;
+    if (!section_in_use(document, section)) continue;
+    json& component = document.at(section);
+    try {
+      component["params"] = catalog.resolve_params(
+          c.kind, component.at("plugin").get<std::string>(), component.at("params"));
+    } catch (const std::exception& error) {
+      fail_spec(file, section + ".params", std::string(error.what()) + context);
+    }
+  }
+}
+
+// One TrialSpec per sweep point, each validated as a whole document.
+void expand_trials(ExperimentSpec& spec, const json& complete, const PluginInfo& task,
+                   const PluginCatalog& catalog) {
+  // Plugin defaults of the base experiment complete partial include points.
+  json base = complete;
+  resolve_section_params(base, spec.file, "", catalog);
+  const auto base_value = [&](const std::string& path) -> json {
+    if (const json* value = find_json_path(complete, path)) return *value;
+    const auto parts = split_json_path(path);
+    if (parts.size() == 3 && parts[1] == "params" && base.contains(parts[0]) &&
+        base.at(parts[0]).contains("params")) {
+      if (const json* value = find_json_path(base.at(parts[0]).at("params"), parts[2])) {
+        return *value;
+      }
+    }
+    return json();
+  };
+  const bool swept = !spec.sweep.axes.empty() || !spec.sweep.include.empty();
+  for (const auto& point : expand_sweep(spec.sweep, base_value)) {
+    json doc = complete;
+    for (const auto& item : point.values.items()) set_json_path(doc, item.key(), item.value());
+    const std::string context = " (in trial \"" + point.key + "\")";
+    ExperimentSchema::get().check_consistency(doc, spec.file, swept ? context : "");
+    resolve_section_params(doc, spec.file, context, catalog);
+    spec.trials.push_back(make_trial(doc, spec.name, point, task));
+  }
+}
+
+}  // namespace
+
 ExperimentSpec parse_experiment(const std::string& text, const std::string& file,
                                 const PluginCatalog& catalog) {
   const auto& schema = ExperimentSchema::get();
@@ -267,80 +355,10 @@ ExperimentSpec parse_experiment(const std::string& text, const std::string& file
     if (!section_in_use(complete, section)) continue;
     checked_plugin(catalog, c.kind, complete.at(section).at("plugin"), file, section + ".plugin");
   }
-
   spec.sweep = SweepDefinition::parse(complete.at("sweep"), file);
-  for (const auto& axis : spec.sweep.axes) {
-    const std::string label = child_json_path("sweep.axes", axis.path);
-    std::vector<std::string> labels;
-    for (size_t i = 0; i < axis.values.size(); ++i) labels.push_back(indexed_json_path(label, i));
-    // A parameter axis applies to every plugin its component's axis chooses.
-    const std::string section = axis.path.substr(0, axis.path.find('.'));
-    const SweepAxis* plugin_axis = spec.sweep.axis(section + ".plugin");
-    json plugins = json::array();
-    if (plugin_axis) {
-      for (const auto& v : plugin_axis->values) plugins.push_back(v);
-    } else if (const json* base = find_json_path(complete, section + ".plugin")) {
-      plugins.push_back(*base);
-    }
-    check_sweep_path(axis.path, axis.values, labels, plugins, complete, file, label, catalog);
-  }
-  for (size_t i = 0; i < spec.sweep.include.size(); ++i) {
-    const json& point = spec.sweep.include[i];
-    for (const auto& item : point.items()) {
-      const std::string label = child_json_path(indexed_json_path("sweep.include", i), item.key());
-      const std::string section = item.key().substr(0, item.key().find('.'));
-      json plugins = json::array();
-      if (point.contains(section + ".plugin")) {
-        plugins.push_back(point.at(section + ".plugin"));
-      } else if (const json* base = find_json_path(complete, section + ".plugin")) {
-        plugins.push_back(*base);
-      }
-      check_sweep_path(item.key(), {item.value()}, {label}, plugins, complete, file, label,
-                       catalog);
-    }
-  }
-
-  // Plugin defaults of the base experiment complete partial include points.
-  json base_params = json::object();
-  for (const auto& c : ExperimentSchema::components()) {
-    const std::string section = c.section;
-    if (!section_in_use(complete, section)) continue;
-    try {
-      base_params[section] =
-          catalog.resolve_params(c.kind, complete.at(section).at("plugin").get<std::string>(),
-                                 complete.at(section).at("params"));
-    } catch (const std::exception& error) {
-      fail_spec(file, section + ".params", error.what());
-    }
-  }
-  const auto base_value = [&](const std::string& path) -> json {
-    if (const json* value = find_json_path(complete, path)) return *value;
-    const auto parts = split_json_path(path);
-    if (parts.size() == 3 && parts[1] == "params" && base_params.contains(parts[0])) {
-      if (const json* value = find_json_path(base_params.at(parts[0]), parts[2])) return *value;
-    }
-    return json();
-  };
-
-  for (const auto& point : expand_sweep(spec.sweep, base_value)) {
-    json doc = complete;
-    for (const auto& item : point.values.items()) set_json_path(doc, item.key(), item.value());
-    const std::string context = " (in trial \"" + point.key + "\")";
-    schema.check_consistency(doc, file,
-                             spec.sweep.axes.empty() && spec.sweep.include.empty() ? "" : context);
-    for (const auto& c : ExperimentSchema::components()) {
-      const std::string section = c.section;
-      if (!section_in_use(doc, section)) continue;
-      json& component = doc.at(section);
-      try {
-        component["params"] = catalog.resolve_params(
-            c.kind, component.at("plugin").get<std::string>(), component.at("params"));
-      } catch (const std::exception& error) {
-        fail_spec(file, section + ".params", std::string(error.what()) + context);
-      }
-    }
-    spec.trials.push_back(make_trial(doc, spec.name, point, task));
-  }
+  check_sweep_axes(spec, complete, file, catalog);
+  check_sweep_includes(spec, complete, file, catalog);
+  expand_trials(spec, complete, task, catalog);
   check_reports(spec, file);
   return spec;
 }
