@@ -13,6 +13,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -224,6 +225,48 @@ TEST_F(ResultStoreTest, RestartingATrialReusesItsRowAndKeepsProgress) {
   ASSERT_EQ(conventions.size(), 2u);
   EXPECT_EQ(conventions[0].unit, "fraction");
   EXPECT_EQ(conventions[1].better, "higher");
+}
+
+TEST_F(ResultStoreTest, TrialsLeftRunningAreMarkedInterruptedWithANote) {
+  ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
+  const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
+  const int64_t killed = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
+  store.record_epoch(killed, 1, {{1, Split::val, "rec_psnr", 10.0}});
+  const int64_t done = store.start_trial(experiment, provenance("ilwt53", 2, 0));
+  store.finish_trial(done, TrialStatus::done, "", {}, Throughput{});
+
+  const auto marked = store.interrupt_stale_trials("killed, says the test");
+  EXPECT_EQ(marked, (std::vector<std::string>{provenance("haar_dwt", 2, 0).key}));
+  const TrialRecord record = store.trial(killed);
+  EXPECT_EQ(record.status, TrialStatus::interrupted);
+  EXPECT_EQ(record.error, "killed, says the test");
+  EXPECT_FALSE(record.ended_at.empty());
+  EXPECT_EQ(record.last_epoch, 1);  // its rows stay
+  ASSERT_FALSE(store.events(killed).empty());
+  EXPECT_EQ(store.events(killed).back().kind, "interrupted");
+  EXPECT_EQ(store.events(killed).back().epoch, 1);
+  EXPECT_EQ(store.trial(done).status, TrialStatus::done);
+  EXPECT_TRUE(store.interrupt_stale_trials("again").empty());
+}
+
+TEST_F(ResultStoreTest, AResumedTrialKeepsItsFirstStartAndRecordsEachAttempt) {
+  ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
+  const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
+  store.add_pending_trials(experiment, {provenance("haar_dwt", 2, 0)});
+  const int64_t trial = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
+  const std::string first_start = store.trial(trial).started_at;
+  ASSERT_FALSE(first_start.empty());
+  EXPECT_TRUE(store.events(trial).empty());  // a pending row's first start is no resume
+  store.finish_trial(trial, TrialStatus::interrupted, "SIGINT", {}, Throughput{});
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(store.start_trial(experiment, provenance("haar_dwt", 2, 0)), trial);
+  EXPECT_EQ(store.trial(trial).started_at, first_start);
+  const auto events = store.events(trial);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, "attempt");
+  EXPECT_NE(events[0].message.find("(first start " + first_start + ")"), std::string::npos)
+      << events[0].message;
+  EXPECT_GT(events[0].at, first_start);
 }
 
 TEST_F(ResultStoreTest, ListsExperimentsWithTrialCounts) {
@@ -468,9 +511,11 @@ TEST_F(ResultStoreTest, RestartingFromScratchClearsTheOldAttempt) {
   EXPECT_TRUE(store.final_metrics(trial).empty());
   EXPECT_FALSE(store.throughput(trial).has_value());
   EXPECT_EQ(store.trial(trial).last_epoch, -1);
-  ASSERT_EQ(store.events(trial).size(), 1u);
-  EXPECT_EQ(store.events(trial)[0].kind, "restart");
-  EXPECT_EQ(store.events(trial)[0].message, "rerunning failed trial from the start");
+  // The second attempt's start, then the restart with its reason.
+  ASSERT_EQ(store.events(trial).size(), 2u);
+  EXPECT_EQ(store.events(trial)[0].kind, "attempt");
+  EXPECT_EQ(store.events(trial)[1].kind, "restart");
+  EXPECT_EQ(store.events(trial)[1].message, "rerunning failed trial from the start");
   EXPECT_THROW(store.restart_trial(999, "x"), StoreError);
 }
 

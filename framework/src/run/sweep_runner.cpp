@@ -151,6 +151,12 @@ RunSummary SweepRunner::run() {
   // Held until the run ends: a second run on this file stops here.
   const DatabaseWriterLock writer_lock(database);
   ResultStore store(database, ResultStore::Mode::read_write);
+  // With the writer lock held, a "running" trial is one whose process died.
+  for (const auto& key : store.interrupt_stale_trials(
+           "the run that was writing this trial ended without finishing it (killed?)")) {
+    out << key << ": was left running by a run that ended without finishing it; "
+        << "marked interrupted\n";
+  }
   const ExperimentRegistration registration =
       store.open_experiment(spec_.name, spec_.document, options_.force_new);
   summary.experiment_id = registration.id;

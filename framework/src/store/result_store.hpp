@@ -65,8 +65,17 @@ class ResultStore {
   // Inserts the trials that have no row yet with status pending (a run shows
   // its whole plan before the first trial starts); existing rows are kept.
   void add_pending_trials(int64_t experiment_id, const std::vector<TrialProvenance>& trials);
-  // Inserts or reuses the row of (experiment, key); status running, start time now.
+  // Inserts or reuses the row of (experiment, key); status running. A new
+  // row's start time is now; a trial that ran before keeps its first start
+  // (so duration_s spans every attempt) and gets an "attempt" event saying when
+  // this attempt began.
   int64_t start_trial(int64_t experiment_id, const TrialProvenance& provenance);
+  // Trials left "running" by a process that ended without finishing them
+  // (killed, power loss): marked interrupted with `note` as their error and
+  // an event, ended now. Only the database's one writer may call this (it
+  // holds DatabaseWriterLock, so no other process is running them). Returns
+  // the keys of the trials it marked.
+  std::vector<std::string> interrupt_stale_trials(const std::string& note);
   // A trial that runs again from its first epoch: its epoch and final rows
   // and throughput are deleted and last_epoch reset, so that the old
   // attempt's epochs cannot mix with the new one's. Records a "restart" event
@@ -106,6 +115,7 @@ class ResultStore {
   std::string open_without_wal();
   std::string name() const;  // "results database '<file>'", for messages
   void check_trial_changed(int64_t trial_id) const;  // after an UPDATE of one trial row
+  std::optional<std::string> started_at(int64_t experiment_id, const std::string& key) const;
   std::filesystem::path file_;
   Mode mode_;
   std::vector<std::string> warnings_;

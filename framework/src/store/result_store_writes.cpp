@@ -130,7 +130,8 @@ void ResultStore::add_pending_trials(int64_t experiment_id,
 int64_t ResultStore::start_trial(int64_t experiment_id, const TrialProvenance& provenance) {
   std::lock_guard<std::mutex> lock(mutex_);
   WriteTransaction transaction(db_, file_, "starting trial '" + provenance.key + "'");
-  // A resumed trial keeps its row, last_epoch and checkpoint_dir.
+  // A resumed trial keeps its row, last_epoch, checkpoint_dir and first start.
+  const std::optional<std::string> first_start = started_at(experiment_id, provenance.key);
   SqliteStatement upsert(
       db_, file_,
       std::string("INSERT INTO trials (experiment_id, key, status, error, seed, repeat, device, "
@@ -139,8 +140,8 @@ int64_t ResultStore::start_trial(int64_t experiment_id, const TrialProvenance& p
           kSqlNow +
           ") ON CONFLICT (experiment_id, key) DO UPDATE SET status = 'running', error = '', "
           "seed = ?3, repeat = ?4, device = ?5, torch_version = ?6, git_revision = ?7, host = ?8, "
-          "plugins = ?9, config = ?10, sweep_point = ?11, started_at = " +
-          kSqlNow + ", ended_at = NULL");
+          "plugins = ?9, config = ?10, sweep_point = ?11, started_at = COALESCE(started_at, " +
+          kSqlNow + "), ended_at = NULL");
   upsert.bind(1, experiment_id).bind(2, provenance.key);
   upsert.bind(3, static_cast<int64_t>(provenance.seed)).bind(4, provenance.repeat);
   upsert.bind(5, provenance.device).bind(6, provenance.torch_version);
@@ -155,8 +156,57 @@ int64_t ResultStore::start_trial(int64_t experiment_id, const TrialProvenance& p
                      "' vanished while it was being started");
   }
   const int64_t id = find.column_int(0);
+  if (first_start && !first_start->empty()) {
+    SqliteStatement event(db_, file_,
+                          std::string("INSERT INTO events (trial_id, epoch, kind, message, at) "
+                                      "SELECT id, last_epoch, 'attempt', 'attempt started ' || ") +
+                              kSqlNow + " || ' (first start ' || started_at || ')', " + kSqlNow +
+                              " FROM trials WHERE id = ?");
+    event.bind(1, id);
+    event.run();
+  }
   transaction.commit();
   return id;
+}
+
+// The start time of the trial (experiment, key): nullopt without a row, ""
+// for a row that never started (pending).
+std::optional<std::string> ResultStore::started_at(int64_t experiment_id,
+                                                   const std::string& key) const {
+  SqliteStatement query(db_, file_,
+                        "SELECT COALESCE(started_at, '') FROM trials "
+                        "WHERE experiment_id = ? AND key = ?");
+  query.bind(1, experiment_id).bind(2, key);
+  if (!query.step()) return std::nullopt;
+  return query.column_text(0);
+}
+
+std::vector<std::string> ResultStore::interrupt_stale_trials(const std::string& note) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string what = "marking trials left running as interrupted";
+  WriteTransaction transaction(db_, file_, what);
+  std::vector<std::string> keys;
+  {
+    SqliteStatement query(db_, file_, "SELECT key FROM trials WHERE status = 'running'", what);
+    while (query.step()) keys.push_back(query.column_text(0));
+  }
+  if (keys.empty()) return keys;
+  SqliteStatement event(db_, file_,
+                        std::string("INSERT INTO events (trial_id, epoch, kind, message, at) "
+                                    "SELECT id, last_epoch, 'interrupted', ?, ") +
+                            kSqlNow + " FROM trials WHERE status = 'running'",
+                        what);
+  event.bind(1, note);
+  event.run();
+  SqliteStatement update(db_, file_,
+                         std::string("UPDATE trials SET status = 'interrupted', error = ?, "
+                                     "ended_at = ") +
+                             kSqlNow + " WHERE status = 'running'",
+                         what);
+  update.bind(1, note);
+  update.run();
+  transaction.commit();
+  return keys;
 }
 
 void ResultStore::restart_trial(int64_t trial_id, const std::string& reason) {
