@@ -149,8 +149,9 @@ RunSummary SweepRunner::run() {
   const auto database = options_.database;
   create_database_folder(database);
   // Held until the run ends: a second run on this file stops here.
-  const DatabaseWriterLock writer_lock(database);
+  DatabaseWriterLock writer_lock(database);
   ResultStore store(database, ResultStore::Mode::read_write);
+  writer_lock.lock_created_file();  // a new database exists only now
   const ExperimentRegistration registration =
       store.open_experiment(spec_.name, spec_.document, options_.force_new);
   summary.experiment_id = registration.id;
