@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include "checkpoint/checkpoint.hpp"
 #include "image_io/image_io.hpp"
 #include "plugin_host/plugin_registry.hpp"
+#include "stegolab/image_quality.hpp"
 #include "stegolab/model.hpp"
 #include "stegolab/transform.hpp"
 
@@ -309,6 +311,67 @@ TEST_F(CheckpointTest, EmbedAndExtractCommands) {
                     dir_);
   EXPECT_NE(failed.status, 0);
   EXPECT_NE(failed.err.find("no_such_model"), std::string::npos) << failed.err;
+}
+
+// The number after `label` in a command's output ("label: PSNR 31.25 dB").
+double printed_psnr(const std::string& output, const std::string& label) {
+  const auto at = output.find(label + ": PSNR ");
+  EXPECT_NE(at, std::string::npos) << output;
+  return at == std::string::npos ? NAN : std::stod(output.substr(at + label.size() + 7));
+}
+
+TEST_F(CheckpointTest, EmbedWritesOnlyWhatItMeasures) {
+  auto model = make_model();
+  const fs::path checkpoint = dir_ / "ckpt";
+  stegolab::save_checkpoint(checkpoint, modules_of(model), manifest());
+  const auto cover = torch::randint(0, 256, {kImageSize, kImageSize, 3}, torch::kUInt8);
+  stegolab::write_image(dir_ / "cover.png", cover);
+  stegolab::write_image(dir_ / "tiny.png", torch::randint(0, 256, {8, 8, 3}, torch::kUInt8));
+  const std::string common = "embed --checkpoint '" + checkpoint.string() + "' --plugin-path '" +
+                             STEGOLAB_TEST_PLUGIN_DIR + "' --secret '" +
+                             (dir_ / "cover.png").string() + "'";
+  const auto embed = [&](const std::string& cover_file, const std::string& out,
+                         const std::string& extra) {
+    return run(common + " --cover '" + (dir_ / cover_file).string() + "' --out '" +
+                   (dir_ / out).string() + "' " + extra,
+               dir_);
+  };
+
+  // JPEG would not hold the computed stego: refused before any work.
+  const auto lossy = embed("cover.png", "stego.jpg", "");
+  EXPECT_NE(lossy.status, 0);
+  EXPECT_NE(lossy.err.find("'.jpg' is not a lossless image format"), std::string::npos)
+      << lossy.err;
+  EXPECT_NE(lossy.err.find("--allow-lossy"), std::string::npos) << lossy.err;
+  EXPECT_EQ(std::count(lossy.err.begin(), lossy.err.end(), '\n'), 1) << lossy.err;
+  EXPECT_FALSE(fs::exists(dir_ / "stego.jpg"));
+
+  // Asked for: written, and the quality printed is the JPEG file's, not the PNG's.
+  const auto png = embed("cover.png", "stego.png", "");
+  ASSERT_EQ(png.status, 0) << png.err;
+  const auto jpeg = embed("cover.png", "stego.jpg", "--allow-lossy");
+  ASSERT_EQ(jpeg.status, 0) << jpeg.err;
+  const auto as_read = [&](const std::string& file) {
+    return stegolab::read_image(dir_ / file, nullptr)
+               .permute({2, 0, 1})
+               .unsqueeze(0)
+               .to(torch::kFloat32) /
+           255.0;
+  };
+  const double jpeg_psnr =
+      stegolab::psnr(as_read("stego.jpg"), as_read("cover.png"), 1.0).item<double>();
+  EXPECT_NEAR(printed_psnr(jpeg.out, "stego vs cover"), jpeg_psnr, 0.011) << jpeg.out;
+  EXPECT_GT(std::abs(printed_psnr(png.out, "stego vs cover") - jpeg_psnr), 0.1) << png.out;
+
+  // Too small for SSIM's window: said on one line before the file is written.
+  const auto tiny = embed("tiny.png", "tiny_stego.png", "--fit native");
+  EXPECT_NE(tiny.status, 0);
+  EXPECT_NE(tiny.err.find("is 8x8 pixels; its quality report needs at least 11x11"),
+            std::string::npos)
+      << tiny.err;
+  EXPECT_EQ(std::count(tiny.err.begin(), tiny.err.end(), '\n'), 1) << tiny.err;
+  EXPECT_EQ(tiny.out.find("SSIM"), std::string::npos) << tiny.out;
+  EXPECT_FALSE(fs::exists(dir_ / "tiny_stego.png"));
 }
 
 #else
