@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,11 +21,13 @@
 #endif
 
 #include "checkpoint/checkpoint.hpp"
+#include "checkpoint/checkpoint_slot.hpp"
 #include "image_io/image_io.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/image_quality.hpp"
 #include "stegolab/model.hpp"
 #include "stegolab/transform.hpp"
+#include "support/file_size_limit.hpp"
 
 namespace {
 
@@ -152,6 +156,83 @@ TEST_F(CheckpointTest, SavingAgainReplacesTheCheckpointAndLeavesNoTemporaries) {
     EXPECT_EQ(entry.path().filename(), "last");
   }
   EXPECT_EQ(entries, 1);
+}
+
+// Names in `dir`, sorted.
+std::vector<std::string> entries_of(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(CheckpointTest, AFailedWriteIsOneLineAndKeepsThePreviousCheckpoint) {
+  auto model = make_model();
+  const fs::path checkpoint = dir_ / "last";
+  stegolab::save_checkpoint(checkpoint, modules_of(model), manifest());
+  auto next = manifest();
+  next.epoch = 4;
+  std::string message;
+  {
+    // As a full disk would: no file may grow past 1 KiB while saving.
+    const FileSizeLimit limit(1024);
+    try {
+      stegolab::save_checkpoint(checkpoint, modules_of(model), next);
+    } catch (const stegolab::CheckpointError& error) {
+      message = error.what();
+    }
+  }
+  EXPECT_EQ(message, "cannot save checkpoint '" + checkpoint.string() +
+                         "': cannot write model.pt: " + std::strerror(EFBIG));
+  EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"last"});  // no temporaries
+  EXPECT_EQ(stegolab::load_checkpoint(checkpoint, registry(), torch::kCPU).manifest.epoch, 3);
+}
+
+// What a process killed in the middle of a replacement leaves, as versions
+// before the atomic exchange left it (and its fallback on filesystems
+// without one still can): the old checkpoint renamed aside, the complete
+// new one not yet in place, maybe a half-written third.
+TEST_F(CheckpointTest, AnInterruptedReplacementIsSettledOnTheNewestCompleteCheckpoint) {
+  auto model = make_model();
+  const fs::path last = dir_ / "last";
+  const auto leave_interrupted_replacement = [&] {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    stegolab::save_checkpoint(dir_ / ".last.old-1", modules_of(model), manifest());  // epoch 3
+    auto newer = manifest();
+    newer.epoch = 4;
+    stegolab::save_checkpoint(dir_ / ".last.tmp-1", modules_of(model), newer);
+    fs::create_directories(dir_ / ".last.tmp-2");
+    std::ofstream(dir_ / ".last.tmp-2" / "model.pt") << "half";
+  };
+  leave_interrupted_replacement();
+  auto settled = stegolab::settle_checkpoint(last, 4);
+  EXPECT_TRUE(settled.usable);
+  EXPECT_EQ(settled.epoch, 4);
+  EXPECT_EQ(settled.recovered_from, ".last.tmp-1");
+  EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"last"});
+  EXPECT_EQ(stegolab::read_checkpoint_manifest(last).epoch, 4);
+
+  // Results recorded only up to epoch 3: the newer one would leave a hole.
+  leave_interrupted_replacement();
+  settled = stegolab::settle_checkpoint(last, 3);
+  EXPECT_EQ(settled.epoch, 3);
+  EXPECT_EQ(settled.recovered_from, ".last.old-1");
+  EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"last"});
+  EXPECT_EQ(stegolab::load_checkpoint(last, registry(), torch::kCPU).manifest.epoch, 3);
+
+  // In place and current: nothing moves, leftovers go.
+  fs::create_directories(dir_ / ".last.tmp-3");
+  settled = stegolab::settle_checkpoint(last, 3);
+  EXPECT_TRUE(settled.usable);
+  EXPECT_TRUE(settled.recovered_from.empty());
+  EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"last"});
+
+  // Only one ahead of the results: not usable, said why, left for the next save.
+  settled = stegolab::settle_checkpoint(last, 2);
+  EXPECT_FALSE(settled.usable);
+  EXPECT_EQ(settled.why_not, "its checkpoint after epoch 4 is ahead of the recorded epochs");
+  EXPECT_TRUE(fs::exists(last / "checkpoint.json"));
 }
 
 TEST_F(CheckpointTest, ClearErrors) {

@@ -184,7 +184,14 @@ RunSummary SweepRunner::run() {
       continue;
     }
     const TrialOutcome outcome = attempts.run(summary.experiment_id, trial, existing, label);
-    if (count_outcome(outcome, label, summary, out)) break;
+    if (!count_outcome(outcome, label, summary, out)) continue;
+    // Interrupted without a signal: this machine cannot go on (a checkpoint
+    // that cannot be written), so neither can the next trials.
+    if (!(interrupt_ && interrupt_->load())) {
+      throw Error(label + ": " + outcome.error +
+                  " (recorded as interrupted; run the same command again to resume)");
+    }
+    break;
   }
   if (!summary.stopped) print_reports(store, summary.experiment_id, out);
   return summary;

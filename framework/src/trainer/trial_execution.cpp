@@ -148,7 +148,8 @@ TrialOutcome TrialExecution::execute() {
       val = evaluate(splits_.val);
       for (const auto& [name, value] : val) rows.push_back({epoch, Split::val, name, value});
     }
-    save_checkpoints(epoch, val);
+    const std::string unsaved = save_checkpoints(epoch, val);
+    if (!unsaved.empty()) return stopped(unsaved);
     sink_.on_epoch(epoch, rows);
     epochs_completed_ = epoch + 1;
     std::ostringstream summary;

@@ -69,7 +69,9 @@ class TrialExecution {
                     std::vector<MetricRow>& rows) const;
   void on_divergence(int64_t epoch, const std::string& reason);
   NamedValues evaluate(const torch::Tensor& indices);
-  void save_checkpoints(int64_t epoch, const NamedValues& val);
+  // Why the checkpoints could not be written (a full disk, ...); "" when
+  // they were. The trial then stops as interrupted: it can resume later.
+  std::string save_checkpoints(int64_t epoch, const NamedValues& val);
   nlohmann::json checkpoint_components() const;
   Throughput throughput() const;
   TrialOutcome stopped(const std::string& why);
