@@ -99,7 +99,11 @@ Throughput TrialExecution::throughput() const {
     t.eval_images_per_s = static_cast<double>(eval_images_) / eval_seconds_;
   }
   t.peak_memory_mb = peak_memory_mb(components_.device);
-  t.effective_batch = batch_size_ * accumulation_;
+  // What a step received; the plan before any step ran.
+  t.effective_batch = largest_step_ > 0 ? largest_step_ : batch_size_ * accumulation_;
+  // A step larger than the split repeats images: the batch is not that many
+  // different images, and a reader of the record needs both numbers.
+  if (splits_.train.defined()) t.extra["train_split_size"] = splits_.train.size(0);
   if (components_.task && components_.source) {
     const int64_t size = components_.source->image_size();
     t.extra["flops_per_image"] = components_.task->inference_flops(size, size);
