@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,10 +21,13 @@
 #endif
 
 #include "checkpoint/checkpoint.hpp"
+#include "checkpoint/checkpoint_slot.hpp"
 #include "image_io/image_io.hpp"
 #include "plugin_host/plugin_registry.hpp"
+#include "stegolab/image_quality.hpp"
 #include "stegolab/model.hpp"
 #include "stegolab/transform.hpp"
+#include "support/file_size_limit.hpp"
 
 namespace {
 
@@ -150,6 +156,83 @@ TEST_F(CheckpointTest, SavingAgainReplacesTheCheckpointAndLeavesNoTemporaries) {
     EXPECT_EQ(entry.path().filename(), "last");
   }
   EXPECT_EQ(entries, 1);
+}
+
+// Names in `dir`, sorted.
+std::vector<std::string> entries_of(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(CheckpointTest, AFailedWriteIsOneLineAndKeepsThePreviousCheckpoint) {
+  auto model = make_model();
+  const fs::path checkpoint = dir_ / "last";
+  stegolab::save_checkpoint(checkpoint, modules_of(model), manifest());
+  auto next = manifest();
+  next.epoch = 4;
+  std::string message;
+  {
+    // As a full disk would: no file may grow past 1 KiB while saving.
+    const FileSizeLimit limit(1024);
+    try {
+      stegolab::save_checkpoint(checkpoint, modules_of(model), next);
+    } catch (const stegolab::CheckpointError& error) {
+      message = error.what();
+    }
+  }
+  EXPECT_EQ(message, "cannot save checkpoint '" + checkpoint.string() +
+                         "': cannot write model.pt: " + std::strerror(EFBIG));
+  EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"last"});  // no temporaries
+  EXPECT_EQ(stegolab::load_checkpoint(checkpoint, registry(), torch::kCPU).manifest.epoch, 3);
+}
+
+// What a process killed in the middle of a replacement leaves, as versions
+// before the atomic exchange left it (and its fallback on filesystems
+// without one still can): the old checkpoint renamed aside, the complete
+// new one not yet in place, maybe a half-written third.
+TEST_F(CheckpointTest, AnInterruptedReplacementIsSettledOnTheNewestCompleteCheckpoint) {
+  auto model = make_model();
+  const fs::path last = dir_ / "last";
+  const auto leave_interrupted_replacement = [&] {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    stegolab::save_checkpoint(dir_ / ".last.old-1", modules_of(model), manifest());  // epoch 3
+    auto newer = manifest();
+    newer.epoch = 4;
+    stegolab::save_checkpoint(dir_ / ".last.tmp-1", modules_of(model), newer);
+    fs::create_directories(dir_ / ".last.tmp-2");
+    std::ofstream(dir_ / ".last.tmp-2" / "model.pt") << "half";
+  };
+  leave_interrupted_replacement();
+  auto settled = stegolab::settle_checkpoint(last, 4);
+  EXPECT_TRUE(settled.usable);
+  EXPECT_EQ(settled.epoch, 4);
+  EXPECT_EQ(settled.recovered_from, ".last.tmp-1");
+  EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"last"});
+  EXPECT_EQ(stegolab::read_checkpoint_manifest(last).epoch, 4);
+
+  // Results recorded only up to epoch 3: the newer one would leave a hole.
+  leave_interrupted_replacement();
+  settled = stegolab::settle_checkpoint(last, 3);
+  EXPECT_EQ(settled.epoch, 3);
+  EXPECT_EQ(settled.recovered_from, ".last.old-1");
+  EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"last"});
+  EXPECT_EQ(stegolab::load_checkpoint(last, registry(), torch::kCPU).manifest.epoch, 3);
+
+  // In place and current: nothing moves, leftovers go.
+  fs::create_directories(dir_ / ".last.tmp-3");
+  settled = stegolab::settle_checkpoint(last, 3);
+  EXPECT_TRUE(settled.usable);
+  EXPECT_TRUE(settled.recovered_from.empty());
+  EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"last"});
+
+  // Only one ahead of the results: not usable, said why, left for the next save.
+  settled = stegolab::settle_checkpoint(last, 2);
+  EXPECT_FALSE(settled.usable);
+  EXPECT_EQ(settled.why_not, "its checkpoint after epoch 4 is ahead of the recorded epochs");
+  EXPECT_TRUE(fs::exists(last / "checkpoint.json"));
 }
 
 TEST_F(CheckpointTest, ClearErrors) {
@@ -309,6 +392,67 @@ TEST_F(CheckpointTest, EmbedAndExtractCommands) {
                     dir_);
   EXPECT_NE(failed.status, 0);
   EXPECT_NE(failed.err.find("no_such_model"), std::string::npos) << failed.err;
+}
+
+// The number after `label` in a command's output ("label: PSNR 31.25 dB").
+double printed_psnr(const std::string& output, const std::string& label) {
+  const auto at = output.find(label + ": PSNR ");
+  EXPECT_NE(at, std::string::npos) << output;
+  return at == std::string::npos ? NAN : std::stod(output.substr(at + label.size() + 7));
+}
+
+TEST_F(CheckpointTest, EmbedWritesOnlyWhatItMeasures) {
+  auto model = make_model();
+  const fs::path checkpoint = dir_ / "ckpt";
+  stegolab::save_checkpoint(checkpoint, modules_of(model), manifest());
+  const auto cover = torch::randint(0, 256, {kImageSize, kImageSize, 3}, torch::kUInt8);
+  stegolab::write_image(dir_ / "cover.png", cover);
+  stegolab::write_image(dir_ / "tiny.png", torch::randint(0, 256, {8, 8, 3}, torch::kUInt8));
+  const std::string common = "embed --checkpoint '" + checkpoint.string() + "' --plugin-path '" +
+                             STEGOLAB_TEST_PLUGIN_DIR + "' --secret '" +
+                             (dir_ / "cover.png").string() + "'";
+  const auto embed = [&](const std::string& cover_file, const std::string& out,
+                         const std::string& extra) {
+    return run(common + " --cover '" + (dir_ / cover_file).string() + "' --out '" +
+                   (dir_ / out).string() + "' " + extra,
+               dir_);
+  };
+
+  // JPEG would not hold the computed stego: refused before any work.
+  const auto lossy = embed("cover.png", "stego.jpg", "");
+  EXPECT_NE(lossy.status, 0);
+  EXPECT_NE(lossy.err.find("'.jpg' is not a lossless image format"), std::string::npos)
+      << lossy.err;
+  EXPECT_NE(lossy.err.find("--allow-lossy"), std::string::npos) << lossy.err;
+  EXPECT_EQ(std::count(lossy.err.begin(), lossy.err.end(), '\n'), 1) << lossy.err;
+  EXPECT_FALSE(fs::exists(dir_ / "stego.jpg"));
+
+  // Asked for: written, and the quality printed is the JPEG file's, not the PNG's.
+  const auto png = embed("cover.png", "stego.png", "");
+  ASSERT_EQ(png.status, 0) << png.err;
+  const auto jpeg = embed("cover.png", "stego.jpg", "--allow-lossy");
+  ASSERT_EQ(jpeg.status, 0) << jpeg.err;
+  const auto as_read = [&](const std::string& file) {
+    return stegolab::read_image(dir_ / file, nullptr)
+               .permute({2, 0, 1})
+               .unsqueeze(0)
+               .to(torch::kFloat32) /
+           255.0;
+  };
+  const double jpeg_psnr =
+      stegolab::psnr(as_read("stego.jpg"), as_read("cover.png"), 1.0).item<double>();
+  EXPECT_NEAR(printed_psnr(jpeg.out, "stego vs cover"), jpeg_psnr, 0.011) << jpeg.out;
+  EXPECT_GT(std::abs(printed_psnr(png.out, "stego vs cover") - jpeg_psnr), 0.1) << png.out;
+
+  // Too small for SSIM's window: said on one line before the file is written.
+  const auto tiny = embed("tiny.png", "tiny_stego.png", "--fit native");
+  EXPECT_NE(tiny.status, 0);
+  EXPECT_NE(tiny.err.find("is 8x8 pixels; its quality report needs at least 11x11"),
+            std::string::npos)
+      << tiny.err;
+  EXPECT_EQ(std::count(tiny.err.begin(), tiny.err.end(), '\n'), 1) << tiny.err;
+  EXPECT_EQ(tiny.out.find("SSIM"), std::string::npos) << tiny.out;
+  EXPECT_FALSE(fs::exists(dir_ / "tiny_stego.png"));
 }
 
 #else

@@ -708,6 +708,50 @@ TEST_F(ResultStoreTest, OneWriterLockPerDatabase) {
   EXPECT_TRUE(fs::exists(DatabaseWriterLock::lock_file(file)));
 }
 
+// The lock holds for the file, not for the name: a symlink (even one made
+// before the database exists) and a hard link in another folder meet it,
+// and the refusal names the other writer's name.
+TEST_F(ResultStoreTest, OneWriterLockPerFileWhateverItsName) {
+  const fs::path file = dir_ / "r.db";
+  fs::create_directories(dir_ / "other");
+  const fs::path symlink = dir_ / "other" / "link.db";
+  const fs::path hard_link = dir_ / "other" / "hard.db";
+  fs::create_symlink(file, symlink);
+  const auto refused = [](const fs::path& name) -> std::string {
+    try {
+      DatabaseWriterLock second(name);
+    } catch (const StoreError& error) {
+      return error.what();
+    }
+    return "";
+  };
+  const std::string pid = "(pid " + std::to_string(getpid()) + ")";
+  {
+    DatabaseWriterLock first(symlink);  // before the database exists
+    EXPECT_FALSE(fs::exists(file));
+    const std::string by_target = refused(file);
+    EXPECT_NE(by_target.find("'" + file.string() + "' (the same file as '" + symlink.string() +
+                             "') is being written by another stegolab run " + pid),
+              std::string::npos)
+        << by_target;
+    std::ofstream(file).close();  // as the store creates it
+    first.lock_created_file();
+    fs::create_hard_link(file, hard_link);
+    const std::string by_hard_link = refused(hard_link);
+    EXPECT_NE(by_hard_link.find("'" + hard_link.string() + "' (the same file as '" +
+                                symlink.string() + "')"),
+              std::string::npos)
+        << by_hard_link;
+  }
+  {
+    DatabaseWriterLock first(hard_link);
+    EXPECT_NE(refused(file).find("(the same file as '" + hard_link.string() + "')"),
+              std::string::npos);
+    EXPECT_NE(refused(symlink).find(pid), std::string::npos);
+  }
+  DatabaseWriterLock again(file);  // all released
+}
+
 TEST_F(ResultStoreTest, AReadOnlyOpenThatCannotUseTheWalFileWarns) {
   const fs::path original = dir_ / "r.db";
   {

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -29,6 +31,7 @@
 #include "report/epoch_progress_table.hpp"
 #include "store/database_writer_lock.hpp"
 #include "store/result_store.hpp"
+#include "support/file_size_limit.hpp"
 
 namespace stegolab {
 namespace {
@@ -330,6 +333,14 @@ void execute_sql(const std::filesystem::path& file, const std::string& sql) {
   sqlite3_close(db);
 }
 
+// As a process killed after saving epoch 1's checkpoint but before recording
+// its rows leaves the database: the trial interrupted after epoch 0.
+void forget_epoch_1(const std::filesystem::path& database) {
+  execute_sql(database,
+              "UPDATE trials SET status = 'interrupted', last_epoch = 0; "
+              "DELETE FROM epoch_metrics WHERE epoch = 1");
+}
+
 TEST_F(TinyRun, ACheckpointThatCannotBeResumedFromMeansARerunFromTheStart) {
   write_experiment(2, 16);
   ASSERT_EQ(run_shell(command("--only 0.001")).status, 0);
@@ -338,9 +349,7 @@ TEST_F(TinyRun, ACheckpointThatCannotBeResumedFromMeansARerunFromTheStart) {
 
   // As if the process had been killed after saving epoch 1's checkpoint but
   // before recording its rows: the checkpoint is ahead of the database.
-  execute_sql(database_,
-              "UPDATE trials SET status = 'interrupted', last_epoch = 0; "
-              "DELETE FROM epoch_metrics WHERE epoch = 1");
+  forget_epoch_1(database_);
   // Rows the new attempt would not overwrite: a later epoch of the old one
   // and a final metric it does not produce.
   execute_sql(database_,
@@ -376,6 +385,82 @@ TEST_F(TinyRun, ACheckpointThatCannotBeResumedFromMeansARerunFromTheStart) {
               HasSubstr("[1/1] train.optimizer.lr=0.001#r0: rerunning failed trial from the "
                         "start (its checkpoint is unusable: "));
   EXPECT_THAT(damaged.output, HasSubstr("epoch 1/2 "));
+}
+
+// Entries of `folder` whose names start with a dot: temporaries and leftovers.
+std::vector<std::string> hidden_entries(const std::filesystem::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    const std::string name = entry.path().filename();
+    if (name.front() == '.') names.push_back(name);
+  }
+  return names;
+}
+
+TEST_F(TinyRun, ACheckpointThatCannotBeWrittenStopsTheRunOnOneLineAndTheTrialRunsLater) {
+  // A model whose checkpoint, unlike the database, does not fit the limit.
+  write_experiment(2, 16, {{"model", {{"params", {{"hidden", 64}}}}}});
+  constexpr std::uintmax_t kLimit = 512 * 1024;
+  CommandResult full;
+  {
+    const FileSizeLimit limit(kLimit);  // as a full disk would
+    full = run_shell(command("--only 0.001"));
+  }
+  EXPECT_EQ(full.status, 1) << full.output;
+  EXPECT_THAT(full.output, HasSubstr("stegolab run: error: [1/1] train.optimizer.lr=0.001#r0: "
+                                     "cannot save checkpoint '"));
+  EXPECT_THAT(full.output, HasSubstr(std::string(".pt: ") + std::strerror(EFBIG) +
+                                     " (recorded as interrupted; run the same command again "
+                                     "to resume)\n"));
+  EXPECT_THAT(full.output, Not(HasSubstr("terminate called")));
+  const auto folder = run_folder(database_) / "1";
+  EXPECT_EQ(hidden_entries(folder), std::vector<std::string>{});
+  {
+    ResultStore store(database_, ResultStore::Mode::read_only);
+    const auto trial = store.trials(store.experiment("tiny").id).at(0);
+    EXPECT_EQ(trial.status, TrialStatus::interrupted);
+    EXPECT_THAT(trial.error, HasSubstr("cannot save checkpoint"));
+  }
+  const auto rerun = run_shell(command("--only 0.001"));
+  ASSERT_EQ(rerun.status, 0) << rerun.output;
+  EXPECT_THAT(rerun.output, HasSubstr("[1/1] train.optimizer.lr=0.001#r0: rerunning interrupted "
+                                      "trial from the start"));
+  // The premise: the database fits the limit, the checkpoint does not.
+  EXPECT_GT(std::filesystem::file_size(folder / "last" / "model.pt"), kLimit);
+  EXPECT_LT(std::filesystem::file_size(database_), kLimit);
+}
+
+TEST_F(TinyRun, ACheckpointLeftAsideByAnInterruptedSaveIsResumedFrom) {
+  write_experiment(2, 16);
+  ASSERT_EQ(run_shell(command("--only 0.001")).status, 0);
+  // As a kill between the two renames of an older version left it: no
+  // last/, the previous checkpoint (epoch 1) renamed aside, the new one
+  // (epoch 2) complete but not in place and its rows not yet recorded.
+  const auto folder = run_folder(database_) / "1";
+  std::filesystem::copy(folder / "last", folder / ".last.old-7");
+  std::filesystem::rename(folder / "last", folder / ".last.tmp-7");
+  json manifest = json::parse(std::ifstream(folder / ".last.old-7" / "checkpoint.json"));
+  ASSERT_EQ(manifest.at("epoch"), 1);
+  manifest["epoch"] = 0;
+  std::ofstream(folder / ".last.old-7" / "checkpoint.json") << manifest.dump();
+  forget_epoch_1(database_);
+
+  const auto rerun = run_shell(command("--only 0.001"));
+  ASSERT_EQ(rerun.status, 0) << rerun.output;
+  EXPECT_THAT(rerun.output,
+              HasSubstr("[1/1] train.optimizer.lr=0.001#r0: resuming interrupted trial from epoch "
+                        "2/2 (checkpoint after epoch 1, recovered from .last.old-7 left by an "
+                        "interrupted save)"));
+  EXPECT_THAT(rerun.output, Not(HasSubstr("epoch 1/2 ")));
+  EXPECT_EQ(hidden_entries(folder), std::vector<std::string>{});
+  EXPECT_EQ(json::parse(std::ifstream(folder / "last" / "checkpoint.json")).at("epoch"), 1);
+  ResultStore store(database_, ResultStore::Mode::read_only);
+  const auto trial = store.trials(store.experiment("tiny").id).at(0);
+  EXPECT_EQ(trial.status, TrialStatus::done);
+  const auto events = store.events(trial.id);
+  EXPECT_TRUE(std::any_of(events.begin(), events.end(), [](const EventRecord& event) {
+    return event.kind == "checkpoint_recovered";
+  }));
 }
 
 TEST_F(TinyRun, AChangedExperimentIsRefusedNamingTheChangeUnlessForceNew) {

@@ -561,6 +561,34 @@ TEST(Trainer, FillsTheThroughputFigures) {
   EXPECT_EQ(t.extra.at("device"), "cpu");
 }
 
+// A batch larger than the training split: the step gets the samples the
+// task composed (each image several times), and the record says both how
+// many samples that was and how many images they came from.
+TEST(Trainer, RecordsTheSamplesAStepReceivedAndTheSplitTheyCameFrom) {
+  Control control;
+  TrialSpec trial = tiny_trial();
+  trial.train.epochs = 1;
+  trial.train.batch_size = 1000;  // 12 training images
+  std::ostringstream out;
+  Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
+  RecordingSink sink;
+  const TrialOutcome outcome = trainer.run(trial, {}, sink);
+  ASSERT_EQ(outcome.status, TrialStatus::done) << outcome.error;
+  // The one step's micro-batch as the source loaded it: covers, then secrets.
+  int64_t samples = 0;
+  for (const auto& [indices, augment] : control.loads) {
+    if (augment) samples += static_cast<int64_t>(indices.size()) / 2;
+  }
+  EXPECT_EQ(outcome.throughput.effective_batch, samples);
+  EXPECT_EQ(outcome.throughput.extra.at("train_split_size"), 12);
+  ASSERT_FALSE(sink.events.empty());
+  EXPECT_EQ(sink.events[0].kind, "batch_exceeds_split");
+  EXPECT_NE(sink.events[0].message.find("1000 samples per step from 12 training images"),
+            std::string::npos)
+      << sink.events[0].message;
+  EXPECT_NE(out.str().find("every step repeats images"), std::string::npos) << out.str();
+}
+
 TEST(Trainer, WritesLastEveryEpochAndBestOnImprovementThenResumes) {
   Control control;
   std::ostringstream out;

@@ -13,7 +13,7 @@ namespace stegolab {
 
 namespace {
 
-constexpr int64_t kWindow = 11;
+constexpr int64_t kWindow = kSsimWindow;
 constexpr double kSigma = 1.5;
 constexpr double kK1 = 0.01;
 constexpr double kK2 = 0.03;

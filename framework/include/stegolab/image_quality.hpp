@@ -15,6 +15,9 @@ namespace stegolab {
 STEGOLAB_VISIBLE torch::Tensor psnr(const torch::Tensor& a, const torch::Tensor& b,
                                     double data_range);
 
+// The side of ssim()'s window: it needs images at least this large.
+constexpr int64_t kSsimWindow = 11;
+
 // Structural similarity (Wang et al. 2004): Gaussian window 11x11, sigma 1.5,
 // K1 = 0.01, K2 = 0.03, valid region only (no padding), mean over channels.
 // Differentiable.

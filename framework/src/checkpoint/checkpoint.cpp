@@ -1,14 +1,14 @@
 #include "checkpoint/checkpoint.hpp"
 
 #include <fstream>
-#include <iostream>
 #include <map>
-#include <random>
-#include <sstream>
 #include <vector>
 
 #include <torch/serialize.h>
 #include <torch/torch.h>
+
+#include "checkpoint/checkpoint_slot.hpp"
+#include "checkpoint/durable_file.hpp"
 
 namespace stegolab {
 
@@ -27,6 +27,28 @@ std::map<std::string, std::vector<int64_t>> shapes(const torch::nn::Module& modu
   for (const auto& p : module.named_parameters()) out[p.key()] = p.value().sizes().vec();
   for (const auto& b : module.named_buffers()) out[b.key()] = b.value().sizes().vec();
   return out;
+}
+
+// LibTorch serialises through our writer, never to the file itself: its own
+// file writer throws from a destructor when the disk is full, which aborts.
+void write_archive(torch::serialize::OutputArchive& archive, const fs::path& file) {
+  DurableFile out(file);
+  archive.save_to([&out](const void* data, size_t size) { return out.append(data, size); });
+  out.commit();
+}
+
+void write_manifest(const CheckpointManifest& manifest, const fs::path& file) {
+  const nlohmann::json json{{"format", kFormat},
+                            {"components", manifest.components},
+                            {"image_size", manifest.image_size},
+                            {"channels", manifest.channels},
+                            {"epoch", manifest.epoch},
+                            {"metrics", manifest.metrics},
+                            {"resize", manifest.resize}};
+  const std::string text = json.dump(2) + "\n";
+  DurableFile out(file);
+  out.append(text.data(), text.size());
+  out.commit();
 }
 
 }  // namespace
@@ -58,44 +80,32 @@ void save_checkpoint(const fs::path& dir, const std::vector<NamedModule>& module
   std::error_code error;
   fs::create_directories(parent, error);
   if (error) throw CheckpointError("cannot create " + quoted(parent) + ": " + error.message());
-  std::random_device random;
-  const std::string suffix = std::to_string(random());
-  const fs::path staging = parent / ("." + target.filename().string() + ".tmp-" + suffix);
-  const fs::path retired = parent / ("." + target.filename().string() + ".old-" + suffix);
+  const fs::path staging = checkpoint_staging(target);
+  const std::string failed = "cannot save checkpoint " + quoted(target) + ": ";
   try {
     fs::create_directory(staging);
     for (const auto& [name, module] : modules) {
       torch::serialize::OutputArchive archive;
       module->save(archive);
-      archive.save_to((staging / (name + ".pt")).string());
+      write_archive(archive, staging / (name + ".pt"));
     }
     if (strategy) {
       torch::serialize::OutputArchive archive;
       strategy->save(archive);
-      archive.save_to((staging / "strategy.pt").string());
+      write_archive(archive, staging / "strategy.pt");
     }
-    const nlohmann::json json{{"format", kFormat},
-                              {"components", manifest.components},
-                              {"image_size", manifest.image_size},
-                              {"channels", manifest.channels},
-                              {"epoch", manifest.epoch},
-                              {"metrics", manifest.metrics},
-                              {"resize", manifest.resize}};
-    std::ofstream out(staging / "checkpoint.json");
-    out << json.dump(2) << "\n";
-    out.close();
-    if (!out) throw CheckpointError("cannot write " + quoted(staging / "checkpoint.json"));
-    // rename() cannot replace a non-empty directory: move the old one aside first.
-    if (fs::exists(target)) fs::rename(target, retired);
-    fs::rename(staging, target);
-    fs::remove_all(retired, error);
+    // Last: a folder with a manifest is a complete checkpoint.
+    write_manifest(manifest, staging / "checkpoint.json");
+    replace_checkpoint(staging, target);
+  } catch (const CheckpointError& e) {
+    fs::remove_all(staging, error);
+    throw CheckpointError(failed + e.what());
   } catch (const fs::filesystem_error& e) {
     fs::remove_all(staging, error);
-    throw CheckpointError("cannot save checkpoint " + quoted(target) + ": " + e.what());
+    throw CheckpointError(failed + e.what());
   } catch (const c10::Error& e) {
     fs::remove_all(staging, error);
-    throw CheckpointError("cannot save checkpoint " + quoted(target) + ": " +
-                          first_line(e.what_without_backtrace()));
+    throw CheckpointError(failed + first_line(e.what_without_backtrace()));
   }
 }
 

@@ -53,8 +53,10 @@ nlohmann::json manifest_task(const CheckpointManifest& manifest);
 // "model 'star_inn'": the plugin of the manifest's section `name`, for messages.
 std::string module_owner(const CheckpointManifest& manifest, const std::string& name);
 
-// Writes into a temporary sibling directory, then renames it into place, so
-// `dir` is either the old checkpoint or the complete new one, never half of one.
+// Writes into a temporary sibling directory, syncs it to the disk, then puts
+// it in place (checkpoint_slot.hpp), so `dir` is either the old checkpoint or
+// the complete new one, never half of one. Throws CheckpointError, on one
+// line, for any failure (a full disk included), leaving no temporary behind.
 void save_checkpoint(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
                      const CheckpointManifest& manifest, const Strategy* strategy = nullptr);
 

@@ -13,7 +13,7 @@ namespace stegolab {
 
 namespace {
 
-std::string rounded(double value, int decimals) {
+std::string fixed_decimals(double value, int decimals) {
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", decimals, value);
   return text;
@@ -131,7 +131,7 @@ ReportTable ReportTable::build(const ResultStore& store, const ExperimentRecord&
       for (const auto& cell : row) {
         const double mean = cell[m].stats.mean;
         if (cell[m].stats.n == 0 || std::isnan(mean)) continue;
-        const double shown = std::stod(rounded(mean, spec.decimals));
+        const double shown = std::stod(fixed_decimals(mean, spec.decimals));
         if (!have || (direction == "higher" ? shown > best : shown < best)) best = shown;
         have = true;
       }
@@ -140,7 +140,7 @@ ReportTable ReportTable::build(const ResultStore& store, const ExperimentRecord&
       for (auto& cell : row) {
         const double mean = cell[m].stats.mean;
         cell[m].best = have && cell[m].stats.n > 0 && !std::isnan(mean) &&
-                       std::stod(rounded(mean, spec.decimals)) == best;
+                       std::stod(fixed_decimals(mean, spec.decimals)) == best;
       }
     }
   }

@@ -149,8 +149,9 @@ RunSummary SweepRunner::run() {
   const auto database = options_.database;
   create_database_folder(database);
   // Held until the run ends: a second run on this file stops here.
-  const DatabaseWriterLock writer_lock(database);
+  DatabaseWriterLock writer_lock(database);
   ResultStore store(database, ResultStore::Mode::read_write);
+  writer_lock.lock_created_file();  // a new database exists only now
   // With the writer lock held, a "running" trial is one whose process died.
   for (const auto& key : store.interrupt_stale_trials(
            "the run that was writing this trial ended without finishing it (killed?)")) {
@@ -189,7 +190,14 @@ RunSummary SweepRunner::run() {
       continue;
     }
     const TrialOutcome outcome = attempts.run(summary.experiment_id, trial, existing, label);
-    if (count_outcome(outcome, label, summary, out)) break;
+    if (!count_outcome(outcome, label, summary, out)) continue;
+    // Interrupted without a signal: this machine cannot go on (a checkpoint
+    // that cannot be written), so neither can the next trials.
+    if (!(interrupt_ && interrupt_->load())) {
+      throw Error(label + ": " + outcome.error +
+                  " (recorded as interrupted; run the same command again to resume)");
+    }
+    break;
   }
   if (!summary.stopped) print_reports(store, summary.experiment_id, out);
   return summary;

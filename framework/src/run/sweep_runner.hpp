@@ -41,6 +41,9 @@ class SweepRunner {
   // between trials and by the trainer between steps.
   SweepRunner(const PluginRegistry& registry, const ExperimentSpec& spec, RunOptions options,
               const std::atomic<bool>* interrupt);
+  // Throws (one line) for problems of the database, and for a trial that had
+  // to stop without a signal (a checkpoint it could not write), after
+  // recording that trial as interrupted.
   RunSummary run();
   // The end of a run: the experiment's declared reports (the same rendering
   // as `stegolab report --all`), or print_summary_table() when it declares none, then

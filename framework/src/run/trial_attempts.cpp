@@ -1,6 +1,7 @@
 #include "run/trial_attempts.hpp"
 
 #include <cstdio>
+#include <limits>
 #include <new>
 
 #include <unistd.h>
@@ -10,7 +11,7 @@
 #include <torch/version.h>
 
 #include "batch_finder/batch_size_finder.hpp"
-#include "checkpoint/checkpoint.hpp"
+#include "checkpoint/checkpoint_slot.hpp"
 #include "device/device_name.hpp"
 #include "run/thread_count.hpp"
 #include "spec/experiment_schema.hpp"
@@ -56,29 +57,6 @@ class StoreSink : public EpochSink {
   ResultStore& store_;
   int64_t trial_id_;
 };
-
-// The epoch (0-based) of the checkpoint in `dir`, or nothing when there is
-// none or it cannot be resumed from (then `how` says why).
-std::optional<int64_t> resumable_epoch(const std::filesystem::path& dir,
-                                       int64_t last_recorded_epoch, std::string& how) {
-  if (!std::filesystem::exists(dir)) return std::nullopt;
-  int64_t epoch = 0;
-  try {
-    epoch = read_checkpoint_manifest(dir).epoch;
-  } catch (const Error& error) {
-    how += " (its checkpoint is unusable: " + first_line(error.what()) + ")";
-    return std::nullopt;
-  }
-  // The trainer saves the checkpoint just before recording the epoch's rows;
-  // a process killed in between leaves a checkpoint whose epoch has no rows,
-  // and resuming would leave that hole in the curves.
-  if (epoch > last_recorded_epoch) {
-    how += " (its checkpoint after epoch " + std::to_string(epoch + 1) +
-           " is ahead of the recorded epochs)";
-    return std::nullopt;
-  }
-  return epoch;
-}
 
 }  // namespace
 
@@ -161,14 +139,26 @@ TrialRun TrialAttempts::prepare_checkpoints(int64_t trial_id, const TrialSpec& t
   const std::string was =
       existing->status == TrialStatus::running ? "unfinished" : status_name(existing->status);
   how = "rerunning " + was + " trial from the start";
-  if (const auto resume_epoch =
-          resumable_epoch(run.checkpoint_dir / "last", existing->last_epoch, how)) {
+  // A process killed while replacing a checkpoint leaves it beside its
+  // folder; the newest complete one the database has caught up with wins.
+  // The trainer saves before recording the epoch's rows, so a newer one
+  // would leave a hole in the curves.
+  settle_checkpoint(run.checkpoint_dir / "best", std::numeric_limits<int64_t>::max());
+  const SettledCheckpoint last =
+      settle_checkpoint(run.checkpoint_dir / "last", existing->last_epoch);
+  if (last.usable) {
     run.resume_from = run.checkpoint_dir / "last";
+    const std::string recovered =
+        last.recovered_from.empty()
+            ? ""
+            : ", recovered from " + last.recovered_from + " left by an interrupted save";
     // 1-based, as the trainer's progress lines count epochs.
-    how = "resuming " + was + " trial from epoch " + std::to_string(*resume_epoch + 2) + "/" +
+    how = "resuming " + was + " trial from epoch " + std::to_string(last.epoch + 2) + "/" +
           std::to_string(trial.train.epochs) + " (checkpoint after epoch " +
-          std::to_string(*resume_epoch + 1) + ")";
+          std::to_string(last.epoch + 1) + recovered + ")";
+    if (!recovered.empty()) store_.record_event(trial_id, last.epoch, "checkpoint_recovered", how);
   } else {
+    if (!last.why_not.empty()) how += " (" + last.why_not + ")";
     // The new attempt re-records every epoch; rows of the old one that it
     // does not overwrite (later epochs, metrics it no longer has, final
     // rows) would otherwise read as part of it.

@@ -1,70 +1,106 @@
 #include "store/database_writer_lock.hpp"
 
 #include <cerrno>
-#include <cstring>
+#include <cstdlib>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include <fcntl.h>
-#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/exclusive_lock_file.hpp"
 #include "store/result_store.hpp"
 
 namespace stegolab {
 
+namespace fs = std::filesystem;
+
 namespace {
 
-std::string read_pid(int fd) {
-  char buffer[32] = {0};
-  const ssize_t count = pread(fd, buffer, sizeof buffer - 1, 0);
-  if (count <= 0) return "";
-  std::string text(buffer, static_cast<size_t>(count));
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return "";
-  return text;
+// The database's device and inode; nothing while it does not exist.
+std::optional<struct stat> identity_of(const fs::path& database) {
+  struct stat status {};
+  if (stat(database.c_str(), &status) != 0) return std::nullopt;
+  return status;
+}
+
+// The file the name stands for: symlinks followed even when the file does
+// not exist yet, so every symlink to a database meets one lock file before
+// the first run has created it.
+fs::path resolved(const fs::path& database) {
+  std::error_code error;
+  fs::path path = fs::absolute(database, error);
+  for (int hops = 0; hops < 40 && fs::is_symlink(path, error); ++hops) {
+    const fs::path target = fs::read_symlink(path, error);
+    if (error) break;
+    path = target.is_absolute() ? target : path.parent_path() / target;
+  }
+  const fs::path canonical = fs::weakly_canonical(path, error);
+  return error ? path.lexically_normal() : canonical;
+}
+
+// A folder only this user can write, so that no one else can plant or hold
+// the identity locks.
+fs::path private_lock_folder() {
+  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+  std::error_code error;
+  const fs::path folder =
+      runtime != nullptr && *runtime != '\0' && fs::is_directory(runtime, error)
+          ? fs::path(runtime) / "stegolab"
+          : fs::temp_directory_path() / ("stegolab-" + std::to_string(getuid()));
+  mkdir(folder.c_str(), 0700);
+  struct stat status {};
+  if (lstat(folder.c_str(), &status) != 0 || !S_ISDIR(status.st_mode) ||
+      status.st_uid != getuid() || (status.st_mode & 0077) != 0) {
+    throw StoreError("cannot keep the results databases' writer locks in '" + folder.string() +
+                     "': it is not a folder private to this user");
+  }
+  return folder;
+}
+
+[[noreturn]] void refuse(const std::string& name, const ExclusiveLockFile& lock,
+                         const std::string& ours) {
+  const ExclusiveLockFile::Holder holder = lock.holder();
+  const std::string other = !holder.name.empty() && holder.name != ours
+                                ? " (the same file as '" + holder.name + "')"
+                                : std::string();
+  throw StoreError(name + other + " is being written by another stegolab run" +
+                   (holder.pid.empty() ? std::string() : " (pid " + holder.pid + ")") +
+                   "; wait for it to finish or use another --db");
 }
 
 }  // namespace
 
-std::filesystem::path DatabaseWriterLock::lock_file(const std::filesystem::path& database) {
-  return database.string() + ".lock";
+fs::path DatabaseWriterLock::lock_file(const fs::path& database) {
+  return resolved(database).string() + ".lock";
 }
 
-DatabaseWriterLock::DatabaseWriterLock(const std::filesystem::path& database) {
-  const std::string name = "results database '" + database.string() + "'";
-  const std::filesystem::path file = lock_file(database);
-  // O_CLOEXEC: a child (git, a PNG converter) must not keep the lock alive.
-  fd_ = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) {
-    throw StoreError("cannot create the lock file '" + file.string() + "' of " + name + ": " +
-                     std::strerror(errno));
-  }
-  if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    const int error = errno;
-    const std::string pid = error == EWOULDBLOCK ? read_pid(fd_) : "";
-    close(fd_);
-    fd_ = -1;
-    if (error != EWOULDBLOCK) {
-      throw StoreError("cannot lock '" + file.string() + "' of " + name + ": " +
-                       std::strerror(error));
-    }
-    throw StoreError(name + " is being written by another stegolab run" +
-                     (pid.empty() ? std::string() : " (pid " + pid + ")") +
-                     "; wait for it to finish or use another --db");
-  }
-  // The pid only serves the message above; the lock holds without it.
-  const std::string pid = std::to_string(getpid()) + "\n";
-  const bool written = ftruncate(fd_, 0) == 0 && pwrite(fd_, pid.data(), pid.size(), 0) > 0;
-  (void)written;
+DatabaseWriterLock::DatabaseWriterLock(const fs::path& database)
+    : database_(database), ours_(fs::absolute(database).lexically_normal().string()) {
+  by_name_ = std::make_unique<ExclusiveLockFile>(lock_file(database), "the lock file of " + name());
+  if (!by_name_->acquired()) refuse(name(), *by_name_, ours_);
+  by_name_->write_holder(ours_);
+  lock_created_file();
 }
 
-DatabaseWriterLock::~DatabaseWriterLock() {
-  if (fd_ < 0) return;
-  // The file stays: removing it could let a third process lock a new file
-  // while a second one has the old one open. Emptying it drops our pid.
-  const bool emptied = ftruncate(fd_, 0) == 0;
-  (void)emptied;
-  close(fd_);  // releases the flock
+void DatabaseWriterLock::lock_created_file() {
+  if (by_identity_) return;
+  const std::optional<struct stat> identity = identity_of(database_);
+  if (!identity) return;
+  const fs::path file = private_lock_folder() / (std::to_string(identity->st_dev) + "-" +
+                                                 std::to_string(identity->st_ino) + ".lock");
+  auto lock = std::make_unique<ExclusiveLockFile>(file, "the identity lock of " + name());
+  if (!lock->acquired()) refuse(name(), *lock, ours_);
+  lock->write_holder(ours_);
+  by_identity_ = std::move(lock);
 }
+
+std::string DatabaseWriterLock::name() const {
+  return "results database '" + database_.string() + "'";
+}
+
+DatabaseWriterLock::~DatabaseWriterLock() = default;
 
 }  // namespace stegolab

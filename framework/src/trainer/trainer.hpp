@@ -72,7 +72,8 @@ class Trainer {
   Trainer(std::shared_ptr<ComponentFactory> factory, TrainerOptions options);
 
   // Never throws for trial-level failures: returns status failed with the
-  // reason; interrupted when the interrupt flag was set between steps.
+  // reason; interrupted when the interrupt flag was set between steps or a
+  // checkpoint could not be written (then with the reason).
   TrialOutcome run(const TrialSpec& trial, const TrialRun& run, EpochSink& sink);
 
   // Where last/ and best/ checkpoints go. Without one (or with an empty

@@ -25,9 +25,10 @@ struct CheckpointRecord {
 class TrialCheckpointer {
  public:
   virtual ~TrialCheckpointer() = default;
-  // Writes (replaces) a checkpoint in `dir`. components: {"task": {"plugin",
-  // "params"}, "<section>": {...}} of the resolved trial (the task's
-  // checkpoint sections).
+  // Writes (replaces) a checkpoint in `dir`; throws stegolab::Error, on one
+  // line, when it cannot (the trial then stops as interrupted). components:
+  // {"task": {"plugin", "params"}, "<section>": {...}} of the resolved trial
+  // (the task's checkpoint sections).
   virtual void save(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
                     const Strategy& strategy, const nlohmann::json& components, int64_t image_size,
                     int64_t channels, int64_t epoch, const nlohmann::json& metrics) = 0;

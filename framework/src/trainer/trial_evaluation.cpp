@@ -45,7 +45,7 @@ nlohmann::json TrialExecution::checkpoint_components() const {
   return components;
 }
 
-void TrialExecution::save_checkpoints(int64_t epoch, const NamedValues& val) {
+std::string TrialExecution::save_checkpoints(int64_t epoch, const NamedValues& val) {
   std::optional<double> current;
   for (const auto& [name, value] : val) {
     if (name == trial_.train.best_metric) current = value;
@@ -57,7 +57,7 @@ void TrialExecution::save_checkpoints(int64_t epoch, const NamedValues& val) {
     best_value_ = current;
     best_epoch_ = epoch;
   }
-  if (checkpointer_ == nullptr || run_.checkpoint_dir.empty()) return;
+  if (checkpointer_ == nullptr || run_.checkpoint_dir.empty()) return "";
 
   nlohmann::json metrics = nlohmann::json::object();
   for (const auto& [name, value] : val) metrics[name] = value;
@@ -68,14 +68,23 @@ void TrialExecution::save_checkpoints(int64_t epoch, const NamedValues& val) {
   }
   const nlohmann::json components = checkpoint_components();
   const ImageSource& source = *components_.source;
-  checkpointer_->save(run_.checkpoint_dir / "last", components_.modules, *components_.strategy,
-                      components, source.image_size(), source.channels(), epoch, metrics);
-  if (improved) {
-    checkpointer_->save(run_.checkpoint_dir / "best", components_.modules, *components_.strategy,
+  try {
+    // best/ first: when last/ cannot be written after it, last/ still
+    // matches the recorded epochs and the trial resumes from it.
+    if (improved) {
+      checkpointer_->save(run_.checkpoint_dir / "best", components_.modules, *components_.strategy,
+                          components, source.image_size(), source.channels(), epoch, metrics);
+    }
+    checkpointer_->save(run_.checkpoint_dir / "last", components_.modules, *components_.strategy,
                         components, source.image_size(), source.channels(), epoch, metrics);
+  } catch (const Error& error) {
+    return first_line(error.what());
+  }
+  if (improved) {
     sink_.on_event(epoch, "checkpoint_best",
                    trial_.train.best_metric + " " + std::to_string(*current));
   }
+  return "";
 }
 
 Throughput TrialExecution::throughput() const {
@@ -90,7 +99,11 @@ Throughput TrialExecution::throughput() const {
     t.eval_images_per_s = static_cast<double>(eval_images_) / eval_seconds_;
   }
   t.peak_memory_mb = peak_memory_mb(components_.device);
-  t.effective_batch = batch_size_ * accumulation_;
+  // What a step received; the plan before any step ran.
+  t.effective_batch = largest_step_ > 0 ? largest_step_ : batch_size_ * accumulation_;
+  // A step larger than the split repeats images: the batch is not that many
+  // different images, and a reader of the record needs both numbers.
+  if (splits_.train.defined()) t.extra["train_split_size"] = splits_.train.size(0);
   if (components_.task && components_.source) {
     const int64_t size = components_.source->image_size();
     t.extra["flops_per_image"] = components_.task->inference_flops(size, size);

@@ -74,10 +74,20 @@ void TrialExecution::plan() {
   steps_per_epoch_ = trial_.train.steps_per_epoch > 0
                          ? trial_.train.steps_per_epoch
                          : std::max<int64_t>(1, splits_.train.size(0) / per_step);
+  if (per_step > splits_.train.size(0)) note_repeated_images(per_step);
   const int64_t total_steps = steps_per_epoch_ * trial_.train.epochs;
   components_.strategy->setup(make_strategy_setup(trial_, components_, total_steps));
   if (run_.resume_from) resume();
   good_state_.capture(components_.modules, *components_.strategy);
+}
+
+void TrialExecution::note_repeated_images(int64_t per_step) {
+  const std::string note = "train.batch_size " + std::to_string(batch_size_) + " x accumulation " +
+                           std::to_string(accumulation_) + " = " + std::to_string(per_step) +
+                           " samples per step from " + std::to_string(splits_.train.size(0)) +
+                           " training images: every step repeats images";
+  sink_.on_event(0, "batch_exceeds_split", note);
+  progress_.message(note);
 }
 
 void TrialExecution::resume() {
@@ -148,7 +158,8 @@ TrialOutcome TrialExecution::execute() {
       val = evaluate(splits_.val);
       for (const auto& [name, value] : val) rows.push_back({epoch, Split::val, name, value});
     }
-    save_checkpoints(epoch, val);
+    const std::string unsaved = save_checkpoints(epoch, val);
+    if (!unsaved.empty()) return stopped(unsaved);
     sink_.on_epoch(epoch, rows);
     epochs_completed_ = epoch + 1;
     std::ostringstream summary;

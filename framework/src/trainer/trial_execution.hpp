@@ -35,6 +35,7 @@ struct EpochTally {
   double loss_sum = 0.0;
   TermSums terms;
   int64_t applied = 0, nonfinite = 0, exploded = 0, overflows = 0;
+  int64_t samples = 0;  // what the steps received
   double last_lr = NAN;
 };
 
@@ -56,6 +57,8 @@ class TrialExecution {
   void build();
   void check_settings() const;
   void plan();
+  // Says (an event and a line) that a step is larger than the training split.
+  void note_repeated_images(int64_t per_step);
   void resume();
   bool interrupted() const {
     return options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed);
@@ -69,7 +72,9 @@ class TrialExecution {
                     std::vector<MetricRow>& rows) const;
   void on_divergence(int64_t epoch, const std::string& reason);
   NamedValues evaluate(const torch::Tensor& indices);
-  void save_checkpoints(int64_t epoch, const NamedValues& val);
+  // Why the checkpoints could not be written (a full disk, ...); "" when
+  // they were. The trial then stops as interrupted: it can resume later.
+  std::string save_checkpoints(int64_t epoch, const NamedValues& val);
   nlohmann::json checkpoint_components() const;
   Throughput throughput() const;
   TrialOutcome stopped(const std::string& why);
@@ -110,6 +115,7 @@ class TrialExecution {
 
   // Throughput accounting.
   int64_t train_images_ = 0;
+  int64_t largest_step_ = 0;  // samples of the largest optimiser step
   int64_t train_steps_ = 0;
   double train_seconds_ = 0.0;
   double data_wait_seconds_ = 0.0;

@@ -1,6 +1,9 @@
 // The training half of a trial: one epoch of optimiser steps, the divergence
 // guard's bookkeeping and the epoch's training rows.
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 
 #include <torch/torch.h>
 
@@ -50,9 +53,17 @@ double TrialExecution::train_step(int64_t epoch, int64_t step, BatchPipeline& pi
                                   EpochTally& tally) {
   std::vector<MicroBatch> micro;
   micro.reserve(static_cast<std::size_t>(accumulation_));
+  int64_t samples = 0;
   for (int64_t i = 0; i < accumulation_; ++i) {
     ++train_batch_;
-    micro.push_back(*pipeline.next());
+    std::optional<TensorMap> batch = pipeline.next();
+    if (!batch || batch->empty()) {
+      throw TrialFailure(task_name_ + ": training_samples() returned fewer samples than " +
+                         std::to_string(steps_per_epoch_) + " steps of " +
+                         std::to_string(batch_size_ * accumulation_) + " need");
+    }
+    samples += batch->entries().front().second.size(0);
+    micro.push_back(std::move(*batch));
   }
   const int64_t epochs = trial_.train.epochs;
   TrainingProgress progress;
@@ -65,7 +76,10 @@ double TrialExecution::train_step(int64_t epoch, int64_t step, BatchPipeline& pi
   const StepReport report = components_.strategy->step(
       micro, training_loss(*components_.task, task_name_, progress), limits);
   tally.last_lr = report.learning_rate;
-  train_images_ += batch_size_ * accumulation_;
+  // Counted, not planned: the record says what the steps really received.
+  train_images_ += samples;
+  tally.samples += samples;
+  largest_step_ = std::max(largest_step_, samples);
   ++train_steps_;
   count_step(epoch, report, tally);
   return report.loss_value;
@@ -119,8 +133,8 @@ void TrialExecution::record_epoch(int64_t epoch, const EpochTally& tally, double
   }
   const auto steps = static_cast<double>(steps_per_epoch_);
   rows.push_back({epoch, Split::train, "lr", tally.last_lr});
-  rows.push_back({epoch, Split::train, "images_per_s",
-                  steps * static_cast<double>(batch_size_ * accumulation_) / seconds});
+  rows.push_back(
+      {epoch, Split::train, "images_per_s", static_cast<double>(tally.samples) / seconds});
   rows.push_back({epoch, Split::train, "step_time_ms", 1000.0 * (seconds - wait) / steps});
   rows.push_back({epoch, Split::train, "data_wait_ms", 1000.0 * wait / steps});
   rows.push_back({epoch, Split::train, "nonfinite_steps", static_cast<double>(tally.nonfinite)});

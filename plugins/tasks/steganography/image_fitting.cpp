@@ -1,12 +1,10 @@
 #include "image_fitting.hpp"
 
-#include <iomanip>
 #include <iostream>
 
 #include <torch/torch.h>
 
 #include "stegolab/errors.hpp"
-#include "stegolab/image_quality.hpp"
 #include "stegolab/pixel_scale.hpp"
 
 namespace stegolab::steganography {
@@ -41,13 +39,6 @@ torch::Tensor load_first(CommandServices& services, const std::string& file,
   const int64_t size = manifest.value("image_size", int64_t{0});
   return load_at(services, file, size, size,
                  "the trained size; --fit native keeps the image's own size", device);
-}
-
-void print_quality(const char* label, const torch::Tensor& a, const torch::Tensor& b) {
-  const auto x = (a + 1.0) * 0.5, y = (b + 1.0) * 0.5;
-  std::cout << std::fixed << std::setprecision(2) << label << ": PSNR "
-            << psnr(x, y, 1.0).item<double>() << " dB, SSIM " << std::setprecision(4)
-            << ssim(x, y, 1.0).item<double>() << "\n";
 }
 
 }  // namespace stegolab::steganography

@@ -26,7 +26,4 @@ torch::Tensor load_first(CommandServices& services, const std::string& file,
                          const std::string& mode, const nlohmann::json& manifest,
                          torch::Device device);
 
-// "label: PSNR x dB, SSIM y" of a against b (NCHW in [-1, 1]) on stdout.
-void print_quality(const char* label, const torch::Tensor& a, const torch::Tensor& b);
-
 }  // namespace stegolab::steganography

@@ -8,6 +8,8 @@
 #include <torch/torch.h>
 
 #include "image_fitting.hpp"
+#include "output_format.hpp"
+#include "quality_report.hpp"
 #include "steganography_task.hpp"
 #include "stegolab/errors.hpp"
 #include "stegolab/pixel_scale.hpp"
@@ -37,42 +39,52 @@ Opened open(const Params& options, CommandServices& services) {
   return opened;
 }
 
+// The image file a command wrote, read back, as NCHW in [-1, 1].
+torch::Tensor written_image(CommandServices& services, const std::string& file,
+                            torch::Device device) {
+  return images_from_uint8(services.read_image(file).unsqueeze(0)).to(device);
+}
+
 }  // namespace
 
 int EmbedCommand::run(const Params& options, CommandServices& services) {
-  const Opened opened = open(options, services);
   const std::string out = options.get_string("out", "");
-  const auto cover = load_first(services, options.get_string("cover", ""), opened.mode,
-                                opened.manifest, opened.device);
+  check_output_format(out, options.get_bool("allow-lossy", false));
+  const Opened opened = open(options, services);
+  const std::string cover_file = options.get_string("cover", "");
+  const auto cover = load_first(services, cover_file, opened.mode, opened.manifest, opened.device);
+  check_measurable(cover, "the cover '" + cover_file + "' (--fit " + opened.mode + ")");
   const auto secret = load_at(services, options.get_string("secret", ""), cover.size(2),
                               cover.size(3), "the cover's size", opened.device);
   torch::NoGradGuard no_grad;
-  // Quantised to 8 bits: what is measured is exactly what is written.
   const torch::Tensor stego_pixels = images_to_uint8(opened.task->embed(cover, secret).stego)[0];
   services.write_image(out, stego_pixels);
   std::cout << "wrote " << out << " (" << stego_pixels.size(1) << "x" << stego_pixels.size(0)
             << ", fit " << opened.mode << ")\n";
-  print_quality("stego vs cover", images_from_uint8(stego_pixels.unsqueeze(0)).to(opened.device),
-                cover);
+  // The file read back: what is measured is exactly what was written.
+  print_quality("stego vs cover", written_image(services, out, opened.device), cover);
   return 0;
 }
 
 int ExtractCommand::run(const Params& options, CommandServices& services) {
-  const Opened opened = open(options, services);
   const std::string out = options.get_string("out", "");
-  const auto stego = load_first(services, options.get_string("stego", ""), opened.mode,
-                                opened.manifest, opened.device);
+  check_output_format(out, options.get_bool("allow-lossy", false));
+  const Opened opened = open(options, services);
+  const std::string stego_file = options.get_string("stego", "");
+  const auto stego = load_first(services, stego_file, opened.mode, opened.manifest, opened.device);
+  const std::string reference_file = options.get_string("reference", "");
+  if (!reference_file.empty()) {
+    check_measurable(stego, "the stego '" + stego_file + "' (--fit " + opened.mode + ")");
+  }
   torch::NoGradGuard no_grad;
   const torch::Tensor secret_pixels = images_to_uint8(opened.task->extract(stego))[0];
   services.write_image(out, secret_pixels);
   std::cout << "wrote " << out << " (" << secret_pixels.size(1) << "x" << secret_pixels.size(0)
             << ")\n";
-  const std::string reference_file = options.get_string("reference", "");
   if (!reference_file.empty()) {
     const auto reference = load_at(services, reference_file, stego.size(2), stego.size(3),
                                    "the stego's size", opened.device);
-    print_quality("recovered vs reference",
-                  images_from_uint8(secret_pixels.unsqueeze(0)).to(opened.device), reference);
+    print_quality("recovered vs reference", written_image(services, out, opened.device), reference);
   }
   return 0;
 }

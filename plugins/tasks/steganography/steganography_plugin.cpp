@@ -32,7 +32,12 @@ std::shared_ptr<Task> make_task(const Params& params, const BuildContext& /*cont
 // Options every command of this task takes besides its own.
 std::vector<ParamDoc> with_common(std::vector<ParamDoc> own) {
   own.push_back({"checkpoint", "string", nullptr, "checkpoint directory"});
-  own.push_back({"out", "string", nullptr, "output image (PNG: 8-bit, lossless)"});
+  own.push_back({"out", "string", nullptr,
+                 "output image, 8-bit; a lossless format (.png, .bmp, .tif, .ppm) unless "
+                 "--allow-lossy"});
+  own.push_back({"allow-lossy", "bool", false,
+                 "allow a lossy --out format (JPEG, WebP, ...); the quality printed is then of "
+                 "the file as written"});
   own.push_back({"device", "string", "cpu", "cpu, cuda or cuda:N"});
   own.push_back({"fit", "string", "",
                  "how images meet the model: resize (to the trained square size) or native (the "
