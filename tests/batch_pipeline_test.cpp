@@ -103,6 +103,7 @@ class CountingSource : public ImageSource {
       : size_(size), delay_(delay) {}
   int64_t size() const override { return size_; }
   int64_t image_size() const override { return 4; }
+  void seed_augmentations(uint64_t /*seed*/) override {}
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override {
     std::this_thread::sleep_for(delay_);
     {

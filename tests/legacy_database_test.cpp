@@ -1,7 +1,8 @@
 // A schema-v2 database written by the stegolab before the task seam (commit
 // 7af996c; tests/data/schema_v2/README.md says how it was made) opens,
 // reports and exports exactly as that version printed it, and `stegolab run`
-// resumes it: the trial it adds gives that version's numbers.
+// resumes it: the trial it adds gives the numbers of a fresh deterministic run
+// (since SDK API 4 not 7af996c's: README.md there).
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,7 +91,7 @@ TEST_F(LegacyDatabaseTest, ReportsAndResultsReadAsTheyDidBefore) {
   EXPECT_EQ(csv.out, read_file(kData / "expected_export_wide.csv"));
 }
 
-TEST_F(LegacyDatabaseTest, RunResumesItAndTheNewTrialHasTheOldVersionsNumbers) {
+TEST_F(LegacyDatabaseTest, RunResumesItAndTheNewTrialHasTheNumbersOfAFreshRun) {
   const auto run = stegolab("run '" + (kData / "tiny.json").string() + "' " + db(), true);
   ASSERT_EQ(run.status, 0) << run.out;
   // The same experiment (no second one registered), the finished trial kept.

@@ -49,6 +49,7 @@ struct Control {
   std::vector<double> lr_scales;
   std::vector<double> weight_at_restore;
   std::vector<double> weight_before_step;
+  std::vector<uint64_t> augmentation_seeds;
 };
 
 std::vector<int64_t> to_vector(const torch::Tensor& t) {
@@ -61,6 +62,7 @@ class FakeSource : public ImageSource {
   explicit FakeSource(Control& control) : control_(control) {}
   int64_t size() const override { return 20; }
   int64_t image_size() const override { return 16; }
+  void seed_augmentations(uint64_t seed) override { control_.augmentation_seeds.push_back(seed); }
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override {
     int64_t training_loads = 0;
     {
@@ -244,7 +246,7 @@ class MemoryCheckpointer : public TrialCheckpointer {
  public:
   void save(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
             const Strategy& strategy, const nlohmann::json& components, int64_t image_size, int64_t,
-            int64_t epoch, const nlohmann::json& metrics) override {
+            const CheckpointRecord& record) override {
     Saved saved;
     torch::serialize::OutputArchive model_archive;
     modules.at(0).second->save(model_archive);
@@ -256,11 +258,11 @@ class MemoryCheckpointer : public TrialCheckpointer {
     std::ostringstream strategy_bytes;
     strategy_archive.save_to(strategy_bytes);
     saved.strategy = strategy_bytes.str();
-    saved.record = {epoch, metrics};
+    saved.record = record;
     saved.components = components;
     saved.image_size = image_size;
     store[dir.string()] = saved;
-    history.emplace_back(dir.filename().string(), epoch);
+    history.emplace_back(dir.filename().string(), record.epoch);
   }
   CheckpointRecord load(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
                         Strategy& strategy, torch::Device device) override {
@@ -637,6 +639,25 @@ TEST(Trainer, WritesLastEveryEpochAndBestOnImprovementThenResumes) {
   EXPECT_NE(final_weight, 0.5);
   EXPECT_DOUBLE_EQ(resumed_control.weight_before_step.at(0), final_weight);
   EXPECT_EQ(resumed_sink.events.front().kind, "resume");
+}
+
+TEST(Trainer, RestartsTheSourcesAugmentationsEachEpochFromTheTrialsSeed) {
+  auto seeds_of = [](uint64_t seed) {
+    Control control;
+    std::ostringstream out;
+    Trainer trainer(std::make_shared<FakeFactory>(control), quiet_options(out));
+    RecordingSink sink;
+    TrialSpec trial = tiny_trial();
+    trial.seed = seed;
+    EXPECT_EQ(trainer.run(trial, {}, sink).status, TrialStatus::done);
+    return control.augmentation_seeds;
+  };
+  const std::vector<uint64_t> seeds = seeds_of(5);
+  // Once per training epoch (3), and only then: evaluation does not augment.
+  ASSERT_EQ(seeds.size(), 3u);
+  EXPECT_EQ(std::set<uint64_t>(seeds.begin(), seeds.end()).size(), 3u);
+  EXPECT_EQ(seeds_of(5), seeds);  // a function of the seed and the epoch
+  EXPECT_NE(seeds_of(6), seeds);
 }
 
 TEST(Trainer, OutOfMemoryFailsTheTrialNamingTheBatch) {

@@ -21,8 +21,15 @@ class STEGOLAB_VISIBLE ImageSource {
   virtual int64_t channels() const { return 3; }
   // The images at `indices` (int64, CPU) as uint8 [N, H, W, C] on `device`.
   // `augment` asks for the source's random augmentations (training only);
-  // they are deterministic given the seed in BuildContext and the call order.
+  // they are deterministic given the last seed_augmentations() seed (the
+  // seed in BuildContext before the first) and the call order.
   virtual torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) = 0;
+  // Restarts the augmentations' random stream from `seed`. The host calls it
+  // before every training epoch with a seed derived from the trial's seed
+  // and the epoch, so that a trial resumed from a checkpoint draws exactly
+  // the augmentations an uninterrupted one would. A source whose load()
+  // draws nothing random implements it as a no-op.
+  virtual void seed_augmentations(uint64_t seed) = 0;
 };
 
 template <>

@@ -34,7 +34,8 @@ namespace stegolab {
 // 2: Strategy::step() takes StepLimits; StepReport carries the host loss.
 // 3: the Task and Command kinds; batches and loss inputs are TensorMaps; the
 //    ABI record; ParamDoc bounds and choices.
-constexpr int kApiVersion = 3;
+// 4: ImageSource::seed_augmentations() (bit-identical resume).
+constexpr int kApiVersion = 4;
 
 // What a library was built with, as plain C data the host can read without
 // calling into the library. Compared field by field; any difference is refused.

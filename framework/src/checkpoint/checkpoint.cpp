@@ -38,13 +38,14 @@ void write_archive(torch::serialize::OutputArchive& archive, const fs::path& fil
 }
 
 void write_manifest(const CheckpointManifest& manifest, const fs::path& file) {
-  const nlohmann::json json{{"format", kFormat},
-                            {"components", manifest.components},
-                            {"image_size", manifest.image_size},
-                            {"channels", manifest.channels},
-                            {"epoch", manifest.epoch},
-                            {"metrics", manifest.metrics},
-                            {"resize", manifest.resize}};
+  nlohmann::json json{{"format", kFormat},
+                      {"components", manifest.components},
+                      {"image_size", manifest.image_size},
+                      {"channels", manifest.channels},
+                      {"epoch", manifest.epoch},
+                      {"metrics", manifest.metrics},
+                      {"resize", manifest.resize}};
+  if (!manifest.trainer_state.is_null()) json["trainer_state"] = manifest.trainer_state;
   const std::string text = json.dump(2) + "\n";
   DurableFile out(file);
   out.append(text.data(), text.size());
@@ -134,6 +135,7 @@ CheckpointManifest read_checkpoint_manifest(const fs::path& dir) {
   manifest.epoch = json.value("epoch", int64_t{0});
   manifest.metrics = json.value("metrics", nlohmann::json::object());
   manifest.resize = json.value("resize", std::string("resize"));
+  manifest.trainer_state = json.value("trainer_state", nlohmann::json());
   if (manifest.image_size <= 0)
     throw CheckpointError(quoted(manifest_file) + ": missing \"image_size\"");
   return manifest;

@@ -6,8 +6,10 @@
 //   strategy.pt       the strategy's state (optional)
 //   checkpoint.json   {"format": 1, "components": {"task": {"plugin", "version",
 //                     "params"}, "<section>": {...}}, "image_size", "channels",
-//                     "epoch", "metrics", "resize"}. A manifest without "task"
-//                     (written before tasks existed) is the steganography task.
+//                     "epoch", "metrics", "resize", "trainer_state"}. A manifest
+//                     without "task" (written before tasks existed) is the
+//                     steganography task; one without "trainer_state" resumes
+//                     with a fresh divergence guard.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +42,9 @@ struct CheckpointManifest {
   int64_t epoch = 0;
   nlohmann::json metrics = nlohmann::json::object();
   std::string resize = "resize";  // how other image sizes are fitted to image_size
+  // The trainer's own state between epochs, for a bit-identical resume; null
+  // when not kept (and then not written).
+  nlohmann::json trainer_state;
 };
 
 // The manifest entry for one component, as save_checkpoint expects it.

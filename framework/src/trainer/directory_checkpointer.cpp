@@ -7,13 +7,14 @@ namespace stegolab {
 void DirectoryCheckpointer::save(const std::filesystem::path& dir,
                                  const std::vector<NamedModule>& modules, const Strategy& strategy,
                                  const nlohmann::json& components, int64_t image_size,
-                                 int64_t channels, int64_t epoch, const nlohmann::json& metrics) {
+                                 int64_t channels, const CheckpointRecord& record) {
   CheckpointManifest manifest;
   manifest.components = components;
   manifest.image_size = image_size;
   manifest.channels = channels;
-  manifest.epoch = epoch;
-  manifest.metrics = metrics;
+  manifest.epoch = record.epoch;
+  manifest.metrics = record.metrics;
+  manifest.trainer_state = record.trainer_state;
   save_checkpoint(dir, modules, manifest, &strategy);
 }
 
@@ -28,6 +29,7 @@ CheckpointRecord DirectoryCheckpointer::load(const std::filesystem::path& dir,
   CheckpointRecord record;
   record.epoch = manifest.epoch;
   record.metrics = manifest.metrics;
+  record.trainer_state = manifest.trainer_state;
   return record;
 }
 

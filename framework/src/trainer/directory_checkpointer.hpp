@@ -10,7 +10,7 @@ class DirectoryCheckpointer : public TrialCheckpointer {
  public:
   void save(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
             const Strategy& strategy, const nlohmann::json& components, int64_t image_size,
-            int64_t channels, int64_t epoch, const nlohmann::json& metrics) override;
+            int64_t channels, const CheckpointRecord& record) override;
   CheckpointRecord load(const std::filesystem::path& dir, const std::vector<NamedModule>& modules,
                         Strategy& strategy, torch::Device device) override;
 };

@@ -16,6 +16,11 @@ void LossCeiling::add(double loss) {
   if (recent_.size() > window_) recent_.pop_front();
 }
 
+void LossCeiling::set_recent(const std::vector<double>& losses) {
+  recent_.clear();
+  for (const double loss : losses) add(loss);
+}
+
 double LossCeiling::ceiling() const {
   constexpr double kNone = std::numeric_limits<double>::infinity();
   if (factor_ <= 0.0 || recent_.empty() || recent_.size() < min_samples_) return kNone;

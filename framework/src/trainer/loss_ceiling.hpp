@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <vector>
 
 namespace stegolab {
 
@@ -20,6 +21,9 @@ class LossCeiling {
   void add(double loss);
   // The current ceiling; +infinity when there is none.
   double ceiling() const;
+  // The losses it remembers, oldest first, as a checkpoint keeps them.
+  std::vector<double> recent() const { return {recent_.begin(), recent_.end()}; }
+  void set_recent(const std::vector<double>& losses);
 
  private:
   double factor_;

@@ -10,10 +10,12 @@
 
 namespace stegolab {
 
-NamedValues TrialExecution::evaluate(const torch::Tensor& indices) {
+NamedValues TrialExecution::evaluate(const torch::Tensor& indices, RandomPhase phase,
+                                     int64_t epoch) {
   in_evaluation_ = true;
   eval_batch_ = 0;
   set_training_mode(components_.modules, false);
+  restart_random_streams(trial_.seed, phase, epoch, *components_.source);
   const auto begin = Clock::now();
   BatchPipeline pipeline(components_.source, components_.device, /*augment=*/false,
                          components_.task->evaluation_samples(indices), trial_.eval.batch_size,
@@ -68,15 +70,16 @@ std::string TrialExecution::save_checkpoints(int64_t epoch, const NamedValues& v
   }
   const nlohmann::json components = checkpoint_components();
   const ImageSource& source = *components_.source;
+  const CheckpointRecord record{epoch, metrics, trainer_state()};
   try {
-    // best/ first: when last/ cannot be written after it, last/ still
-    // matches the recorded epochs and the trial resumes from it.
+    // best/ first: when last/ cannot be written after it, the trial
+    // resumes from the older last/ and trains this epoch again.
     if (improved) {
       checkpointer_->save(run_.checkpoint_dir / "best", components_.modules, *components_.strategy,
-                          components, source.image_size(), source.channels(), epoch, metrics);
+                          components, source.image_size(), source.channels(), record);
     }
     checkpointer_->save(run_.checkpoint_dir / "last", components_.modules, *components_.strategy,
-                        components, source.image_size(), source.channels(), epoch, metrics);
+                        components, source.image_size(), source.channels(), record);
   } catch (const Error& error) {
     return first_line(error.what());
   }
@@ -85,6 +88,48 @@ std::string TrialExecution::save_checkpoints(int64_t epoch, const NamedValues& v
                    trial_.train.best_metric + " " + std::to_string(*current));
   }
   return "";
+}
+
+nlohmann::json TrialExecution::trainer_state() const {
+  // The throughput sums too: a trial's figures then span the work every
+  // attempt kept, not just the last attempt's (none at all for one resumed
+  // at its test evaluation).
+  return {{"loss_window", loss_ceiling_.recent()},
+          {"consecutive_bad_steps", consecutive_bad_},
+          {"restores", restores_},
+          {"nonfinite_steps", nonfinite_total_},
+          {"exploded_steps", exploded_total_},
+          {"overflow_steps", overflow_total_},
+          {"train_images", train_images_},
+          {"train_steps", train_steps_},
+          {"largest_step", largest_step_},
+          {"train_seconds", train_seconds_},
+          {"data_wait_seconds", data_wait_seconds_},
+          {"eval_images", eval_images_},
+          {"eval_seconds", eval_seconds_}};
+}
+
+void TrialExecution::restore_trainer_state(const nlohmann::json& state) {
+  // Checkpoints written before the state was kept resume with a fresh guard.
+  if (!state.is_object()) return;
+  try {
+    loss_ceiling_.set_recent(state.value("loss_window", std::vector<double>{}));
+    consecutive_bad_ = state.value("consecutive_bad_steps", int64_t{0});
+    restores_ = state.value("restores", int64_t{0});
+    nonfinite_total_ = state.value("nonfinite_steps", int64_t{0});
+    exploded_total_ = state.value("exploded_steps", int64_t{0});
+    overflow_total_ = state.value("overflow_steps", int64_t{0});
+    train_images_ = state.value("train_images", int64_t{0});
+    train_steps_ = state.value("train_steps", int64_t{0});
+    largest_step_ = state.value("largest_step", int64_t{0});
+    train_seconds_ = state.value("train_seconds", 0.0);
+    data_wait_seconds_ = state.value("data_wait_seconds", 0.0);
+    eval_images_ = state.value("eval_images", int64_t{0});
+    eval_seconds_ = state.value("eval_seconds", 0.0);
+  } catch (const nlohmann::json::exception& error) {
+    throw TrialFailure("cannot resume from " + run_.resume_from->string() +
+                       ": its trainer_state is damaged (" + error.what() + ")");
+  }
 }
 
 Throughput TrialExecution::throughput() const {

@@ -99,6 +99,7 @@ void TrialExecution::resume() {
                                                       *components_.strategy, components_.device);
   start_epoch_ = record.epoch + 1;
   epochs_completed_ = start_epoch_;
+  restore_trainer_state(record.trainer_state);
   if (record.metrics.contains("best/value") && record.metrics["best/value"].is_number()) {
     best_value_ = record.metrics["best/value"].get<double>();
     best_epoch_ = record.metrics.value("best/epoch", int64_t{-1});
@@ -155,12 +156,16 @@ TrialOutcome TrialExecution::execute() {
     NamedValues val;
     const bool validate = (epoch + 1) % trial_.eval.every == 0 || epoch + 1 == epochs;
     if (validate && splits_.val.size(0) > 0) {
-      val = evaluate(splits_.val);
+      val = evaluate(splits_.val, RandomPhase::validation, epoch);
       for (const auto& [name, value] : val) rows.push_back({epoch, Split::val, name, value});
     }
+    // Rows first: a process killed between the two resumes from the
+    // previous checkpoint and records this epoch again, identically in
+    // deterministic mode. The other order would leave a checkpoint ahead
+    // of the rows, from which a resume would leave a hole in the curves.
+    sink_.on_epoch(epoch, rows);
     const std::string unsaved = save_checkpoints(epoch, val);
     if (!unsaved.empty()) return stopped(unsaved);
-    sink_.on_epoch(epoch, rows);
     epochs_completed_ = epoch + 1;
     std::ostringstream summary;
     summary << "epoch " << epoch + 1 << "/" << epochs << " loss " << rows.front().value;
@@ -174,7 +179,7 @@ TrialOutcome TrialExecution::execute() {
   TrialOutcome outcome;
   if (splits_.test.size(0) > 0) {
     // The test split is measured once, with the final weights.
-    for (const auto& [name, value] : evaluate(splits_.test)) {
+    for (const auto& [name, value] : evaluate(splits_.test, RandomPhase::test, epochs - 1)) {
       outcome.final_metrics.push_back({epochs - 1, Split::test, name, value});
     }
   }

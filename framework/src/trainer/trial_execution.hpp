@@ -15,6 +15,7 @@
 #include "data/dataset_splits.hpp"
 #include "trainer/loss_ceiling.hpp"
 #include "trainer/progress_line.hpp"
+#include "trainer/random_streams.hpp"
 #include "trainer/state_snapshot.hpp"
 #include "trainer/term_sums.hpp"
 #include "trainer/trainer.hpp"
@@ -71,11 +72,16 @@ class TrialExecution {
   void record_epoch(int64_t epoch, const EpochTally& tally, double seconds, double wait,
                     std::vector<MetricRow>& rows) const;
   void on_divergence(int64_t epoch, const std::string& reason);
-  NamedValues evaluate(const torch::Tensor& indices);
+  // `phase` and `epoch` choose its random streams (random_streams.hpp).
+  NamedValues evaluate(const torch::Tensor& indices, RandomPhase phase, int64_t epoch);
   // Why the checkpoints could not be written (a full disk, ...); "" when
   // they were. The trial then stops as interrupted: it can resume later.
   std::string save_checkpoints(int64_t epoch, const NamedValues& val);
   nlohmann::json checkpoint_components() const;
+  // What a checkpoint keeps of the trainer itself, so that a resumed trial
+  // continues exactly as an uninterrupted one: the divergence guard.
+  nlohmann::json trainer_state() const;
+  void restore_trainer_state(const nlohmann::json& state);
   Throughput throughput() const;
   TrialOutcome stopped(const std::string& why);
 

@@ -87,6 +87,8 @@ double TrialExecution::train_step(int64_t epoch, int64_t step, BatchPipeline& pi
 
 bool TrialExecution::train_epoch(int64_t epoch, std::vector<MetricRow>& rows) {
   set_training_mode(components_.modules, true);
+  // Before the pipeline: its thread starts loading (and augmenting) at once.
+  restart_random_streams(trial_.seed, RandomPhase::training, epoch, *components_.source);
   const int64_t micro_batches = steps_per_epoch_ * accumulation_;
   BatchPipeline pipeline(components_.source, components_.device, /*augment=*/true,
                          components_.task->training_samples(splits_.train, trial_.seed, epoch,

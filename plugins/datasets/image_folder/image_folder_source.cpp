@@ -105,10 +105,13 @@ int64_t decode_threads(size_t files) {
   return std::max<int64_t>(1, std::min<int64_t>({threads, 16, static_cast<int64_t>(files)}));
 }
 
+// Keeps the augmentations' stream apart from other streams seeded with the same seed.
+constexpr uint64_t kAugmentStream = 0xf01de4ULL;
+
 class ImageFolder : public ImageSource {
  public:
   ImageFolder(FolderSettings settings, uint64_t seed)
-      : settings_(std::move(settings)), engine_(seed ^ 0xf01de4ULL) {
+      : settings_(std::move(settings)), engine_(seed ^ kAugmentStream) {
     // With augment_crop the cache holds images 15% larger, cropped at load().
     stored_size_ =
         settings_.augment_crop
@@ -118,6 +121,7 @@ class ImageFolder : public ImageSource {
   }
 
   int64_t size() const override { return images_.size(0); }
+  void seed_augmentations(uint64_t seed) override { engine_.seed(seed ^ kAugmentStream); }
   int64_t image_size() const override { return settings_.size; }
 
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override {

@@ -53,10 +53,13 @@ torch::Tensor hash32(torch::Tensor x) {
   return torch::bitwise_xor(x, torch::bitwise_right_shift(x, 16));
 }
 
+// Keeps the flips' stream apart from other streams seeded with the same seed.
+constexpr uint64_t kFlipStream = 0x5eedf11bULL;
+
 class SyntheticImages : public ImageSource {
  public:
   SyntheticImages(int64_t size, int64_t count, int64_t channels, uint64_t seed)
-      : size_(size), count_(count), channels_(channels), flip_engine_(seed ^ 0x5eedf11bULL) {
+      : size_(size), count_(count), channels_(channels), flip_engine_(seed ^ kFlipStream) {
     seed_key_ =
         hash32(static_cast<uint32_t>(seed & kMask32) ^ hash32(static_cast<uint32_t>(seed >> 32)));
   }
@@ -64,6 +67,7 @@ class SyntheticImages : public ImageSource {
   int64_t size() const override { return count_; }
   int64_t image_size() const override { return size_; }
   int64_t channels() const override { return channels_; }
+  void seed_augmentations(uint64_t seed) override { flip_engine_.seed(seed ^ kFlipStream); }
 
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override {
     if (indices.dim() != 1 || indices.scalar_type() != torch::kLong) {
