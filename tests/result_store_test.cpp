@@ -676,7 +676,8 @@ TEST_F(ResultStoreTest, AFullDiskRollsBackTheWholeEpochAndSaysSo) {
   }
   sqlite3_cancel_auto_extension(reinterpret_cast<void (*)()>(limit_pages));
   g_max_pages = 0;
-  EXPECT_NE(message.find("disk full while recording epoch 1 of trial " + std::to_string(trial)),
+  // Epochs as users count them: the rows of 0-based epoch 1 are epoch 2's.
+  EXPECT_NE(message.find("disk full while recording epoch 2 of trial " + std::to_string(trial)),
             std::string::npos)
       << message;
   EXPECT_NE(message.find(file.string()), std::string::npos) << message;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "plugin_host/plugin_registry.hpp"
+#include "support/tiny_run_plugins.hpp"
 #include "run/interrupt_handlers.hpp"
 #include "run/sweep_runner.hpp"
 #include "run/thread_count.hpp"
@@ -166,12 +167,8 @@ TEST(RunFolder, SitsNextToTheDatabase) {
 class TinyRun : public ::testing::Test {
  protected:
   void SetUp() override {
-    PluginRegistry registry;
-    registry.discover({STEGOLAB_TEST_PLUGIN_DIR});
-    for (const char* name : {"synthetic", "haar_dwt", "star_inn", "stego_loss", "standard"}) {
-      if (!registry.find_any_kind(name))
-        GTEST_SKIP() << "plugin " << name << " is not in this build";
-    }
+    if (const std::string missing = missing_tiny_run_plugin(); !missing.empty())
+      GTEST_SKIP() << "plugin " << missing << " is not in this build";
     dir_ = std::filesystem::path(STEGOLAB_TEST_BUILD_DIR) / "run_test" /
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
@@ -637,6 +634,80 @@ TEST_F(TinyRun, DatabaseErrorsAreOneLineNamingTheFile) {
   EXPECT_EQ(std::count(text.output.begin(), text.output.end(), '\n'), 1) << text.output;
   EXPECT_THAT(text.output, HasSubstr("stegolab run: error: "));
   EXPECT_THAT(text.output, HasSubstr(database_.string()));
+}
+
+// As a disk that fills up while epoch 3's rows are recorded: that write and
+// (with `and_the_finish`) the trial's final update fail.
+void fail_writes(const std::filesystem::path& database, bool and_the_finish) {
+  execute_sql(database,
+              "CREATE TRIGGER full_at_epoch_3 BEFORE INSERT ON epoch_metrics WHEN NEW.epoch = 2 "
+              "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+  if (!and_the_finish) return;
+  execute_sql(database,
+              "CREATE TRIGGER full_at_finish BEFORE UPDATE OF status ON trials "
+              "WHEN NEW.status != 'running' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); "
+              "END");
+}
+
+TEST_F(TinyRun, AFailedWriteOfTheResultsIsReportedAsItselfAndTheTrialResumesLater) {
+  write_experiment(4, 16);
+  ASSERT_EQ(run_shell(command("--only 0.002")).status, 0);  // creates the database
+  fail_writes(database_, /*and_the_finish=*/true);
+  const auto full = run_shell(command("--only 0.001"));
+  EXPECT_EQ(full.status, 1) << full.output;
+  // The write that failed first, with epochs counted from 1; not the
+  // trial's final update, which failed after it.
+  EXPECT_THAT(full.output, HasSubstr("stegolab run: error: results database '" +
+                                     database_.string() + "': recording epoch 3 of trial "));
+  EXPECT_THAT(full.output, Not(HasSubstr("finishing trial")));
+  // Nothing could record the end of the trial; `results` shows it as the
+  // next run will record it, since no run holds the database any more.
+  int64_t id = 0;
+  {
+    ResultStore store(database_, ResultStore::Mode::read_only);
+    const auto trial = *store.find_trial(store.experiment("tiny").id, "train.optimizer.lr=0.001#r0");
+    EXPECT_EQ(trial.status, TrialStatus::running);  // as stored
+    id = trial.id;
+  }
+  const std::string results = std::string(STEGOLAB_TEST_BINARY) + " results --db " +
+                              database_.string() + " ";
+  const auto show = run_shell(results + "show tiny");
+  EXPECT_THAT(show.output, HasSubstr("interrupted"));
+  EXPECT_THAT(show.output, Not(HasSubstr("running")));
+  EXPECT_THAT(run_shell(results + "trial " + std::to_string(id)).output,
+              HasSubstr("status        interrupted (recorded as running by a run that ended "
+                        "without finishing it; the next run resumes it)"));
+  {
+    // While a run holds the database, running is running.
+    const DatabaseWriterLock held(database_);
+    EXPECT_THAT(run_shell(results + "show tiny").output, HasSubstr("running"));
+  }
+
+  // The finish can be written again: the trial is interrupted with the reason.
+  execute_sql(database_, "DROP TRIGGER full_at_finish");
+  const auto again = run_shell(command("--only 0.001"));
+  EXPECT_EQ(again.status, 1) << again.output;
+  EXPECT_THAT(again.output, HasSubstr("marked interrupted"));
+  EXPECT_THAT(again.output, HasSubstr("resuming interrupted trial from epoch 3/4 (checkpoint "
+                                      "after epoch 2)"));
+  EXPECT_THAT(again.output, HasSubstr("recording epoch 3 of trial "));
+  EXPECT_THAT(again.output, HasSubstr("(recorded as interrupted; run the same command again to "
+                                      "resume)"));
+  {
+    ResultStore store(database_, ResultStore::Mode::read_only);
+    const auto trial = *store.find_trial(store.experiment("tiny").id, "train.optimizer.lr=0.001#r0");
+    EXPECT_EQ(trial.status, TrialStatus::interrupted);
+    EXPECT_THAT(trial.error, HasSubstr("recording epoch 3 of trial "));
+    EXPECT_EQ(trial.last_epoch, 1);
+  }
+  execute_sql(database_, "DROP TRIGGER full_at_epoch_3");
+  const auto rerun = run_shell(command("--only 0.001"));
+  ASSERT_EQ(rerun.status, 0) << rerun.output;
+  EXPECT_THAT(rerun.output, HasSubstr("resuming interrupted trial from epoch 3/4"));
+  ResultStore store(database_, ResultStore::Mode::read_only);
+  const auto trial = *store.find_trial(store.experiment("tiny").id, "train.optimizer.lr=0.001#r0");
+  EXPECT_EQ(trial.status, TrialStatus::done);
+  EXPECT_EQ(trial.last_epoch, 3);
 }
 
 TEST_F(TinyRun, ASecondRunOnTheSameDatabaseStopsAtOnceNamingTheHolder) {

@@ -19,6 +19,7 @@
 #include "report/sweep_value.hpp"
 #include "report/throughput_field.hpp"
 #include "store/database_locator.hpp"
+#include "store/database_writer_lock.hpp"
 #include "store/result_store.hpp"
 
 namespace stegolab::cli {
@@ -59,16 +60,28 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
   }
 }
 
-int list(const ResultStore& store, std::ostream& out) {
+// How `results` shows a trial's status: "running" only while a run holds the
+// database; the trial of a run that died reads as interrupted, as the next
+// run will record it.
+struct StatusView {
+  bool writer_alive = false;
+  TrialStatus operator()(TrialStatus status) const {
+    return status == TrialStatus::running && !writer_alive ? TrialStatus::interrupted : status;
+  }
+  bool stale(TrialStatus status) const { return (*this)(status) != status; }
+};
+
+int list(const ResultStore& store, const StatusView& view, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {{"id", "experiment", "created", "trials", "done",
                                                  "running", "failed", "interrupted", "pending"}};
   for (const auto& experiment : store.experiments()) {
     int64_t total = 0;
-    for (const auto& [status, count] : experiment.status_counts) total += count;
-    auto count = [&](TrialStatus status) {
-      const auto found = experiment.status_counts.find(status);
-      return std::to_string(found == experiment.status_counts.end() ? 0 : found->second);
-    };
+    std::map<TrialStatus, int64_t> shown;
+    for (const auto& [status, count] : experiment.status_counts) {
+      total += count;
+      shown[view(status)] += count;
+    }
+    auto count = [&](TrialStatus status) { return std::to_string(shown[status]); };
     rows.push_back({std::to_string(experiment.id), experiment.name, experiment.created,
                     std::to_string(total), count(TrialStatus::done), count(TrialStatus::running),
                     count(TrialStatus::failed), count(TrialStatus::interrupted),
@@ -82,7 +95,8 @@ int list(const ResultStore& store, std::ostream& out) {
   return 0;
 }
 
-int show(const ResultStore& store, const std::string& name, std::ostream& out) {
+int show(const ResultStore& store, const std::string& name, const StatusView& view,
+         std::ostream& out) {
   const auto experiment = store.experiment(name);
   const auto trials = store.trials(experiment.id);
   const auto axes = sweep_axes(trials);
@@ -103,7 +117,7 @@ int show(const ResultStore& store, const std::string& name, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {header};
   for (size_t t = 0; t < trials.size(); ++t) {
     const auto& trial = trials[t];
-    std::vector<std::string> row = {std::to_string(trial.id), status_name(trial.status),
+    std::vector<std::string> row = {std::to_string(trial.id), status_name(view(trial.status)),
                                     std::to_string(trial.repeat), std::to_string(trial.last_epoch)};
     for (const auto& axis : axes) row.push_back(sweep_value_text(sweep_value(trial, axis)));
     for (const auto& key : metric_names) {
@@ -120,7 +134,7 @@ int show(const ResultStore& store, const std::string& name, std::ostream& out) {
   print_table(out, rows);
   for (const auto& trial : trials) {
     if (!trial.error.empty())
-      out << "trial " << trial.id << " (" << trial.status << "): " << trial.error << "\n";
+      out << "trial " << trial.id << " (" << view(trial.status) << "): " << trial.error << "\n";
   }
   return 0;
 }
@@ -139,9 +153,14 @@ void print_size(const Throughput& tp, std::ostream& out) {
   }
 }
 
-void print_trial_record(const TrialRecord& record, std::ostream& out) {
+void print_trial_record(const TrialRecord& record, const StatusView& view, std::ostream& out) {
+  const std::string stale =
+      view.stale(record.status)
+          ? " (recorded as running by a run that ended without finishing it; the next run "
+            "resumes it)"
+          : "";
   out << "trial " << record.id << "  key " << record.key << "\n"
-      << "  status        " << record.status
+      << "  status        " << view(record.status) << stale
       << (record.error.empty() ? "" : " (" + record.error + ")") << "\n"
       << "  experiment id " << record.experiment_id << "\n"
       << "  sweep point   " << record.sweep_point.dump() << "\n"
@@ -192,13 +211,14 @@ void print_throughput(const Throughput& tp, std::ostream& out) {
   if (tp.extra.is_object() && !tp.extra.empty()) out << "  extra = " << tp.extra.dump() << "\n";
 }
 
-int trial(const ResultStore& store, const std::string& id_text, std::ostream& out) {
+int trial(const ResultStore& store, const std::string& id_text, const StatusView& view,
+          std::ostream& out) {
   // All digits: std::stoll alone would read "12abc" as trial 12.
   const bool digits = !id_text.empty() && id_text.size() <= 18 &&
                       id_text.find_first_not_of("0123456789") == std::string::npos;
   if (!digits) throw Error("results trial: '" + id_text + "' is not a trial id (a number)");
   const int64_t id = std::stoll(id_text);
-  print_trial_record(store.trial(id), out);
+  print_trial_record(store.trial(id), view, out);
   print_epoch_table(store.epoch_metrics(id), out);
   const auto finals = store.final_metrics(id);
   if (!finals.empty()) {
@@ -242,18 +262,19 @@ int results_command(const Arguments& args) {
     std::cerr << kUsage << options;
     return 2;
   }
-  const ResultStore store(locate_database(db, std::filesystem::current_path()),
-                          ResultStore::Mode::read_only);
+  const std::filesystem::path database = locate_database(db, std::filesystem::current_path());
+  const ResultStore store(database, ResultStore::Mode::read_only);
+  const StatusView view{DatabaseWriterLock::held(database)};
   for (const auto& warning : store.warnings())
     std::cerr << "stegolab results: warning: " << warning << "\n";
-  if (action == "list") return list(store, std::cout);
+  if (action == "list") return list(store, view, std::cout);
   if (action == "show") {
     if (target.empty()) throw Error("results show: name the experiment (see 'results list')");
-    return show(store, target, std::cout);
+    return show(store, target, view, std::cout);
   }
   if (action == "trial") {
     if (target.empty()) throw Error("results trial: give the trial id (see 'results show')");
-    return trial(store, target, std::cout);
+    return trial(store, target, view, std::cout);
   }
   if (action == "export") {
     if (format.empty()) throw Error("results export: --format csv|json is required");

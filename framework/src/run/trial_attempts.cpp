@@ -42,23 +42,38 @@ std::string host_name() {
   return name;
 }
 
-// Writes each completed epoch and each event of one trial to the store.
-class StoreSink : public EpochSink {
+}  // namespace
+
+// Writes each completed epoch and each event of one trial to the store, and
+// remembers the first write that failed: the trainer turns it into a failed
+// trial, but it is the database, not the trial, that went wrong.
+class TrialAttempts::StoreSink : public EpochSink {
  public:
   StoreSink(ResultStore& store, int64_t trial_id) : store_(store), trial_id_(trial_id) {}
   void on_epoch(int64_t epoch, const std::vector<MetricRow>& rows) override {
-    store_.record_epoch(trial_id_, epoch, rows);
+    remembering([&] { store_.record_epoch(trial_id_, epoch, rows); });
   }
   void on_event(int64_t epoch, const std::string& kind, const std::string& message) override {
-    store_.record_event(trial_id_, epoch, kind, message);
+    remembering([&] { store_.record_event(trial_id_, epoch, kind, message); });
   }
+  // The first failed write's message; empty when every write succeeded.
+  const std::string& failure() const { return failure_; }
 
  private:
+  template <class Write>
+  void remembering(const Write& write) {
+    try {
+      write();
+    } catch (const StoreError& error) {
+      if (failure_.empty()) failure_ = first_line(error.what());
+      throw;
+    }
+  }
+
   ResultStore& store_;
   int64_t trial_id_;
+  std::string failure_;
 };
-
-}  // namespace
 
 TrialAttempts::TrialAttempts(const PluginRegistry& registry, const ExperimentSpec& spec,
                              const RunOptions& options, ResultStore& store, Trainer& trainer,
@@ -135,14 +150,14 @@ TrialRun TrialAttempts::prepare_checkpoints(int64_t trial_id, const TrialSpec& t
   store_.set_checkpoint_dir(trial_id, run.checkpoint_dir.string());
   how = "starting";
   if (!started_before) return run;
-  // "running" is what a killed process leaves behind.
-  const std::string was =
-      existing->status == TrialStatus::running ? "unfinished" : status_name(existing->status);
+  // Never "running": the sweep marked stale ones interrupted when it opened the database.
+  const std::string was = status_name(existing->status);
   how = "rerunning " + was + " trial from the start";
   // A process killed while replacing a checkpoint leaves it beside its
   // folder; the newest complete one the database has caught up with wins.
-  // The trainer saves before recording the epoch's rows, so a newer one
-  // would leave a hole in the curves.
+  // The trainer records an epoch's rows before saving its checkpoint, so
+  // only older versions leave a newer one, which would leave a hole in the
+  // curves.
   settle_checkpoint(run.checkpoint_dir / "best", std::numeric_limits<int64_t>::max());
   const SettledCheckpoint last =
       settle_checkpoint(run.checkpoint_dir / "last", existing->last_epoch);
@@ -167,9 +182,8 @@ TrialRun TrialAttempts::prepare_checkpoints(int64_t trial_id, const TrialSpec& t
   return run;
 }
 
-TrialOutcome TrialAttempts::train(const TrialSpec& trial, const TrialRun& run, int64_t trial_id,
+TrialOutcome TrialAttempts::train(const TrialSpec& trial, const TrialRun& run, StoreSink& sink,
                                   const std::string& auto_batch_error) const {
-  StoreSink sink(store_, trial_id);
   TrialOutcome outcome;
   outcome.status = TrialStatus::failed;
   try {
@@ -199,9 +213,22 @@ TrialOutcome TrialAttempts::run(int64_t experiment_id, const TrialSpec& planned,
   out_ << label << ": " << how << " (trial " << trial_id << ", seed " << trial.seed << ", "
        << trial.train.device << ")\n"
        << std::flush;
-  const TrialOutcome outcome = train(trial, run, trial_id, auto_batch_error);
-  store_.finish_trial(trial_id, outcome.status, outcome.error, outcome.final_metrics,
-                      outcome.throughput);
+  StoreSink sink(store_, trial_id);
+  TrialOutcome outcome = train(trial, run, sink, auto_batch_error);
+  if (!sink.failure().empty()) {
+    // The trial can go on from its last checkpoint once the database can
+    // be written again: interrupted, with the write that failed as reason.
+    outcome.status = TrialStatus::interrupted;
+    outcome.error = sink.failure();
+  }
+  try {
+    store_.finish_trial(trial_id, outcome.status, outcome.error, outcome.final_metrics,
+                        outcome.throughput);
+  } catch (const StoreError&) {
+    // A full disk fails this write too; the first failure says where it began.
+    if (!sink.failure().empty()) throw StoreError(sink.failure());
+    throw;
+  }
   return outcome;
 }
 

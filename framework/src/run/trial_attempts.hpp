@@ -36,7 +36,8 @@ class TrialAttempts {
   // when it can; `how` says what happens ("starting", "resuming ...").
   TrialRun prepare_checkpoints(int64_t trial_id, const TrialSpec& trial,
                                const std::optional<TrialRecord>& existing, std::string& how) const;
-  TrialOutcome train(const TrialSpec& trial, const TrialRun& run, int64_t trial_id,
+  class StoreSink;
+  TrialOutcome train(const TrialSpec& trial, const TrialRun& run, StoreSink& sink,
                      const std::string& auto_batch_error) const;
 
   const PluginRegistry& registry_;

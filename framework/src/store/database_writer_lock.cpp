@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,6 +76,15 @@ fs::path private_lock_folder() {
 
 fs::path DatabaseWriterLock::lock_file(const fs::path& database) {
   return resolved(database).string() + ".lock";
+}
+
+bool DatabaseWriterLock::held(const fs::path& database) {
+  // Every writer takes the lock beside the file first, so it is enough.
+  const int fd = open(lock_file(database).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool free = flock(fd, LOCK_SH | LOCK_NB) == 0;
+  close(fd);  // releases our shared lock, if taken
+  return !free;
 }
 
 DatabaseWriterLock::DatabaseWriterLock(const fs::path& database)

@@ -40,6 +40,10 @@ class DatabaseWriterLock {
 
   // "<database with symlinks resolved>.lock"
   static std::filesystem::path lock_file(const std::filesystem::path& database);
+  // Whether a live process holds the lock of `database` now; creates
+  // nothing, so a reader of a read-only copy can ask. A trial "running" in
+  // a database that no one holds was left so by a process that died.
+  static bool held(const std::filesystem::path& database);
 
  private:
   std::string name() const;  // "results database '...'", for messages

@@ -246,7 +246,7 @@ void ResultStore::record_epoch(int64_t trial_id, int64_t epoch,
                                const std::vector<MetricRow>& rows) {
   std::lock_guard<std::mutex> lock(mutex_);
   const std::string what =
-      "recording epoch " + std::to_string(epoch) + " of trial " + std::to_string(trial_id);
+      "recording epoch " + std::to_string(epoch + 1) + " of trial " + std::to_string(trial_id);
   WriteTransaction transaction(db_, file_, what);
   SqliteStatement insert(db_, file_,
                          "INSERT OR REPLACE INTO epoch_metrics "
