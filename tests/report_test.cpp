@@ -3,6 +3,7 @@
 // means and sample (n - 1) standard deviations over the repeats.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -399,6 +400,63 @@ TEST_F(ReportTest, PlotCommandWritesOnePolylinePerGroup) {
   EXPECT_EQ(count_of(chart, "<polyline"), 3u);
   EXPECT_NE(chart.find(">train.batch_size</text>"), std::string::npos);
   EXPECT_NE(chart.find(">train_images_per_s</text>"), std::string::npos);
+}
+
+TEST_F(ReportTest, PlotsGroupByTheVaryingSweepPathsByDefaultWithLegendsBelowAndWholeEpochs) {
+  const ResultStore store(db_, ResultStore::Mode::read_only);
+  // Both paths vary: a line per (transform, batch) with rows, repeats averaged.
+  const auto by_default =
+      metric_by_epoch(store, store.experiment("cmp"), "rec_psnr", Split::val, "");
+  ASSERT_EQ(by_default.size(), 2u);
+  EXPECT_EQ(by_default[0].name, "train.batch_size=4, transform.plugin=haar_dwt");
+  EXPECT_EQ(by_default[0].y, (std::vector<double>{11, 21, 30}));
+  const auto one = metric_by_epoch(store, store.experiment("cmp"), "rec_psnr", Split::val, "none");
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].name, "rec_psnr");
+  // Against a sweep path, that path makes no lines.
+  const auto speed = metric_by_sweep_value(store, store.experiment("cmp"), "train.batch_size",
+                                           "train_images_per_s", "");
+  ASSERT_EQ(speed.size(), 3u);
+  EXPECT_EQ(speed[1].name, "transform.plugin=haar_dwt");
+
+  LineChart chart;
+  chart.series = by_default;
+  chart.series[1].name = std::string(300, 'x') + ", model.params.output=dir";
+  chart.integer_x = true;
+  const std::string svg = chart.svg();
+  // The long name wrapped below the plot: no text runs past the 760 px
+  // width (95 characters of 12 px sans-serif after the legend's key).
+  const std::regex text_element(">([^<]*)</text>");
+  for (std::sregex_iterator it(svg.begin(), svg.end(), text_element), end; it != end; ++it) {
+    EXPECT_LE((*it)[1].str().size(), 95u) << (*it)[1].str();
+  }
+  EXPECT_NE(svg.find("xxx, model.params.output=dir</text>"), std::string::npos) << svg;
+  EXPECT_EQ(integer_ticks(1, 2, 6), (std::vector<double>{1, 2}));
+  EXPECT_EQ(integer_ticks(1, 8, 6), (std::vector<double>{0, 2, 4, 6, 8}));
+  EXPECT_EQ(wrap_text("a=1, b=2, c=3", 9), (std::vector<std::string>{"a=1, b=2,", "c=3"}));
+}
+
+TEST_F(ReportTest, AllWithAFormatOnTheCommandLineRendersEveryReportInIt) {
+  const std::string out =
+      run_captured(cli::report_command, {"--db", db_.string(), "--all", "--format", "csv"});
+  EXPECT_NE(out.find("## quality"), std::string::npos) << out;
+  EXPECT_EQ(out.find("| haar_dwt"), std::string::npos) << out;  // no Markdown left
+  EXPECT_NE(out.find("haar_dwt,"), std::string::npos) << out;
+  // The declared LaTeX file keeps its own; the CSV goes beside it.
+  EXPECT_TRUE(fs::exists(dir_ / "tables" / "paper.csv"));
+  EXPECT_FALSE(fs::exists(dir_ / "tables" / "paper.tex"));
+}
+
+TEST_F(ReportTest, PlotMakesAPngBesideTheSvgWhenRsvgConvertIsInstalled) {
+  if (std::system("command -v rsvg-convert > /dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "rsvg-convert is not installed (Debian: librsvg2-bin)";
+  }
+  const fs::path svg = dir_ / "psnr.svg";
+  run_captured(cli::plot_command, {"--db", db_.string(), "--experiment", "cmp", "--metric",
+                                   "rec_psnr", "--out", svg.string()});
+  const std::string png = read_text(dir_ / "psnr.png");
+  ASSERT_GT(png.size(), 1000u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
 }
 
 TEST_F(ReportTest, ResultsCommandListsShowsAndExports) {

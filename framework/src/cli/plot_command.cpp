@@ -48,8 +48,10 @@ std::string shell_quote(const std::string& text) {
 // converter that fails costs the PNG only, never the SVG.
 void convert_to_png(const std::filesystem::path& svg) {
   const auto png = std::filesystem::path(svg).replace_extension(".png");
+  bool installed = false;
   for (const std::string tool : {"rsvg-convert", "convert"}) {
     if (!on_path(tool)) continue;
+    installed = true;
     const std::string command =
         tool == "rsvg-convert"
             ? "rsvg-convert -o " + shell_quote(png.string()) + " " + shell_quote(svg.string())
@@ -64,6 +66,9 @@ void convert_to_png(const std::filesystem::path& svg) {
     std::cerr << "stegolab plot: warning: " << tool << " could not make " << png.string()
               << "; the SVG is complete\n";
   }
+  if (installed) return;
+  std::cerr << "no PNG beside the SVG: neither rsvg-convert (Debian: librsvg2-bin) nor "
+               "ImageMagick's convert is installed (--no-png says nothing)\n";
 }
 
 }  // namespace
@@ -82,7 +87,9 @@ int plot_command(const Arguments& args) {
       "metric", po::value(&metric),
       "metric against epoch (a metric the task declares, or loss, lr, ...)")(
       "split", po::value(&split)->default_value("val"), "split of --metric")(
-      "group", po::value(&group), "sweep path: one line per value (mean over repeats)")(
+      "group", po::value(&group),
+      "lines: by default one per trial group (the sweep paths that vary), the mean over "
+      "repeats; a sweep path: one per value of it; none: one line")(
       "throughput", "plot a throughput field against a numeric sweep path")(
       "x", po::value(&x), "throughput: numeric sweep path (e.g. train.batch_size)")(
       "y", po::value(&y)->default_value("train_images_per_s"), "throughput: field or final metric")(
@@ -111,6 +118,7 @@ int plot_command(const Arguments& args) {
     chart.series =
         metric_by_epoch(store, experiment, metric, split_option("plot", split), group);
     chart.x_label = "epoch";
+    chart.integer_x = true;
     chart.y_label = metric + " (" + split + ")";
     chart.title = title.empty() ? experiment.name + ": " + metric + " (" + split + ")" : title;
   }

@@ -37,12 +37,14 @@ void print_warnings(const ReportTable& table) {
 }
 
 // Every report declared under "reports" in the stored experiment JSON.
-int render_all(const ResultStore& store, const ExperimentRecord& experiment) {
+// `format`: the command line's, replacing the declared ones; "" keeps them.
+int render_all(const ResultStore& store, const ExperimentRecord& experiment,
+               const std::string& format) {
   if (!declares_reports(experiment)) {
     throw ReportError("experiment '" + experiment.name + "' in '" + store.file().string() +
                       "' declares no \"reports\" list");
   }
-  render_declared_reports(store, experiment, std::cout, std::cerr);
+  render_declared_reports(store, experiment, std::cout, std::cerr, format);
   return 0;
 }
 
@@ -77,7 +79,11 @@ int report_command(const Arguments& args) {
   for (const auto& warning : store.warnings())
     std::cerr << "stegolab report: warning: " << warning << "\n";
   const auto experiment = choose_experiment(store, experiment_name, "report");
-  if (vm.count("all") != 0) return render_all(store, experiment);
+  if (vm.count("all") != 0) {
+    // Only a --format the user gave replaces the declared ones.
+    const bool given = vm.count("format") != 0 && !vm["format"].defaulted();
+    return render_all(store, experiment, given ? spec.format : "");
+  }
   spec.split = split_option("report", split);
   spec.rows = split_list(rows);
   spec.cols = split_list(cols);

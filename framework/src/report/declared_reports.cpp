@@ -23,16 +23,23 @@ void write_report_file(const std::string& text, const std::filesystem::path& fil
   log << "wrote " << file.string() << "\n";
 }
 
+std::string report_extension(const std::string& format) {
+  if (format == "latex") return ".tex";
+  if (format == "csv") return ".csv";
+  return ".md";
+}
+
 int render_declared_reports(const ResultStore& store, const ExperimentRecord& experiment,
-                            std::ostream& text, std::ostream& log) {
+                            std::ostream& text, std::ostream& log, const std::string& format) {
   if (!declares_reports(experiment)) return 0;
   const auto& declared = experiment.experiment.at("reports");
   int rendered = 0;
   for (size_t i = 0; i < declared.size(); ++i) {
     const auto& entry = declared[i];
     const std::string path = "reports[" + std::to_string(i) + "]";
-    const auto spec = ReportSpec::from_json(
+    auto spec = ReportSpec::from_json(
         entry, "experiment '" + experiment.name + "' in '" + store.file().string() + "'", path);
+    if (!format.empty()) spec.format = format;
     const std::string name = entry.value("name", "");
     ReportTable table;
     try {
@@ -51,6 +58,7 @@ int render_declared_reports(const ResultStore& store, const ExperimentRecord& ex
       // Relative to the database, so the same experiment writes beside
       // whichever --db it was run into.
       if (file.is_relative()) file = store.file().parent_path() / file;
+      if (!format.empty()) file.replace_extension(report_extension(format));
       write_report_file(rendered_text, file, log);
     } else {
       // Any format may be printed: a LaTeX table in the terminal is still

@@ -18,9 +18,16 @@ bool declares_reports(const ExperimentRecord& experiment);
 // "out" file (relative paths: next to the database) and named on `log`, as
 // are warnings. Throws ReportError naming the entry ("reports[1] 'main'")
 // when one cannot be made; the reports before it have been rendered.
-// Returns the number rendered (0 when none is declared).
+// Returns the number rendered (0 when none is declared). A non-empty
+// `format` (the command line's) replaces every entry's; an entry's "out"
+// file then takes that format's extension (.md, .tex, .csv), so the files
+// of the declared format are not overwritten with another.
 int render_declared_reports(const ResultStore& store, const ExperimentRecord& experiment,
-                            std::ostream& text, std::ostream& log);
+                            std::ostream& text, std::ostream& log,
+                            const std::string& format = "");
+
+// The file extension of a report format: ".md", ".tex", ".csv".
+std::string report_extension(const std::string& format);
 
 // Writes a rendered report, creating its folder; ReportError naming the file
 // when that fails. Says "wrote <file>" on `log`.

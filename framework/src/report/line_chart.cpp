@@ -11,8 +11,12 @@ namespace stegolab {
 
 namespace {
 
-constexpr double kWidth = 760, kHeight = 440;
-constexpr double kLeft = 80, kRight = 200, kTop = 50, kBottom = 60;  // margins; legend on the right
+constexpr double kWidth = 760, kHeight = 440;  // without the legend, which goes below
+constexpr double kLeft = 80, kRight = 30, kTop = 50, kBottom = 60;  // margins
+constexpr double kLegendLine = 18;
+// Characters per legend line: the width after the key, at about 6.6 px per
+// character of 12 px sans-serif.
+constexpr std::size_t kLegendChars = static_cast<std::size_t>((kWidth - kLeft - 50) / 6.6);
 const char* const kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
@@ -67,6 +71,35 @@ std::vector<double> nice_ticks(double low, double high, int target_count) {
   return ticks;
 }
 
+std::vector<double> integer_ticks(double low, double high, int target_count) {
+  const std::vector<double> nice = nice_ticks(low, high, target_count);
+  if (nice.size() < 2 || nice[1] - nice[0] >= 1.0) return nice;
+  std::vector<double> ticks;
+  for (double tick = std::floor(low); tick <= std::ceil(high); tick += 1.0) ticks.push_back(tick);
+  if (ticks.size() < 2) ticks.push_back(ticks.front() + 1.0);
+  return ticks;
+}
+
+std::vector<std::string> wrap_text(const std::string& text, std::size_t width) {
+  std::vector<std::string> lines;
+  std::string rest = text;
+  width = std::max<std::size_t>(width, 8);
+  while (rest.size() > width) {
+    std::size_t cut = rest.rfind(", ", width);
+    if (cut != std::string::npos && cut > 0) {
+      cut += 1;  // keep the comma on this line
+    } else {
+      cut = rest.rfind(' ', width);
+      if (cut == std::string::npos || cut == 0) cut = width;
+    }
+    lines.push_back(rest.substr(0, cut));
+    rest = rest.substr(cut);
+    while (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
+  }
+  if (!rest.empty() || lines.empty()) lines.push_back(rest);
+  return lines;
+}
+
 namespace {
 
 // The plotting area and the data-to-pixel mapping of one chart.
@@ -100,7 +133,7 @@ ChartFrame chart_frame(const LineChart& chart) {
     throw ReportError("plot '" + chart.title + "': no finite points to draw");
   }
   ChartFrame frame;
-  frame.x_ticks = nice_ticks(x_low, x_high, 6);
+  frame.x_ticks = chart.integer_x ? integer_ticks(x_low, x_high, 6) : nice_ticks(x_low, x_high, 6);
   frame.y_ticks = nice_ticks(y_low, y_high, 5);
   return frame;
 }
@@ -145,9 +178,11 @@ void write_axis_labels(const LineChart& chart, const ChartFrame& f, std::ostream
       << ")\">" << xml_escape(chart.y_label) << "</text>\n";
 }
 
-// One line: its polyline, a dot per point, and its legend entry (index s).
+const char* series_color(size_t s) { return kColors[s % (sizeof kColors / sizeof kColors[0])]; }
+
+// One line: its polyline and a dot per point (index s).
 void write_series(const ChartSeries& line, size_t s, const ChartFrame& f, std::ostream& out) {
-  const char* color = kColors[s % (sizeof kColors / sizeof kColors[0])];
+  const char* color = series_color(s);
   std::string points, dots;
   for (size_t i = 0; i < line.x.size(); ++i) {
     if (!finite_point(line, i)) continue;
@@ -158,30 +193,47 @@ void write_series(const ChartSeries& line, size_t s, const ChartFrame& f, std::o
   out << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\""
       << points << "\"><title>" << xml_escape(line.name) << "</title></polyline>\n"
       << dots;
-  const double legend_y = kTop + 10 + 20.0 * static_cast<double>(s);
-  out << "<line class=\"legend\" x1=\"" << number(kWidth - kRight + 15) << "\" y1=\""
-      << number(legend_y) << "\" x2=\"" << number(kWidth - kRight + 40) << "\" y2=\""
-      << number(legend_y) << "\" stroke=\"" << color << "\" stroke-width=\"2\"/>\n"
-      << "<text x=\"" << number(kWidth - kRight + 46) << "\" y=\"" << number(legend_y + 4)
-      << "\">" << xml_escape(line.name) << "</text>\n";
+}
+
+// The legend below the plot, one entry per series, long names on several
+// lines; returns the height it takes.
+double write_legend(const std::vector<ChartSeries>& series, std::ostream& out) {
+  double y = kHeight + 6;
+  out << "<g class=\"legend\">\n";
+  for (size_t s = 0; s < series.size(); ++s) {
+    const std::vector<std::string> lines = wrap_text(series[s].name, kLegendChars);
+    out << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(y) << "\" x2=\""
+        << number(kLeft + 25) << "\" y2=\"" << number(y) << "\" stroke=\"" << series_color(s)
+        << "\" stroke-width=\"2\"/>\n";
+    for (const std::string& line : lines) {
+      out << "<text x=\"" << number(kLeft + 32) << "\" y=\"" << number(y + 4) << "\">"
+          << xml_escape(line) << "</text>\n";
+      y += kLegendLine;
+    }
+  }
+  out << "</g>\n";
+  return y - kHeight;
 }
 
 }  // namespace
 
 std::string LineChart::svg() const {
   const ChartFrame frame = chart_frame(*this);
+  // The body first: the legend's height sets the document's.
+  std::ostringstream body;
+  body << "<text class=\"title\" x=\"" << number(kLeft + frame.plot_w / 2) << "\" y=\"28\" "
+       << "text-anchor=\"middle\" font-size=\"16\">" << xml_escape(title) << "</text>\n";
+  write_grid_and_axes(frame, body);
+  write_axis_labels(*this, frame, body);
+  for (size_t s = 0; s < series.size(); ++s) write_series(series[s], s, frame, body);
+  const std::string height = number(kHeight + write_legend(series, body) + 6);
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\""
-      << kHeight << "\" viewBox=\"0 0 " << kWidth << " " << kHeight
+      << height << "\" viewBox=\"0 0 " << kWidth << " " << height
       << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-      << "<text class=\"title\" x=\"" << number(kLeft + frame.plot_w / 2) << "\" y=\"28\" "
-      << "text-anchor=\"middle\" font-size=\"16\">" << xml_escape(title) << "</text>\n";
-  write_grid_and_axes(frame, out);
-  write_axis_labels(*this, frame, out);
-  for (size_t s = 0; s < series.size(); ++s) write_series(series[s], s, frame, out);
-  out << "</svg>\n";
+      << body.str() << "</svg>\n";
   return out.str();
 }
 

@@ -1,6 +1,7 @@
 #include "report/plot_series.hpp"
 
 #include <map>
+#include <set>
 
 #include "report/report_table.hpp"
 #include "report/summary_statistics.hpp"
@@ -13,10 +14,37 @@ namespace {
 
 using Points = std::map<double, std::vector<double>>;  // x -> values over repeats
 
-std::string group_name(const TrialRecord& trial, const std::string& group,
+// The sweep paths that make the lines (see the header); `x`, the plot's
+// own axis, never does.
+std::vector<std::string> grouping_paths(const std::vector<TrialRecord>& trials,
+                                        const std::string& group, const std::string& x = "") {
+  if (group == "none") return {};
+  if (!group.empty()) return {group};
+  std::vector<std::string> varying;
+  for (const std::string& path : sweep_axes(trials)) {
+    if (path == x) continue;
+    std::set<nlohmann::json> values;
+    for (const TrialRecord& trial : trials) values.insert(sweep_value(trial, path));
+    if (values.size() > 1) varying.push_back(path);
+  }
+  return varying;
+}
+
+nlohmann::json group_key(const TrialRecord& trial, const std::vector<std::string>& paths) {
+  nlohmann::json key = nlohmann::json::array();
+  for (const std::string& path : paths) key.push_back(sweep_value(trial, path));
+  return key;
+}
+
+// "transform.plugin=haar_dwt, train.batch_size=8"; `fallback` for one line.
+std::string group_name(const TrialRecord& trial, const std::vector<std::string>& paths,
                        const std::string& fallback) {
-  if (group.empty()) return fallback;
-  return group + "=" + sweep_value_text(sweep_value(trial, group));
+  if (paths.empty()) return fallback;
+  std::string name;
+  for (const std::string& path : paths) {
+    name += (name.empty() ? "" : ", ") + path + "=" + sweep_value_text(sweep_value(trial, path));
+  }
+  return name;
 }
 
 std::vector<ChartSeries> to_series(
@@ -43,10 +71,11 @@ std::vector<ChartSeries> metric_by_epoch(const ResultStore& store,
                                          const std::string& metric, Split split,
                                          const std::string& group) {
   std::map<nlohmann::json, std::pair<std::string, Points>> groups;
-  for (const auto& trial : store.trials(experiment.id)) {
-    const nlohmann::json key = group.empty() ? nlohmann::json() : sweep_value(trial, group);
-    auto& named = groups[key];
-    named.first = group_name(trial, group, metric);
+  const std::vector<TrialRecord> trials = store.trials(experiment.id);
+  const std::vector<std::string> paths = grouping_paths(trials, group);
+  for (const auto& trial : trials) {
+    auto& named = groups[group_key(trial, paths)];
+    named.first = group_name(trial, paths, metric);
     for (const auto& row : store.epoch_metrics(trial.id)) {
       if (row.metric == metric && row.split == split) {
         // Epochs as users count them (from 1); the stored column is 0-based.
@@ -68,7 +97,9 @@ std::vector<ChartSeries> metric_by_sweep_value(const ResultStore& store,
                                                const std::string& x, const std::string& y,
                                                const std::string& group) {
   std::map<nlohmann::json, std::pair<std::string, Points>> groups;
-  for (const auto& trial : store.trials(experiment.id)) {
+  const std::vector<TrialRecord> trials = store.trials(experiment.id);
+  const std::vector<std::string> paths = grouping_paths(trials, group, x);
+  for (const auto& trial : trials) {
     if (trial.status != TrialStatus::done) continue;
     const nlohmann::json x_value = sweep_value(trial, x);
     if (!x_value.is_number()) {
@@ -92,9 +123,8 @@ std::vector<ChartSeries> metric_by_sweep_value(const ResultStore& store,
       }
     }
     if (!found) continue;
-    const nlohmann::json key = group.empty() ? nlohmann::json() : sweep_value(trial, group);
-    auto& named = groups[key];
-    named.first = group_name(trial, group, y);
+    auto& named = groups[group_key(trial, paths)];
+    named.first = group_name(trial, paths, y);
     named.second[x_value.get<double>()].push_back(value);
   }
   auto series = to_series(groups);

@@ -10,8 +10,11 @@
 
 namespace stegolab {
 
+// How trials are grouped into lines: "" groups by every sweep path whose
+// value differs between the trials (one line per trial group, repeats
+// averaged), "none" puts all in one line, anything else is one sweep path.
 // `metric` of `split` against the epoch, over all trials of the experiment
-// (running ones too: a plot is useful during a sweep). group: a sweep path or "".
+// (running ones too: a plot is useful during a sweep).
 std::vector<ChartSeries> metric_by_epoch(const ResultStore& store,
                                          const ExperimentRecord& experiment,
                                          const std::string& metric, Split split,
