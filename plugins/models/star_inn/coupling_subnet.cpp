@@ -1,15 +1,15 @@
 #include "coupling_subnet.hpp"
 
 #include <string>
-#include <utility>
 
 namespace stegolab::star_inn {
 
 namespace {
 constexpr double kSubnetLeakySlope = 0.2;
+constexpr int64_t kSubnetLayers = 3;
 
-torch::nn::Conv2d subnet_conv3x3(int64_t in, int64_t out, int64_t groups) {
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1).groups(groups));
+torch::nn::Conv2d drawn_conv3x3(int64_t in, int64_t out) {
+  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
 }
 }  // namespace
 
@@ -20,14 +20,29 @@ CouplingSubnetImpl::CouplingSubnetImpl(int64_t in_channels, int64_t hidden, int6
       out_channels_(out_channels),
       groups_(groups),
       execution_(groups == 1 ? SubnetExecution::grouped : execution) {
-  // Each grouped layer's fan-in is one subnet's, so the default initialisation
-  // draws from the same distribution as for separate subnets.
-  conv1_ = register_module("conv1", subnet_conv3x3(in_channels, groups * hidden, 1));
-  conv2_ = register_module("conv2", subnet_conv3x3(groups * hidden, groups * hidden, groups));
-  conv3_ = register_module("conv3", subnet_conv3x3(groups * hidden, groups * out_channels, groups));
+  // The initial weights are drawn as `groups` separate subnets drew them (LibTorch's
+  // default for each convolution, subnet after subnet), so a seeded run starts
+  // from the same weights as before the subnets were fused.
+  std::array<std::vector<torch::Tensor>, kSubnetLayers> weights, biases;
+  for (int64_t g = 0; g < groups; ++g) {
+    const std::array<torch::nn::Conv2d, kSubnetLayers> drawn{drawn_conv3x3(in_channels, hidden),
+                                                             drawn_conv3x3(hidden, hidden),
+                                                             drawn_conv3x3(hidden, out_channels)};
+    for (size_t k = 0; k < drawn.size(); ++k) {
+      weights[k].push_back(drawn[k]->weight.detach());
+      biases[k].push_back(drawn[k]->bias.detach());
+    }
+  }
+  for (size_t k = 0; k < weights.size(); ++k) {
+    auto layer = register_module("conv" + std::to_string(k + 1),
+                                 std::make_shared<torch::nn::Module>("SubnetConv3x3"));
+    weights_[k] = layer->register_parameter("weight", torch::cat(weights[k], 0));
+    biases_[k] = layer->register_parameter("bias", torch::cat(biases[k], 0));
+  }
+  // The last layer starts at zero, so an untrained coupling is the identity.
   torch::NoGradGuard no_grad;
-  conv3_->weight.zero_();
-  conv3_->bias.zero_();
+  weights_[2].zero_();
+  biases_[2].zero_();
 }
 
 std::vector<torch::Tensor> CouplingSubnetImpl::forward(const torch::Tensor& x) {
@@ -35,21 +50,23 @@ std::vector<torch::Tensor> CouplingSubnetImpl::forward(const torch::Tensor& x) {
 }
 
 std::vector<torch::Tensor> CouplingSubnetImpl::forward_grouped(const torch::Tensor& x) {
-  auto h = torch::leaky_relu(conv1_(x), kSubnetLeakySlope);
-  h = torch::leaky_relu(conv2_(h), kSubnetLeakySlope);
-  return conv3_(h).split(out_channels_, 1);
+  // conv1 is not grouped: every subnet reads all of x.
+  const std::vector<int64_t> stride{1}, padding{1}, dilation{1};
+  auto h = torch::conv2d(x, weights_[0], biases_[0], stride, padding, dilation, 1);
+  h = torch::leaky_relu(h, kSubnetLeakySlope);
+  h = torch::conv2d(h, weights_[1], biases_[1], stride, padding, dilation, groups_);
+  h = torch::leaky_relu(h, kSubnetLeakySlope);
+  return torch::conv2d(h, weights_[2], biases_[2], stride, padding, dilation, groups_)
+      .split(out_channels_, 1);
 }
 
 std::vector<torch::Tensor> CouplingSubnetImpl::forward_separate(const torch::Tensor& x) {
   // Group g's filters are rows [g * n, (g + 1) * n) of a layer's weight and
   // bias: contiguous views, and the activations stay contiguous too. One split
   // per tensor, so backward joins the groups' gradients with one cat.
-  const auto split = [&](const torch::nn::Conv2d& conv, int64_t n) {
-    return std::make_pair(conv->weight.split(n, 0), conv->bias.split(n, 0));
-  };
-  const auto [w1, b1] = split(conv1_, hidden_);
-  const auto [w2, b2] = split(conv2_, hidden_);
-  const auto [w3, b3] = split(conv3_, out_channels_);
+  const auto w1 = weights_[0].split(hidden_, 0), b1 = biases_[0].split(hidden_, 0);
+  const auto w2 = weights_[1].split(hidden_, 0), b2 = biases_[1].split(hidden_, 0);
+  const auto w3 = weights_[2].split(out_channels_, 0), b3 = biases_[2].split(out_channels_, 0);
   const std::vector<int64_t> stride{1}, padding{1};
   std::vector<torch::Tensor> outputs;
   for (size_t g = 0; g < static_cast<size_t>(groups_); ++g) {

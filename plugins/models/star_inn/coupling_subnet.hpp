@@ -12,6 +12,7 @@
 // the same fused weights run as separate convolutions on slices of them.
 #pragma once
 
+#include <array>
 #include <vector>
 
 #include <torch/torch.h>
@@ -41,7 +42,8 @@ class CouplingSubnetImpl : public torch::nn::Module {
   std::vector<torch::Tensor> forward_grouped(const torch::Tensor& x);
   std::vector<torch::Tensor> forward_separate(const torch::Tensor& x);
 
-  torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr};
+  // conv1..conv3 as (weight, bias), registered as `convK.weight`, `convK.bias`.
+  std::array<torch::Tensor, 3> weights_, biases_;
   int64_t in_channels_, hidden_, out_channels_, groups_;
   SubnetExecution execution_;
 };
