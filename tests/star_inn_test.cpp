@@ -19,6 +19,7 @@
 // below still go through the real plugin).
 #include "../plugins/models/star_inn/act_norm.cpp"
 #include "../plugins/models/star_inn/affine_coupling.cpp"
+#include "../plugins/models/star_inn/coupling_subnet.cpp"
 #include "../plugins/models/star_inn/invertible_conv1x1.cpp"
 #include "../plugins/models/star_inn/reversible_stack.cpp"
 #include "../plugins/models/star_inn/star_inn_block.cpp"

@@ -322,6 +322,10 @@ TEST(StandardStrategy, RejectsBadParameters) {
   EXPECT_THROW(build({{"accumulation", 0}}), ParamError);
   EXPECT_THROW(build({{"precision", "fp8"}}), ParamError);
   EXPECT_THROW(build({{"clip_nrom", 1.0}}), ParamError);
+  EXPECT_THROW(build({{"memory_format", "nhwc"}}), ParamError);
+  // The older switch and the layout must not disagree.
+  EXPECT_THROW(build({{"channels_last", true}, {"memory_format", "contiguous"}}), ParamError);
+  EXPECT_NO_THROW(build({{"channels_last", true}, {"memory_format", "channels_last"}}));
 }
 
 }  // namespace

@@ -9,15 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "bench/operator_profile.hpp"
 #include "spec/trial_spec.hpp"
 #include "trainer/trainer.hpp"
 
 namespace stegolab {
 
 struct StepBenchmarkOptions {
-  int64_t batch = 0;   // micro-batch size; 0: the trial's train.batch_size
-  int64_t steps = 20;  // timed optimiser steps
-  int64_t warmup = 3;  // untimed steps first (allocator and thread pools warm up)
+  int64_t batch = 0;     // micro-batch size; 0: the trial's train.batch_size
+  int64_t steps = 20;    // timed optimiser steps
+  int64_t warmup = 3;    // untimed steps first (allocator and thread pools warm up)
+  bool profile = false;  // one more step, after the timed ones, under LibTorch's profiler
 };
 
 struct StepBenchmarkResult {
@@ -28,6 +30,7 @@ struct StepBenchmarkResult {
   int64_t accumulation = 1;  // micro-batches per optimiser step
   int64_t image_size = 0;
   int64_t channels = 0;
+  int64_t parameters = 0;            // trainable, of the task's modules
   std::vector<double> step_seconds;  // every timed step, in order
   double median_seconds = 0.0;
   double p10_seconds = 0.0;
@@ -39,6 +42,7 @@ struct StepBenchmarkResult {
   double forward_flops_per_image = 0.0;   // the task's inference FLOPs for one image
   double training_flops_per_image = 0.0;  // the task's FLOPs of one training step, per image
   double gflops_per_s = 0.0;              // training FLOPs per second at the median step time
+  std::vector<OperatorTime> operators;    // the profiled step's operators (options.profile)
 };
 
 // The q-quantile (q in [0, 1], linear interpolation) of `values` (not empty).

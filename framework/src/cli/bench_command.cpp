@@ -205,6 +205,7 @@ void print_step_result(const std::string& experiment, const TrialSpec& trial,
             << ", batch " << r.batch << " x " << r.accumulation << " micro-batches, " << r.precision
             << ", memory " << memory_modes(trial) << ", device " << r.device << ", " << r.threads
             << " threads\n"
+            << "  parameters    " << r.parameters << " trainable\n"
             << "  steps         " << r.step_seconds.size() << " timed after " << bench.warmup
             << " warm-up (synthetic batches on the device, no data loading)\n"
             << std::setprecision(r.images_per_s < 10 ? 3 : 1) << "  images/s      "
@@ -241,6 +242,7 @@ int bench_step(const Arguments& args) {
   StepBenchmarkOptions bench;
   int64_t threads = 0;
   int64_t matmul = 2048;
+  int64_t profile_top = 0;
   std::string peak_dtype_name = "fp32";
   po::options_description options("stegolab bench step EXPERIMENT.json [options]");
   options.add_options()("help,h", "show this help")(
@@ -257,7 +259,9 @@ int bench_step(const Arguments& args) {
       "matmul", po::value(&matmul)->default_value(matmul),
       "n of the n x n product of the peak GFLOP/s lines (0: skip the conv and matmul peaks)")(
       "peak-dtype", po::value(&peak_dtype_name)->default_value(peak_dtype_name),
-      "data type of the conv and matmul peaks: fp32 | bf16 | fp16");
+      "data type of the conv and matmul peaks: fp32 | bf16 | fp16")(
+      "profile", po::value(&profile_top),
+      "N: one more step under LibTorch's profiler; print its N operators of most self time");
   add_plugin_path_option(options, &plugin_paths);
   po::variables_map vm;
   if (!parse_command_line("bench step", args, options, vm, &positional)) return 0;
@@ -266,6 +270,8 @@ int bench_step(const Arguments& args) {
   if (vm.count("threads")) overrides.threads = threads;
   if (vm.count("batch") && bench.batch < 1) throw Error("--batch: must be at least 1");
   if (matmul < 0) throw Error("--matmul: must not be negative");
+  if (profile_top < 0) throw Error("--profile: must not be negative");
+  bench.profile = profile_top > 0;
 
   const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
   const ExperimentSpec spec = load_experiment(file, registry);
@@ -275,7 +281,13 @@ int bench_step(const Arguments& args) {
   const StepBenchmarkResult r = run_step_benchmark(factory, trial, bench);
 
   print_step_result(spec.name, trial, bench, r);
-  if (matmul > 0) print_compute_peaks(r, torch::Device(trial.train.device), matmul, peak_dtype_name);
+  if (matmul > 0)
+    print_compute_peaks(r, torch::Device(trial.train.device), matmul, peak_dtype_name);
+  if (bench.profile) {
+    std::cout << "  profile       one more step, operators by self time (CPU time; on CUDA the "
+                 "launches):\n";
+    print_operator_table(std::cout, r.operators, static_cast<size_t>(profile_top));
+  }
   return 0;
 }
 

@@ -1,62 +1,61 @@
 #include "affine_coupling.hpp"
 
+#include <vector>
+
 namespace stegolab::star_inn {
 
-namespace {
-constexpr double kLeakySlope = 0.2;
-
-torch::nn::Conv2d conv3x3(int64_t in, int64_t out) {
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
-}
-}  // namespace
-
-CouplingSubnetImpl::CouplingSubnetImpl(int64_t in_channels, int64_t hidden, int64_t out_channels)
-    : in_channels_(in_channels), hidden_(hidden), out_channels_(out_channels) {
-  conv1_ = register_module("conv1", conv3x3(in_channels, hidden));
-  conv2_ = register_module("conv2", conv3x3(hidden, hidden));
-  conv3_ = register_module("conv3", conv3x3(hidden, out_channels));
-  torch::NoGradGuard no_grad;
-  conv3_->weight.zero_();
-  conv3_->bias.zero_();
-}
-
-torch::Tensor CouplingSubnetImpl::forward(const torch::Tensor& x) {
-  auto h = torch::leaky_relu(conv1_(x), kLeakySlope);
-  h = torch::leaky_relu(conv2_(h), kLeakySlope);
-  return conv3_(h);
-}
-
-double CouplingSubnetImpl::flops_per_position() const {
-  return 2.0 * 9.0 * (in_channels_ * hidden_ + hidden_ * hidden_ + hidden_ * out_channels_);
-}
-
-AffineCouplingImpl::AffineCouplingImpl(int64_t channels, int64_t hidden, double clamp)
+AffineCouplingImpl::AffineCouplingImpl(int64_t channels, int64_t hidden, double clamp,
+                                       SubnetExecution execution)
     : half_(channels / 2), clamp_(clamp) {
   phi_ = register_module("phi", CouplingSubnet(half_, hidden, half_));
-  rho_ = register_module("rho", CouplingSubnet(half_, hidden, half_));
-  eta_ = register_module("eta", CouplingSubnet(half_, hidden, half_));
+  rho_eta_ =
+      register_module("rho_eta", CouplingSubnet(half_, hidden, half_, /*groups=*/2, execution));
 }
 
+std::pair<torch::Tensor, torch::Tensor> AffineCouplingImpl::scale_and_shift(
+    const torch::Tensor& y1) {
+  const auto rho_eta = rho_eta_(y1);
+  return {clamp_ * torch::tanh(rho_eta[0]), rho_eta[1]};
+}
+
+// The halves come from one split, not two narrows: backward then joins their
+// gradients with one cat, where each narrow's backward wrote a zero-filled
+// full-size gradient and the two were added.
 torch::Tensor AffineCouplingImpl::forward(const torch::Tensor& x) {
-  const auto x1 = x.narrow(1, 0, half_);
-  const auto x2 = x.narrow(1, half_, half_);
-  const auto y1 = x1 + phi_(x2);
-  const auto log_scale = clamp_ * torch::tanh(rho_(y1));
-  const auto y2 = x2 * torch::exp(log_scale) + eta_(y1);
+  const auto halves = x.split(half_, 1);
+  const auto& x1 = halves[0];
+  const auto& x2 = halves[1];
+  const auto y1 = x1 + phi_(x2)[0];
+  const auto [log_scale, shift] = scale_and_shift(y1);
+  const auto y2 = x2 * torch::exp(log_scale) + shift;
   return torch::cat({y1, y2}, 1);
 }
 
 torch::Tensor AffineCouplingImpl::inverse(const torch::Tensor& y) {
-  const auto y1 = y.narrow(1, 0, half_);
-  const auto y2 = y.narrow(1, half_, half_);
-  const auto log_scale = clamp_ * torch::tanh(rho_(y1));
-  const auto x2 = (y2 - eta_(y1)) * torch::exp(-log_scale);
-  const auto x1 = y1 - phi_(x2);
+  const auto halves = y.split(half_, 1);
+  const auto& y1 = halves[0];
+  const auto& y2 = halves[1];
+  const auto [log_scale, shift] = scale_and_shift(y1);
+  const auto x2 = (y2 - shift) * torch::exp(-log_scale);
+  const auto x1 = y1 - phi_(x2)[0];
   return torch::cat({x1, x2}, 1);
 }
 
 double AffineCouplingImpl::flops_per_position() const {
-  return phi_->flops_per_position() + rho_->flops_per_position() + eta_->flops_per_position();
+  return phi_->flops_per_position() + rho_eta_->flops_per_position();
+}
+
+void AffineCouplingImpl::load(torch::serialize::InputArchive& archive) {
+  std::vector<torch::serialize::InputArchive> separate(2);
+  if (!archive.try_read("rho", separate[0])) {
+    torch::nn::Module::load(archive);
+    return;
+  }
+  archive.read("eta", separate[1]);
+  torch::serialize::InputArchive phi;
+  archive.read("phi", phi);
+  phi_->load(phi);
+  rho_eta_->load_separate(separate);
 }
 
 }  // namespace stegolab::star_inn

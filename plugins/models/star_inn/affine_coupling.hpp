@@ -3,33 +3,23 @@
 //   inverse:  x2 = (y2 - eta(y1)) * exp(-c * tanh(rho(y1)));  x1 = y1 - phi(x2)
 // The subnets phi, rho, eta never need inverting, so they can be any network;
 // c * tanh(.) bounds the log-scale to (-c, c) so exp() can neither overflow
-// nor make the inverse ill-conditioned.
+// nor make the inverse ill-conditioned. rho and eta both read y1, so they run
+// fused as one two-group subnet (`rho_eta`).
 #pragma once
+
+#include <utility>
 
 #include <torch/torch.h>
 
+#include "coupling_subnet.hpp"
+
 namespace stegolab::star_inn {
-
-// conv3x3 -> LeakyReLU -> conv3x3 -> LeakyReLU -> conv3x3, the last layer
-// zero-initialised so an untrained coupling is the identity.
-class CouplingSubnetImpl : public torch::nn::Module {
- public:
-  CouplingSubnetImpl(int64_t in_channels, int64_t hidden, int64_t out_channels);
-  torch::Tensor forward(const torch::Tensor& x);
-
-  // Floating-point operations per coefficient position (2 per multiply-add).
-  double flops_per_position() const;
-
- private:
-  torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr};
-  int64_t in_channels_, hidden_, out_channels_;
-};
-TORCH_MODULE(CouplingSubnet);
 
 class AffineCouplingImpl : public torch::nn::Module {
  public:
   // channels: total (both halves); must be even.
-  AffineCouplingImpl(int64_t channels, int64_t hidden, double clamp);
+  AffineCouplingImpl(int64_t channels, int64_t hidden, double clamp,
+                     SubnetExecution execution = SubnetExecution::grouped);
 
   // x: NCHW coefficients, the first half of the channels is x1 (cover side).
   torch::Tensor forward(const torch::Tensor& x);
@@ -37,10 +27,17 @@ class AffineCouplingImpl : public torch::nn::Module {
 
   double flops_per_position() const;
 
+  // Reads weights saved before rho and eta were fused (separate `rho` and
+  // `eta` modules) as well as the fused layout, so older checkpoints load.
+  void load(torch::serialize::InputArchive& archive) override;
+
  private:
+  // (c * tanh(rho(y1)), eta(y1)): the log-scale and the shift of the x2 half.
+  std::pair<torch::Tensor, torch::Tensor> scale_and_shift(const torch::Tensor& y1);
+
   int64_t half_;
   double clamp_;
-  CouplingSubnet phi_{nullptr}, rho_{nullptr}, eta_{nullptr};
+  CouplingSubnet phi_{nullptr}, rho_eta_{nullptr};
 };
 TORCH_MODULE(AffineCoupling);
 

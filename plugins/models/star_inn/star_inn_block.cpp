@@ -2,10 +2,11 @@
 
 namespace stegolab::star_inn {
 
-StarInnBlockImpl::StarInnBlockImpl(int64_t channels, int64_t hidden, double clamp) {
+StarInnBlockImpl::StarInnBlockImpl(int64_t channels, int64_t hidden, double clamp,
+                                   SubnetExecution execution) {
   act_norm_ = register_module("act_norm", ActNorm(channels));
   mix_ = register_module("mix", InvertibleConv1x1(channels));
-  coupling_ = register_module("coupling", AffineCoupling(channels, hidden, clamp));
+  coupling_ = register_module("coupling", AffineCoupling(channels, hidden, clamp, execution));
 }
 
 torch::Tensor StarInnBlockImpl::forward(const torch::Tensor& x) {

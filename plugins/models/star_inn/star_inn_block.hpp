@@ -14,7 +14,8 @@ namespace stegolab::star_inn {
 
 class StarInnBlockImpl : public torch::nn::Module {
  public:
-  StarInnBlockImpl(int64_t channels, int64_t hidden, double clamp);
+  StarInnBlockImpl(int64_t channels, int64_t hidden, double clamp,
+                   SubnetExecution execution = SubnetExecution::grouped);
 
   // x: NCHW coefficients [N, channels, h, w], cover half first.
   torch::Tensor forward(const torch::Tensor& x);

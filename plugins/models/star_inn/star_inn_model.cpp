@@ -11,9 +11,9 @@ StarInnModel::StarInnModel(const StarInnOptions& options, std::shared_ptr<Transf
     throw PluginError("model 'star_inn': no transform given (BuildContext::transform)");
   band_channels_ = transform_->coefficient_channels(options_.channels);
   for (int64_t b = 0; b < options_.blocks; ++b) {
-    blocks_.push_back(
-        register_module("block" + std::to_string(b),
-                        StarInnBlock(2 * band_channels_, options_.hidden, options_.clamp)));
+    blocks_.push_back(register_module(
+        "block" + std::to_string(b),
+        StarInnBlock(2 * band_channels_, options_.hidden, options_.clamp, options_.subnets)));
   }
   if (options_.composition == "ycbcr_residual") {
     if (options_.channels != 3) {

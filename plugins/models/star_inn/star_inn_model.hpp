@@ -28,7 +28,10 @@ struct StarInnOptions {
   double k_y = 0.02;                  // ycbcr_residual: residual scale on luma
   double k_c = 0.06;                  // ycbcr_residual: residual scale on chroma
   std::string memory = "standard";    // "standard" | "recompute"
-  int64_t channels = 3;               // image channels
+  // How the fused rho/eta subnets run (same results): grouped convolutions or
+  // separate ones on slices of the fused weights.
+  SubnetExecution subnets = SubnetExecution::grouped;
+  int64_t channels = 3;  // image channels
 };
 
 class StarInnModel : public StegoModel {

@@ -40,8 +40,25 @@ PluginInfo star_inn_info() {
        std::nullopt,
        std::nullopt,
        {"standard", "recompute"}},
+      {"subnets",
+       "string",
+       "auto",
+       "how the fused rho/eta subnets of a coupling run, with the same results: \"grouped\" "
+       "(grouped convolutions), \"separate\" (one convolution per subnet) or \"auto\" "
+       "(separate on the CPU, where grouped convolutions are slower; grouped on CUDA)",
+       std::nullopt,
+       std::nullopt,
+       {"auto", "grouped", "separate"}},
   };
   return info;
+}
+
+// "auto": oneDNN's grouped convolutions took about twice as long as two
+// separate ones on the CPU (docs/performance.md).
+SubnetExecution subnet_execution(const std::string& choice, const torch::Device& device) {
+  if (choice == "grouped") return SubnetExecution::grouped;
+  if (choice == "separate") return SubnetExecution::separate;
+  return device.is_cuda() ? SubnetExecution::grouped : SubnetExecution::separate;
 }
 
 std::shared_ptr<StegoModel> make_star_inn(const Params& params, const BuildContext& context) {
@@ -55,6 +72,8 @@ std::shared_ptr<StegoModel> make_star_inn(const Params& params, const BuildConte
   options.k_y = params.get_number_in("k_y", options.k_y, 0.0, 1.0);
   options.k_c = params.get_number_in("k_c", options.k_c, 0.0, 1.0);
   options.memory = params.get_choice("memory", options.memory, {"standard", "recompute"});
+  options.subnets = subnet_execution(
+      params.get_choice("subnets", "auto", {"auto", "grouped", "separate"}), context.device);
   options.channels = context.channels;
   if (!context.transform) {
     throw PluginError(params.owner() + ": needs a transform (BuildContext::transform is empty)");
