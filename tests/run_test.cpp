@@ -384,6 +384,31 @@ TEST_F(TinyRun, ACheckpointThatCannotBeResumedFromMeansARerunFromTheStart) {
   EXPECT_THAT(damaged.output, HasSubstr("epoch 1/2 "));
 }
 
+TEST_F(TinyRun, ACheckpointWhoseStateDoesNotFitIsSaidAndTheTrialRunsFromTheStart) {
+  write_experiment(2, 16);
+  ASSERT_EQ(run_shell(command("--only 0.001")).status, 0);
+  // As a run interrupted after its last epoch left it, with an optimiser
+  // state that this build's strategy cannot take (another model layout).
+  execute_sql(database_, "UPDATE trials SET status = 'interrupted'");
+  const auto last = run_folder(database_) / "1" / "last";
+  std::ofstream(last / "strategy.pt", std::ios::trunc) << "not an archive";
+  const auto rerun = run_shell(command("--only 0.001"));
+  ASSERT_EQ(rerun.status, 0) << rerun.output;
+  EXPECT_THAT(rerun.output, HasSubstr("resuming interrupted trial at its test evaluation "
+                                      "(checkpoint after epoch 2)"));
+  EXPECT_THAT(rerun.output,
+              HasSubstr("[1/1] train.optimizer.lr=0.001#r0: rerunning from the start (its "
+                        "checkpoint cannot be resumed from: '"));
+  EXPECT_THAT(rerun.output, HasSubstr("cannot restore the strategy"));
+  EXPECT_THAT(rerun.output, HasSubstr("epoch 1/2 "));
+  ResultStore store(database_, ResultStore::Mode::read_only);
+  const auto trial = store.trials(store.experiment("tiny").id).at(0);
+  EXPECT_EQ(trial.status, TrialStatus::done);
+  EXPECT_EQ(trial.last_epoch, 1);
+  // Written again, so a later resume finds a checkpoint that fits.
+  EXPECT_GT(std::filesystem::file_size(last / "strategy.pt"), 100u);
+}
+
 // Entries of `folder` whose names start with a dot: temporaries and leftovers.
 std::vector<std::string> hidden_entries(const std::filesystem::path& folder) {
   std::vector<std::string> names;

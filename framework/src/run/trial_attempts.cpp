@@ -168,9 +168,12 @@ TrialRun TrialAttempts::prepare_checkpoints(int64_t trial_id, const TrialSpec& t
             ? ""
             : ", recovered from " + last.recovered_from + " left by an interrupted save";
     // 1-based, as the trainer's progress lines count epochs.
-    how = "resuming " + was + " trial from epoch " + std::to_string(last.epoch + 2) + "/" +
-          std::to_string(trial.train.epochs) + " (checkpoint after epoch " +
-          std::to_string(last.epoch + 1) + recovered + ")";
+    const bool trained = last.epoch + 1 >= trial.train.epochs;
+    how = "resuming " + was + " trial " +
+          (trained ? std::string("at its test evaluation")
+                   : "from epoch " + std::to_string(last.epoch + 2) + "/" +
+                         std::to_string(trial.train.epochs)) +
+          " (checkpoint after epoch " + std::to_string(last.epoch + 1) + recovered + ")";
     if (!recovered.empty()) store_.record_event(trial_id, last.epoch, "checkpoint_recovered", how);
   } else {
     if (!last.why_not.empty()) how += " (" + last.why_not + ")";
@@ -215,6 +218,17 @@ TrialOutcome TrialAttempts::run(int64_t experiment_id, const TrialSpec& planned,
        << std::flush;
   StoreSink sink(store_, trial_id);
   TrialOutcome outcome = train(trial, run, sink, auto_batch_error);
+  if (outcome.checkpoint_unusable && run.resume_from) {
+    // Say so, forget the old attempt and its checkpoint, and start again:
+    // a checkpoint that does not fit would fail every later run the same way.
+    const std::string how = "rerunning from the start (" + outcome.error + ")";
+    out_ << label << ": " << how << "\n" << std::flush;
+    store_.restart_trial(trial_id, how);
+    std::filesystem::remove_all(*run.resume_from);
+    TrialRun fresh = run;
+    fresh.resume_from.reset();
+    outcome = train(trial, fresh, sink, auto_batch_error);
+  }
   if (!sink.failure().empty()) {
     // The trial can go on from its last checkpoint once the database can
     // be written again: interrupted, with the write that failed as reason.

@@ -21,6 +21,9 @@ TrialOutcome Trainer::run(const TrialSpec& trial, const TrialRun& run, EpochSink
   failed.status = TrialStatus::failed;
   try {
     return execution.execute();
+  } catch (const UnusableCheckpoint& error) {
+    failed.error = error.what();
+    failed.checkpoint_unusable = true;
   } catch (const c10::OutOfMemoryError&) {
     failed.error = "out of memory at " + execution.position();
   } catch (const std::bad_alloc&) {

@@ -95,8 +95,13 @@ void TrialExecution::resume() {
     throw TrialFailure("cannot resume from " + run_.resume_from->string() +
                        ": this trainer has no checkpoint support");
   }
-  const CheckpointRecord record = checkpointer_->load(*run_.resume_from, components_.modules,
-                                                      *components_.strategy, components_.device);
+  CheckpointRecord record;
+  try {
+    record = checkpointer_->load(*run_.resume_from, components_.modules, *components_.strategy,
+                                 components_.device);
+  } catch (const Error& error) {
+    throw UnusableCheckpoint("its checkpoint cannot be resumed from: " + first_line(error.what()));
+  }
   start_epoch_ = record.epoch + 1;
   epochs_completed_ = start_epoch_;
   restore_trainer_state(record.trainer_state);

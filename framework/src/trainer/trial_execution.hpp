@@ -31,6 +31,12 @@ class TrialFailure : public Error {
   using Error::Error;
 };
 
+// The checkpoint to resume from cannot be loaded into the built components.
+class UnusableCheckpoint : public TrialFailure {
+ public:
+  using TrialFailure::TrialFailure;
+};
+
 // What one epoch's optimiser steps added up to.
 struct EpochTally {
   double loss_sum = 0.0;

@@ -15,6 +15,10 @@ struct TrialOutcome {
   int64_t epochs_completed = 0;
   std::vector<MetricRow> final_metrics;  // test split (and best val), recorded at the end
   Throughput throughput;
+  // Failed because the checkpoint to resume from does not fit the built
+  // components (an optimiser state of another model layout, a damaged
+  // file); the trial can run again from the start.
+  bool checkpoint_unusable = false;
 };
 
 }  // namespace stegolab
