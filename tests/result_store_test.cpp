@@ -108,8 +108,8 @@ TEST_F(ResultStoreTest, RoundTripKeepsNanAndInfinityAndProvenance) {
   speed.train_images_per_s = 123.5;
   speed.effective_batch = 8;
   speed.extra = {{"flops_per_image", 1e9}};
-  store.finish_trial(trial, TrialStatus::done, "", {{2, Split::test, "rec_psnr", 31.25}, {2, Split::test, "ber", NAN}},
-                     speed);
+  store.finish_trial(trial, TrialStatus::done, "",
+                     {{2, Split::test, "rec_psnr", 31.25}, {2, Split::test, "ber", NAN}}, speed);
 
   const auto epochs = store.epoch_metrics(trial);
   ASSERT_EQ(epochs.size(), 6u);
@@ -156,7 +156,37 @@ TEST_F(ResultStoreTest, RoundTripKeepsNanAndInfinityAndProvenance) {
             "haar_dwt 123.5");
   EXPECT_EQ(raw_query(file, "SELECT value FROM final_results WHERE metric = 'rec_psnr'"), "31.25");
   EXPECT_EQ(raw_query(file, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw_query(file, "SELECT version FROM schema_version"), "2");
+  EXPECT_EQ(raw_query(file, "SELECT version FROM schema_version"), "3");
+}
+
+TEST_F(ResultStoreTest, AGalleryIsStoredRelativeToTheDatabaseAndReplacedPerSplit) {
+  const fs::path file = dir_ / "g.db";
+  ResultStore store(file, ResultStore::Mode::read_write);
+  const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
+  const int64_t trial = store.start_trial(experiment, provenance("haar_dwt", 4, 0));
+  const fs::path pictures = dir_ / "g.runs" / "1" / "gallery" / "test";
+  store.record_gallery(trial, {{Split::test, 0, 1, "b", "B", pictures / "000_b.png", 16, 8},
+                               {Split::test, 0, 0, "a", "A", pictures / "000_a.png", 16, 8},
+                               {Split::val, 0, 0, "a", "A", "/elsewhere/000_a.png", 4, 4}});
+  EXPECT_EQ(raw_query(file, "SELECT path FROM gallery_images WHERE split = 'test' AND panel = 'a'"),
+            "g.runs/1/gallery/test/000_a.png");
+  EXPECT_EQ(raw_query(file, "SELECT path FROM gallery_images WHERE split = 'val'"),
+            "/elsewhere/000_a.png");
+  std::vector<GalleryImage> read = store.gallery(trial);
+  ASSERT_EQ(read.size(), 3u);
+  EXPECT_EQ(read[0].panel, "a");  // test before val; by sample, then position
+  EXPECT_EQ(read[1].panel, "b");
+  EXPECT_EQ(read[1].caption, "B");
+  EXPECT_EQ(read[1].width, 16);
+  EXPECT_EQ(read[1].height, 8);
+  EXPECT_EQ(fs::weakly_canonical(read[0].path), fs::weakly_canonical(pictures / "000_a.png"));
+  EXPECT_EQ(read[2].split, Split::val);
+  // A new test gallery replaces the old one and keeps the other split's.
+  store.record_gallery(trial, {{Split::test, 1, 0, "c", "C", pictures / "001_c.png", 16, 8}});
+  read = store.gallery(trial);
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[0].panel, "c");
+  EXPECT_EQ(read[1].split, Split::val);
 }
 
 TEST_F(ResultStoreTest, ExperimentIdentityFollowsTheJsonHash) {
@@ -336,8 +366,7 @@ TEST_F(ResultStoreTest, ReadOnlyOpenOfACopiedDatabaseNeverModifiesIt) {
     ResultStore store(original, ResultStore::Mode::read_write);
     const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
     store.finish_trial(store.start_trial(experiment, provenance("haar_dwt", 2, 0)),
-                       TrialStatus::done, "",
-                       {{0, Split::test, "rec_psnr", 40.0}}, Throughput{});
+                       TrialStatus::done, "", {{0, Split::test, "rec_psnr", 40.0}}, Throughput{});
   }  // closing the last connection checkpoints the WAL into the main file
   const fs::path copy_dir = dir_ / "copied";
   fs::create_directories(copy_dir);
@@ -504,7 +533,8 @@ TEST_F(ResultStoreTest, RestartingFromScratchClearsTheOldAttempt) {
   }
   Throughput speed;
   speed.train_images_per_s = 5.0;
-  store.finish_trial(trial, TrialStatus::failed, "diverged", {{2, Split::test, "rec_psnr", 12.0}}, speed);
+  store.finish_trial(trial, TrialStatus::failed, "diverged", {{2, Split::test, "rec_psnr", 12.0}},
+                     speed);
   store.start_trial(experiment, provenance("haar_dwt", 2, 0));
   store.restart_trial(trial, "rerunning failed trial from the start");
   EXPECT_TRUE(store.epoch_metrics(trial).empty());
@@ -572,7 +602,7 @@ TEST_F(ResultStoreTest, MigratesAVersion1DatabaseKeepingItsData) {
     EXPECT_EQ(store.open_experiment("demo", document, false).id, 1);
   }
   // ...and the new columns are filled for the conventions it held.
-  EXPECT_EQ(raw_query(file, "SELECT version FROM schema_version"), "2");
+  EXPECT_EQ(raw_query(file, "SELECT version FROM schema_version"), "3");
   EXPECT_EQ(raw_query(file,
                       "SELECT range_min || '-' || range_max || ' ' || quote(colour_space) "
                       "|| ' ' || quote(quantised) FROM metric_conventions "

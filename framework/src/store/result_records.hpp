@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -93,6 +94,17 @@ struct ExperimentRecord {
   std::string name, hash, created;
   nlohmann::json experiment;                     // the JSON registered by open_experiment()
   std::map<TrialStatus, int64_t> status_counts;  // trials by status
+};
+
+// One picture of a trial's gallery: a panel the task names (its display
+// order in `position`) of one evaluation sample, as an 8-bit PNG file.
+struct GalleryImage {
+  Split split = Split::test;
+  int64_t sample = 0;  // 0-based, in the split's evaluation order
+  int64_t position = 0;
+  std::string panel, caption;
+  std::filesystem::path path;
+  int64_t width = 0, height = 0;
 };
 
 struct EventRecord {

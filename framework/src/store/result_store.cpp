@@ -35,7 +35,8 @@ ResultStore::ResultStore(const std::filesystem::path& file, Mode mode) : file_(f
   const int flags = mode_ == Mode::read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   // mode=ro also keeps a read-only open from creating the file by accident.
-  const std::string target = mode_ == Mode::read_only ? sqlite_file_uri(file_, "mode=ro") : file_.string();
+  const std::string target =
+      mode_ == Mode::read_only ? sqlite_file_uri(file_, "mode=ro") : file_.string();
   int rc = sqlite3_open_v2(target.c_str(), &db_, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -108,8 +109,7 @@ std::string ResultStore::open_without_wal() {
   std::string missing_wal;
   std::error_code ec;
   const std::filesystem::path wal = file_.string() + "-wal";
-  if (std::filesystem::is_regular_file(wal, ec) && std::filesystem::file_size(wal, ec) > 0 &&
-      !ec) {
+  if (std::filesystem::is_regular_file(wal, ec) && std::filesystem::file_size(wal, ec) > 0 && !ec) {
     missing_wal = "'" + wal.string() +
                   "' could not be read with it (the folder is read-only), so the most "
                   "recent writes may be missing; copy the database together with its -wal "
@@ -155,6 +155,8 @@ void ResultStore::create_or_migrate_schema() {
     version = 1;
   }
   if (version == 1) migrate_v1_to_v2();
+  if (version <= 2)
+    sqlite_exec(db_, file_, kMigrationV3, "migrating the schema from version 2 to 3");
   transaction.commit();
 }
 

@@ -36,7 +36,7 @@ class ResultStore {
   enum class Mode { read_write, read_only };
   // 2 added the typed columns of metric_conventions (range, colour space,
   // quantised); a version 1 file is migrated by the first read-write open.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // read_write creates the file and schema (or migrates an older schema).
   // read_only never writes (a database copied from elsewhere stays untouched)
@@ -93,6 +93,9 @@ class ResultStore {
   // Replaces the conventions of the metrics named (others are kept),
   // typed columns (range, colour space, quantised) included; see docs/results.md.
   void write_conventions(const std::vector<MetricDeclaration>& conventions);
+  // Replaces the trial's gallery of each split named in `images` (paths as
+  // written: made relative to the database's folder when they lie below it).
+  void record_gallery(int64_t trial_id, const std::vector<GalleryImage>& images);
 
   // --- queries (results, report, plot) ---
   std::vector<ExperimentRecord> experiments() const;  // by id
@@ -106,6 +109,9 @@ class ResultStore {
   std::optional<Throughput> throughput(int64_t trial_id) const;
   std::vector<EventRecord> events(int64_t trial_id) const;
   std::vector<MetricDeclaration> conventions() const;
+  // By split, sample, position; paths resolved against the database's folder
+  // (empty for a file older than schema version 3).
+  std::vector<GalleryImage> gallery(int64_t trial_id) const;
 
  private:
   void create_or_migrate_schema();
@@ -113,7 +119,7 @@ class ResultStore {
   void check_schema_readable();
   // The -wal file an immutable read-only open cannot see, said as a warning.
   std::string open_without_wal();
-  std::string name() const;  // "results database '<file>'", for messages
+  std::string name() const;                          // "results database '<file>'", for messages
   void check_trial_changed(int64_t trial_id) const;  // after an UPDATE of one trial row
   std::optional<std::string> started_at(int64_t experiment_id, const std::string& key) const;
   std::filesystem::path file_;

@@ -114,4 +114,24 @@ ALTER TABLE metric_conventions ADD COLUMN quantised INTEGER
 UPDATE schema_version SET version = 2;
 )SQL";
 
+// Version 3: the pictures a trial leaves (galleries), one row per file.
+// `path` is relative to the database's folder, so a database moved with its
+// runs folder still finds them. `position` is the panel's place in the
+// task's display order.
+extern const char* const kMigrationV3 = R"SQL(
+CREATE TABLE gallery_images (
+  trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+  split TEXT NOT NULL CHECK (split IN ('train','val','test')),
+  sample INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  panel TEXT NOT NULL,
+  caption TEXT NOT NULL DEFAULT '',
+  path TEXT NOT NULL,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  PRIMARY KEY (trial_id, split, sample, panel)
+);
+UPDATE schema_version SET version = 3;
+)SQL";
+
 }  // namespace stegolab

@@ -6,5 +6,6 @@ namespace stegolab {
 extern const char* const kSchemaV1;
 // Version 1 -> 2: the typed columns of metric_conventions.
 extern const char* const kMigrationV2;
+extern const char* const kMigrationV3;
 
 }  // namespace stegolab
