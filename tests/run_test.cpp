@@ -21,13 +21,14 @@
 #include <unistd.h>
 
 #include "plugin_host/plugin_registry.hpp"
-#include "support/tiny_run_plugins.hpp"
 #include "run/interrupt_handlers.hpp"
 #include "run/sweep_runner.hpp"
 #include "run/thread_count.hpp"
 #include "run/trial_plan.hpp"
 #include "spec/experiment_spec.hpp"
 #include "stegolab/errors.hpp"
+#include "support/shell_command.hpp"
+#include "support/tiny_run_plugins.hpp"
 
 #include "report/epoch_progress_table.hpp"
 #include "store/database_writer_lock.hpp"
@@ -40,23 +41,6 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-struct CommandResult {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult run_shell(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::array<char, 4096> buffer{};
-  size_t count = 0;
-  while ((count = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.output.append(buffer.data(), count);
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 TEST(ThreadCount, OptionBeatsEnvironmentBeatsExperimentBeatsHardware) {
   EXPECT_EQ(resolve_thread_count(3, "5", 7), 3);
@@ -155,7 +139,8 @@ TEST(RunCommand, ReportsAMissingExperimentFileOnOneLine) {
 TEST(RunCommand, RejectsAnUnknownDevice) {
   const auto result = run_shell(std::string(STEGOLAB_TEST_BINARY) + " run x.json --device gpu");
   EXPECT_EQ(result.status, 1);
-  EXPECT_THAT(result.output, HasSubstr("--device: expected auto, cpu, cuda or cuda:N, got \"gpu\""));
+  EXPECT_THAT(result.output,
+              HasSubstr("--device: expected auto, cpu, cuda or cuda:N, got \"gpu\""));
 }
 
 TEST(RunFolder, SitsNextToTheDatabase) {
@@ -541,7 +526,9 @@ TEST_F(TinyRun, ATrialThatFailsToBuildDoesNotStopTheSweep) {
       {{"model", {{"params", {{"composition", "ycbcr_residual"}}}}},
        {"sweep", {{"axes", {{"train.optimizer.lr", nullptr}, {"data.params.channels", {1, 3}}}}}},
        {"reports",
-        {{{"name", "by channels"}, {"rows", {"data.params.channels"}}, {"metrics", {"rec_psnr"}}}}}});
+        {{{"name", "by channels"},
+          {"rows", {"data.params.channels"}},
+          {"metrics", {"rec_psnr"}}}}}});
   const auto result = run_shell(command());
   EXPECT_EQ(result.status, 1) << result.output;
   EXPECT_THAT(result.output, HasSubstr("[1/2] data.params.channels=1"));
@@ -574,11 +561,11 @@ TEST_F(TinyRun, ATooSmallSplitOrFp16OnCpuIsRefusedAtLoadNamingTheTrial) {
   }
   EXPECT_FALSE(std::filesystem::exists(database_));
 
-  write_experiment(1, 16,
-                   {{"sweep",
-                     {{"axes",
-                       {{"train.optimizer.lr", nullptr},
-                        {"strategy.params.precision", {"fp32", "fp16"}}}}}}});
+  write_experiment(
+      1, 16,
+      {{"sweep",
+        {{"axes",
+          {{"train.optimizer.lr", nullptr}, {"strategy.params.precision", {"fp32", "fp16"}}}}}}});
   const auto result = run_shell(command());
   EXPECT_EQ(result.status, 1) << result.output;
   EXPECT_THAT(result.output,
@@ -690,12 +677,13 @@ TEST_F(TinyRun, AFailedWriteOfTheResultsIsReportedAsItselfAndTheTrialResumesLate
   int64_t id = 0;
   {
     ResultStore store(database_, ResultStore::Mode::read_only);
-    const auto trial = *store.find_trial(store.experiment("tiny").id, "train.optimizer.lr=0.001#r0");
+    const auto trial =
+        *store.find_trial(store.experiment("tiny").id, "train.optimizer.lr=0.001#r0");
     EXPECT_EQ(trial.status, TrialStatus::running);  // as stored
     id = trial.id;
   }
-  const std::string results = std::string(STEGOLAB_TEST_BINARY) + " results --db " +
-                              database_.string() + " ";
+  const std::string results =
+      std::string(STEGOLAB_TEST_BINARY) + " results --db " + database_.string() + " ";
   const auto show = run_shell(results + "show tiny");
   EXPECT_THAT(show.output, HasSubstr("interrupted"));
   EXPECT_THAT(show.output, Not(HasSubstr("running")));
@@ -720,7 +708,8 @@ TEST_F(TinyRun, AFailedWriteOfTheResultsIsReportedAsItselfAndTheTrialResumesLate
                                       "resume)"));
   {
     ResultStore store(database_, ResultStore::Mode::read_only);
-    const auto trial = *store.find_trial(store.experiment("tiny").id, "train.optimizer.lr=0.001#r0");
+    const auto trial =
+        *store.find_trial(store.experiment("tiny").id, "train.optimizer.lr=0.001#r0");
     EXPECT_EQ(trial.status, TrialStatus::interrupted);
     EXPECT_THAT(trial.error, HasSubstr("recording epoch 3 of trial "));
     EXPECT_EQ(trial.last_epoch, 1);

@@ -17,6 +17,7 @@
 #include "../plugins/tasks/steganography/image_pairs.cpp"
 #include "../plugins/tasks/steganography/metric_declarations.cpp"
 #include "../plugins/tasks/steganography/steganography_evaluation.cpp"
+#include "../plugins/tasks/steganography/steganography_gallery.cpp"
 #include "../plugins/tasks/steganography/steganography_metrics.cpp"
 #include "../plugins/tasks/steganography/steganography_task.cpp"
 

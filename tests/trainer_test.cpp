@@ -24,6 +24,7 @@
 #include "../plugins/tasks/steganography/image_pairs.cpp"
 #include "../plugins/tasks/steganography/metric_declarations.cpp"
 #include "../plugins/tasks/steganography/steganography_evaluation.cpp"
+#include "../plugins/tasks/steganography/steganography_gallery.cpp"
 #include "../plugins/tasks/steganography/steganography_metrics.cpp"
 #include "../plugins/tasks/steganography/steganography_task.cpp"
 
@@ -351,7 +352,8 @@ TEST(Trainer, RunsEveryEpochAndReportsTrainingAndValidationRows) {
     // Step time excludes the data waits; together they are the epoch's loop.
     const double per_step_ms = sink.find(epoch, Split::train, "step_time_ms")->value +
                                sink.find(epoch, Split::train, "data_wait_ms")->value;
-    EXPECT_NEAR(per_step_ms, 1000.0 * 12.0 / 6.0 / sink.find(epoch, Split::train, "images_per_s")->value,
+    EXPECT_NEAR(per_step_ms,
+                1000.0 * 12.0 / 6.0 / sink.find(epoch, Split::train, "images_per_s")->value,
                 1e-6 * per_step_ms);
   }
   // The fake hides 0.1 w secret additively: hiding is imperfect, so PSNR is finite.

@@ -30,6 +30,7 @@ const Command kCommands[] = {
     {"results", stegolab::cli::results_command, "list, show and export a results database"},
     {"report", stegolab::cli::report_command, "comparison tables (Markdown, LaTeX, CSV)"},
     {"plot", stegolab::cli::plot_command, "SVG plots of metrics and throughput"},
+    {"gallery", stegolab::cli::gallery_command, "a trial's pictures again, from a checkpoint"},
     {"bench", stegolab::cli::bench_command, "benchmarks: step, matrix, transforms"},
     {"tune-batch", stegolab::cli::tune_batch_command, "find the largest batch that fits"},
 };

@@ -53,4 +53,16 @@ torch::Tensor quantize_to_8bit_straight_through(const torch::Tensor& images) {
   return StraightThroughQuantize::apply(images);
 }
 
+torch::Tensor amplified_difference(const torch::Tensor& a, const torch::Tensor& b, double factor) {
+  const torch::Tensor difference =
+      (to_pixel_scale(a, /*quantize=*/true) - to_pixel_scale(b, /*quantize=*/true)).abs();
+  return (difference * factor)
+      .round()
+      .clamp(0, 255)
+      .to(torch::kUInt8)
+      .permute({0, 2, 3, 1})
+      .contiguous()
+      .cpu();
+}
+
 }  // namespace stegolab

@@ -32,4 +32,10 @@ STEGOLAB_VISIBLE torch::Tensor images_from_uint8(const torch::Tensor& pixels_nhw
 // clamped and rounded to the nearest 8-bit level: what a file holds.
 STEGOLAB_VISIBLE torch::Tensor images_to_uint8(const torch::Tensor& images);
 
+// |a - b| of two NCHW float images in [-1, 1], each first rounded to 8 bits,
+// times `factor`, clamped to 255: uint8 [N, H, W, C] on the CPU, the
+// amplified residual that papers print (x10, x20) to show where a change is.
+STEGOLAB_VISIBLE torch::Tensor amplified_difference(const torch::Tensor& a, const torch::Tensor& b,
+                                                    double factor);
+
 }  // namespace stegolab

@@ -9,6 +9,7 @@
 //   task->build(builder, context)     the task builds its components by section
 //   per epoch: training_samples() -> batches of named images -> training_loss()
 //   per evaluation: evaluation_samples() -> start_evaluation() -> add() -> means()
+//   at the end: the first samples of the test split -> gallery() -> PNG files
 #pragma once
 
 #include <cstdint>
@@ -67,6 +68,14 @@ class STEGOLAB_VISIBLE Evaluation {
   virtual int64_t samples() const = 0;
 };
 
+// One kind of picture in a gallery (the cover, the residual x10, ...), for
+// every sample of a batch.
+struct GalleryPanel {
+  std::string name;      // a file-name word: "stego", "stego_residual_x10"
+  std::string caption;   // what a reader sees under it: "|stego - cover| x10"
+  torch::Tensor pixels;  // uint8 [N, H, W, C] (C = 1 or 3), any device: what the file holds
+};
+
 using NamedModule = std::pair<std::string, std::shared_ptr<torch::nn::Module>>;
 
 class STEGOLAB_VISIBLE Task {
@@ -97,6 +106,11 @@ class STEGOLAB_VISIBLE Task {
   // (NCHW float in [-1, 1], on the device) of training_samples()' lists.
   virtual LossValue training_loss(const TensorMap& batch, const TrainingProgress& progress) = 0;
   virtual std::unique_ptr<Evaluation> start_evaluation() = 0;
+  // The pictures of one batch as evaluation_samples() composed it (named
+  // NCHW float images in [-1, 1] on the device), in display order: what a
+  // reader should look at to judge the trial. Model calls go through `scope`.
+  virtual std::vector<GalleryPanel> gallery(const TensorMap& batch,
+                                            const PrecisionScope& scope) = 0;
 
   // Floating-point operations for one sample of height x width (a multiply-
   // add counts 2): what inference computes, and one training step.

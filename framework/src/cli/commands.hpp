@@ -15,6 +15,7 @@ int plugins_command(const Arguments& args);     // list / show plugins
 int results_command(const Arguments& args);     // query a results database
 int report_command(const Arguments& args);      // paper tables from a database
 int plot_command(const Arguments& args);        // SVG plots from a database
+int gallery_command(const Arguments& args);     // a trial's pictures from a checkpoint
 int bench_command(const Arguments& args);       // step / matrix / transforms benchmarks
 int tune_batch_command(const Arguments& args);  // largest batch that fits
 

@@ -236,6 +236,12 @@ int trial(const ResultStore& store, const std::string& id_text, const StatusView
           << event.message << "\n";
     }
   }
+  const auto gallery = store.gallery(id);
+  if (!gallery.empty()) {
+    out << "gallery: " << gallery.size() << " pictures in "
+        << gallery.front().path.parent_path().string()
+        << " (stegolab report --format html shows them)\n";
+  }
   return 0;
 }
 

@@ -236,6 +236,7 @@ TrialOutcome TrialAttempts::run(int64_t experiment_id, const TrialSpec& planned,
     outcome.error = sink.failure();
   }
   try {
+    if (!outcome.gallery.empty()) store_.record_gallery(trial_id, outcome.gallery);
     store_.finish_trial(trial_id, outcome.status, outcome.error, outcome.final_metrics,
                         outcome.throughput);
   } catch (const StoreError&) {

@@ -204,6 +204,7 @@ ExperimentSchema::ExperimentSchema() {
 
   rules_.push_back(int_at_least("eval.every", 1, eval.every));
   rules_.push_back(int_at_least("eval.batch_size", 1, eval.batch_size));
+  rules_.push_back(int_at_least("eval.gallery", 0, eval.gallery));
 
   rules_.push_back(object("sweep"));
   // The report module owns the entries' format; the spec passes them through.

@@ -176,6 +176,7 @@ TrialSpec make_trial(const json& doc, const std::string& name, const SweepPoint&
   const json& eval = doc.at("eval");
   trial.eval.every = eval.at("every").get<int64_t>();
   trial.eval.batch_size = eval.at("batch_size").get<int64_t>();
+  trial.eval.gallery = eval.at("gallery").get<int64_t>();
 
   // Repeats differ only in their seed; documented in docs/experiments.md.
   trial.seed = t.seed + static_cast<uint64_t>(point.repeat);
@@ -262,8 +263,8 @@ void check_sweep_axes(const ExperimentSpec& spec, const json& complete, const st
   }
 }
 
-void check_sweep_includes(const ExperimentSpec& spec, const json& complete,
-                          const std::string& file, const PluginCatalog& catalog) {
+void check_sweep_includes(const ExperimentSpec& spec, const json& complete, const std::string& file,
+                          const PluginCatalog& catalog) {
   for (size_t i = 0; i < spec.sweep.include.size(); ++i) {
     const json& point = spec.sweep.include[i];
     for (const auto& item : point.items()) {

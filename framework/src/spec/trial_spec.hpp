@@ -50,6 +50,7 @@ struct TrainSettings {
 struct EvalSettings {
   int64_t every = 1;  // validate every N epochs (and always after the last)
   int64_t batch_size = 16;
+  int64_t gallery = 4;  // test samples whose pictures the trial leaves (0: none)
 };
 
 // The task's component sections by name ("model" -> its plugin and params);

@@ -4,6 +4,7 @@
 
 #include "device/device_name.hpp"
 #include "device/trial_utilisation.hpp"
+#include "gallery/gallery_writer.hpp"
 #include "trainer/peak_memory.hpp"
 
 namespace stegolab {
@@ -146,6 +147,29 @@ TrialOutcome TrialExecution::stopped(const std::string& why) {
   return outcome;
 }
 
+std::vector<GalleryImage> TrialExecution::write_trial_gallery() {
+  const bool test = splits_.test.size(0) > 0;
+  const torch::Tensor& indices = test ? splits_.test : splits_.val;
+  if (trial_.eval.gallery <= 0 || run_.checkpoint_dir.empty() || indices.size(0) == 0) return {};
+  GalleryRequest request;
+  request.indices = indices;
+  request.split = test ? Split::test : Split::val;
+  request.count = trial_.eval.gallery;
+  request.batch_size = trial_.eval.batch_size;
+  request.folder = run_.checkpoint_dir / "gallery" / split_name(request.split);
+  set_training_mode(components_.modules, false);
+  try {
+    return write_gallery(*components_.task, task_name_, components_.source, components_.device,
+                         precision_scope(*components_.strategy), request);
+  } catch (const std::exception& error) {
+    // The trial's numbers stand without its pictures.
+    const std::string message = "no gallery: " + first_line(error.what());
+    sink_.on_event(trial_.train.epochs - 1, "gallery_failed", message);
+    progress_.message(message);
+    return {};
+  }
+}
+
 TrialOutcome TrialExecution::execute() {
   build();
   reset_peak_memory(components_.device);
@@ -188,6 +212,7 @@ TrialOutcome TrialExecution::execute() {
       outcome.final_metrics.push_back({epochs - 1, Split::test, name, value});
     }
   }
+  outcome.gallery = write_trial_gallery();
   outcome.epochs_completed = epochs_completed_;
   outcome.throughput = throughput();
   return outcome;

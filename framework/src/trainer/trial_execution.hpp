@@ -80,6 +80,8 @@ class TrialExecution {
   void on_divergence(int64_t epoch, const std::string& reason);
   // `phase` and `epoch` choose its random streams (random_streams.hpp).
   NamedValues evaluate(const torch::Tensor& indices, RandomPhase phase, int64_t epoch);
+  // The first test (else validation) samples' pictures, eval.gallery of them.
+  std::vector<GalleryImage> write_trial_gallery();
   // Why the checkpoints could not be written (a full disk, ...); "" when
   // they were. The trial then stops as interrupted: it can resume later.
   std::string save_checkpoints(int64_t epoch, const NamedValues& val);

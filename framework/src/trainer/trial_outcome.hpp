@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "store/result_records.hpp"  // MetricRow, Throughput, TrialStatus
+#include "store/result_records.hpp"  // MetricRow, Throughput, TrialStatus, GalleryImage
 
 namespace stegolab {
 
@@ -15,6 +15,7 @@ struct TrialOutcome {
   int64_t epochs_completed = 0;
   std::vector<MetricRow> final_metrics;  // test split (and best val), recorded at the end
   Throughput throughput;
+  std::vector<GalleryImage> gallery;  // the pictures written at the end (eval.gallery)
   // Failed because the checkpoint to resume from does not fit the built
   // components (an optimiser state of another model layout, a damaged
   // file); the trial can run again from the start.

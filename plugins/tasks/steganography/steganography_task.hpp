@@ -40,6 +40,7 @@ class SteganographyTask : public Task {
   TensorMap evaluation_samples(const torch::Tensor& split) override;
   LossValue training_loss(const TensorMap& batch, const TrainingProgress& progress) override;
   std::unique_ptr<Evaluation> start_evaluation() override;
+  std::vector<GalleryPanel> gallery(const TensorMap& batch, const PrecisionScope& scope) override;
 
   double inference_flops(int64_t height, int64_t width) const override;
   double training_flops(int64_t height, int64_t width) const override;
