@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "report/markup_escape.hpp"
 #include "report/report_table.hpp"
 
 namespace stegolab {
@@ -31,20 +32,6 @@ std::string tick_text(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%g", value);
   return text;
-}
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -147,11 +134,11 @@ void write_grid_and_axes(const ChartFrame& f, std::ostream& out) {
   out << "</g>\n<g class=\"axes\" stroke=\"black\">\n"
       << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(kTop + f.plot_h) << "\" x2=\""
       << number(kLeft + f.plot_w) << "\" y2=\"" << number(kTop + f.plot_h) << "\"/>\n"
-      << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(kTop) << "\" x2=\""
-      << number(kLeft) << "\" y2=\"" << number(kTop + f.plot_h) << "\"/>\n";
+      << "<line x1=\"" << number(kLeft) << "\" y1=\"" << number(kTop) << "\" x2=\"" << number(kLeft)
+      << "\" y2=\"" << number(kTop + f.plot_h) << "\"/>\n";
   for (const double t : f.x_ticks) {
-    out << "<line x1=\"" << number(f.px(t)) << "\" y1=\"" << number(kTop + f.plot_h)
-        << "\" x2=\"" << number(f.px(t)) << "\" y2=\"" << number(kTop + f.plot_h + 5) << "\"/>\n";
+    out << "<line x1=\"" << number(f.px(t)) << "\" y1=\"" << number(kTop + f.plot_h) << "\" x2=\""
+        << number(f.px(t)) << "\" y2=\"" << number(kTop + f.plot_h + 5) << "\"/>\n";
   }
   for (const double t : f.y_ticks) {
     out << "<line x1=\"" << number(kLeft - 5) << "\" y1=\"" << number(f.py(t)) << "\" x2=\""
@@ -171,11 +158,11 @@ void write_grid_and_axes(const ChartFrame& f, std::ostream& out) {
 
 void write_axis_labels(const LineChart& chart, const ChartFrame& f, std::ostream& out) {
   out << "<text class=\"x-label\" x=\"" << number(kLeft + f.plot_w / 2) << "\" y=\""
-      << number(kHeight - 15) << "\" text-anchor=\"middle\">" << xml_escape(chart.x_label)
+      << number(kHeight - 15) << "\" text-anchor=\"middle\">" << markup_escape(chart.x_label)
       << "</text>\n"
       << "<text class=\"y-label\" x=\"20\" y=\"" << number(kTop + f.plot_h / 2)
       << "\" text-anchor=\"middle\" transform=\"rotate(-90 20 " << number(kTop + f.plot_h / 2)
-      << ")\">" << xml_escape(chart.y_label) << "</text>\n";
+      << ")\">" << markup_escape(chart.y_label) << "</text>\n";
 }
 
 const char* series_color(size_t s) { return kColors[s % (sizeof kColors / sizeof kColors[0])]; }
@@ -190,8 +177,8 @@ void write_series(const ChartSeries& line, size_t s, const ChartFrame& f, std::o
     dots += "<circle cx=\"" + number(f.px(line.x[i])) + "\" cy=\"" + number(f.py(line.y[i])) +
             "\" r=\"3\" fill=\"" + color + "\"/>\n";
   }
-  out << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\""
-      << points << "\"><title>" << xml_escape(line.name) << "</title></polyline>\n"
+  out << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\"" << points
+      << "\"><title>" << markup_escape(line.name) << "</title></polyline>\n"
       << dots;
 }
 
@@ -207,7 +194,7 @@ double write_legend(const std::vector<ChartSeries>& series, std::ostream& out) {
         << "\" stroke-width=\"2\"/>\n";
     for (const std::string& line : lines) {
       out << "<text x=\"" << number(kLeft + 32) << "\" y=\"" << number(y + 4) << "\">"
-          << xml_escape(line) << "</text>\n";
+          << markup_escape(line) << "</text>\n";
       y += kLegendLine;
     }
   }
@@ -222,15 +209,15 @@ std::string LineChart::svg() const {
   // The body first: the legend's height sets the document's.
   std::ostringstream body;
   body << "<text class=\"title\" x=\"" << number(kLeft + frame.plot_w / 2) << "\" y=\"28\" "
-       << "text-anchor=\"middle\" font-size=\"16\">" << xml_escape(title) << "</text>\n";
+       << "text-anchor=\"middle\" font-size=\"16\">" << markup_escape(title) << "</text>\n";
   write_grid_and_axes(frame, body);
   write_axis_labels(*this, frame, body);
   for (size_t s = 0; s < series.size(); ++s) write_series(series[s], s, frame, body);
   const std::string height = number(kHeight + write_legend(series, body) + 6);
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\""
-      << height << "\" viewBox=\"0 0 " << kWidth << " " << height
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\"" << height
+      << "\" viewBox=\"0 0 " << kWidth << " " << height
       << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       << body.str() << "</svg>\n";

@@ -20,14 +20,7 @@ std::vector<std::string> grouping_paths(const std::vector<TrialRecord>& trials,
                                         const std::string& group, const std::string& x = "") {
   if (group == "none") return {};
   if (!group.empty()) return {group};
-  std::vector<std::string> varying;
-  for (const std::string& path : sweep_axes(trials)) {
-    if (path == x) continue;
-    std::set<nlohmann::json> values;
-    for (const TrialRecord& trial : trials) values.insert(sweep_value(trial, path));
-    if (values.size() > 1) varying.push_back(path);
-  }
-  return varying;
+  return varying_sweep_paths(trials, x);
 }
 
 nlohmann::json group_key(const TrialRecord& trial, const std::vector<std::string>& paths) {

@@ -35,4 +35,16 @@ std::vector<std::string> sweep_axes(const std::vector<TrialRecord>& trials) {
   return {axes.begin(), axes.end()};
 }
 
+std::vector<std::string> varying_sweep_paths(const std::vector<TrialRecord>& trials,
+                                             const std::string& except) {
+  std::vector<std::string> varying;
+  for (const std::string& path : sweep_axes(trials)) {
+    if (path == except) continue;
+    std::set<nlohmann::json> values;
+    for (const TrialRecord& trial : trials) values.insert(sweep_value(trial, path));
+    if (values.size() > 1) varying.push_back(path);
+  }
+  return varying;
+}
+
 }  // namespace stegolab

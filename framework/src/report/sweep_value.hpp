@@ -21,4 +21,9 @@ std::string sweep_value_text(const nlohmann::json& value);
 // The sweep paths any of `trials` has in its sweep point, sorted.
 std::vector<std::string> sweep_axes(const std::vector<TrialRecord>& trials);
 
+// The sweep axes whose value differs between `trials` (what tells trial
+// groups apart), sorted; `except` left out.
+std::vector<std::string> varying_sweep_paths(const std::vector<TrialRecord>& trials,
+                                             const std::string& except = "");
+
 }  // namespace stegolab

@@ -6,16 +6,11 @@
 
 #include "report/csv_field.hpp"
 #include "report/sweep_value.hpp"
+#include "report/table_cells.hpp"
 
 namespace stegolab {
 
 namespace {
-
-std::string fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
 
 std::string full_precision(double value) {
   if (std::isnan(value)) return "";
@@ -24,53 +19,6 @@ std::string full_precision(double value) {
   return text;
 }
 
-// The last component of a path ("train.batch_size" -> "batch_size") unless
-// another path of the table ends the same way; then the whole path.
-std::string short_label(const std::string& path, const ReportSpec& spec) {
-  auto last = [](const std::string& p) {
-    const size_t dot = p.rfind('.');
-    return dot == std::string::npos ? p : p.substr(dot + 1);
-  };
-  int same = 0;
-  for (const auto& list : {spec.rows, spec.cols}) {
-    for (const auto& other : list) same += last(other) == last(path) ? 1 : 0;
-  }
-  return same > 1 ? path : last(path);
-}
-
-std::string column_group_text(const ReportTable& table, size_t c) {
-  std::string text;
-  for (size_t i = 0; i < table.spec.cols.size(); ++i) {
-    text += (i == 0 ? "" : ", ") + short_label(table.spec.cols[i], table.spec) + "=" +
-            sweep_value_text(table.col_keys[c][i]);
-  }
-  return text;
-}
-
-bool empty_cell(const ReportCell& cell) { return cell.stats.n == 0 && cell.stats.nan_count == 0; }
-
-// How many repeats a cell's mean stands on: "3", or "2 of 3" when one of
-// three diverged (NaN), so that a left-out repeat is never silent.
-std::string count_text(const SummaryStatistics& s, const std::string& space) {
-  const std::string n = std::to_string(s.n);
-  return s.nan_count == 0 ? n : n + space + "of" + space + std::to_string(s.n + s.nan_count);
-}
-
-bool any_nan(const ReportTable& table) {
-  for (const auto& row : table.cells) {
-    for (const auto& col : row) {
-      for (const auto& cell : col) {
-        if (cell.stats.nan_count > 0) return true;
-      }
-    }
-  }
-  return false;
-}
-
-const char* const kNanNote =
-    "only n of the cell's m repeats have a value; the others diverged (NaN) and are left out "
-    "of mean and std.";
-
 // "31.25 ± 0.12 (3)"; plus_minus and the number wrapper differ per format.
 std::string cell_text(const ReportCell& cell, int decimals, bool latex) {
   const auto& s = cell.stats;
@@ -78,7 +26,7 @@ std::string cell_text(const ReportCell& cell, int decimals, bool latex) {
     return latex ? "NaN~(" + count_text(s, "~") + ")" : "NaN (" + count_text(s, " ") + ")";
   auto number = [&](double value) {
     if (std::isinf(value)) return std::string(value > 0 ? "inf" : "-inf");
-    return fixed(value, decimals);
+    return fixed_decimals(value, decimals);
   };
   const bool with_std = s.n > 1 && std::isfinite(s.std);
   std::string body;
@@ -145,11 +93,6 @@ std::string markdown_escape(const std::string& text) {
   std::string out;
   for (const char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
   return out;
-}
-
-std::string metric_header(const ReportTable& table, size_t m) {
-  const std::string& unit = table.units[m];
-  return table.spec.metrics[m] + (unit.empty() ? "" : " [" + unit + "]");
 }
 
 }  // namespace
