@@ -109,8 +109,9 @@ class ReportTest : public ::testing::Test {
       Throughput tp;
       tp.train_images_per_s = row.train_images_per_s;
       tp.effective_batch = row.batch;
-      store.finish_trial(trial, *parse_trial_status(row.status), row.status == "failed" ? "diverged" : "",
-                         {{0, Split::test, "rec_psnr", row.rec_psnr}, {0, Split::test, "ber", row.ber}}, tp);
+      store.finish_trial(
+          trial, *parse_trial_status(row.status), row.status == "failed" ? "diverged" : "",
+          {{0, Split::test, "rec_psnr", row.rec_psnr}, {0, Split::test, "ber", row.ber}}, tp);
     }
   }
   void TearDown() override {
@@ -327,12 +328,18 @@ TEST_F(ReportTest, ReportCommandRendersDeclaredReports) {
                    {"--db", db_.string(), "--experiment", "cmp", "--rows", "transform.plugin",
                     "--cols", "train.batch_size", "--metrics", "rec_psnr,ber", "--format", "csv"});
   EXPECT_EQ(csv, TableRenderer::render(table("csv")));
+  // html is the whole document (html_report_test); a metric no trial has stays an error.
   EXPECT_THROW(run_captured(cli::report_command, {"--db", db_.string(), "--rows", "x", "--metrics",
-                                                  "ber", "--format", "html"}),
+                                                  "no_such_metric", "--format", "html"}),
+               ReportError);
+  EXPECT_THROW(run_captured(cli::report_command,
+                            {"--db", db_.string(), "--experiment", "cmp", "--rows",
+                             "transform.plugin", "--metrics", "ber", "--format", "docx"}),
                ReportError);
   try {
-    run_captured(cli::report_command, {"--db", db_.string(), "--experiment", "cmp", "--rows",
-                                       "transform.plugin", "--metrics", "ber", "--split", "validation"});
+    run_captured(cli::report_command,
+                 {"--db", db_.string(), "--experiment", "cmp", "--rows", "transform.plugin",
+                  "--metrics", "ber", "--split", "validation"});
     ADD_FAILURE() << "--split validation was accepted";
   } catch (const Error& error) {
     EXPECT_STREQ(error.what(), "report: --split must be train, val or test, got 'validation'");

@@ -1,4 +1,6 @@
-// `stegolab report`: comparison tables (Markdown, LaTeX, CSV) from a results database.
+// `stegolab report`: comparison tables (Markdown, LaTeX, CSV) and the
+// self-contained HTML report from a results database.
+#include <chrono>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -6,6 +8,7 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "report/declared_reports.hpp"
+#include "report/html_report.hpp"
 #include "report/report_table.hpp"
 #include "report/table_renderer.hpp"
 #include "store/database_locator.hpp"
@@ -48,6 +51,25 @@ int render_all(const ResultStore& store, const ExperimentRecord& experiment,
   return 0;
 }
 
+// The whole HTML document: `tables` when the command line made one, else
+// what the experiment declares (html_report_tables).
+int render_html(const ResultStore& store, const ExperimentRecord& experiment,
+                const std::vector<NamedReport>& tables, const std::string& out) {
+  const auto begin = std::chrono::steady_clock::now();
+  const std::string html = render_html_report(
+      store, experiment, html_report_tables(store, experiment, tables), std::cerr);
+  if (out.empty()) {
+    std::cout << html;
+    return 0;
+  }
+  write_report_file(html, out, std::cerr);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  std::cerr << "  " << html.size() << " bytes in " << static_cast<int64_t>(seconds * 1000)
+            << " ms, self-contained (open it in any browser)\n";
+  return 0;
+}
+
 }  // namespace
 
 int report_command(const Arguments& args) {
@@ -56,6 +78,7 @@ int report_command(const Arguments& args) {
   po::options_description options(
       "usage: stegolab report --db D --experiment E --rows PATHS [--cols PATHS] --metrics M,...\n"
       "       stegolab report --db D [--experiment E] --all\n"
+      "       stegolab report --db D [--experiment E] --format html --out report.html\n"
       "options");
   options.add_options()("help,h", "show this help")(
       "db", po::value(&db), "results database (default: the only results/*.db)")(
@@ -65,8 +88,8 @@ int report_command(const Arguments& args) {
       "metrics", po::value(&metrics),
       "final metrics and/or throughput fields, comma-separated (the task's metrics, e.g. "
       "loss,train_images_per_s)")("format", po::value(&spec.format)->default_value("markdown"),
-                                  "markdown | latex | csv")("out", po::value(&out),
-                                                            "write here instead of stdout")(
+                                  "markdown | latex | csv | html (the whole report in one file)")(
+      "out", po::value(&out), "write here instead of stdout")(
       "split", po::value(&split)->default_value("test"), "split of the final metrics")(
       "decimals", po::value(&spec.decimals)->default_value(2), "digits after the point")(
       "caption", po::value(&spec.caption), "table caption")("label", po::value(&spec.label),
@@ -79,6 +102,8 @@ int report_command(const Arguments& args) {
   for (const auto& warning : store.warnings())
     std::cerr << "stegolab report: warning: " << warning << "\n";
   const auto experiment = choose_experiment(store, experiment_name, "report");
+  const bool html = spec.format == "html";
+  if (html && rows.empty()) return render_html(store, experiment, {}, out);
   if (vm.count("all") != 0) {
     // Only a --format the user gave replaces the declared ones.
     const bool given = vm.count("format") != 0 && !vm["format"].defaulted();
@@ -90,6 +115,12 @@ int report_command(const Arguments& args) {
   spec.metrics = split_list(metrics);
   if (spec.rows.empty()) throw ReportError("report: --rows needs at least one sweep path");
   if (spec.metrics.empty()) throw ReportError("report: --metrics needs at least one metric");
+  if (html) {
+    // Asked for on the command line: a table that cannot be made is an error,
+    // not a warning inside the page.
+    (void)ReportTable::build(store, experiment, spec);
+    return render_html(store, experiment, {{"", spec}}, out);
+  }
   const auto table = ReportTable::build(store, experiment, spec);
   print_warnings(table);
   const std::string text = TableRenderer::render(table);

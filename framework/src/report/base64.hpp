@@ -1,0 +1,11 @@
+// Base64 (RFC 4648, with padding): how the HTML report embeds its pictures
+// as data: URLs, so that the file stands alone.
+#pragma once
+
+#include <string>
+
+namespace stegolab {
+
+std::string base64_encode(const std::string& bytes);
+
+}  // namespace stegolab
