@@ -17,5 +17,6 @@ int report_command(const Arguments& args);      // paper tables from a database
 int plot_command(const Arguments& args);        // SVG plots from a database
 int bench_command(const Arguments& args);       // step / matrix / transforms benchmarks
 int tune_batch_command(const Arguments& args);  // largest batch that fits
+int submit_command(const Arguments& args);      // a sweep as a cluster job array
 
 }  // namespace stegolab::cli
