@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <set>
+
 #include <sqlite3.h>
 
 #include "store/database_writer_lock.hpp"
@@ -11,6 +13,7 @@
 #include "store/sqlite_statement.hpp"
 #include "store/store_rows.hpp"
 #include "store/trial_renumbering.hpp"
+#include "sweep/sweep_order.hpp"
 
 namespace stegolab {
 
@@ -92,7 +95,8 @@ void check_sources(const std::filesystem::path& output,
 // The output's present content (when it exists) in `temporary`, at the
 // present schema version. OUT is only read, so a merge that adds nothing
 // leaves it untouched; VACUUM INTO reads its write-ahead log too.
-void start_from_output(const std::filesystem::path& output, const std::filesystem::path& temporary) {
+void start_from_output(const std::filesystem::path& output,
+                       const std::filesystem::path& temporary) {
   std::error_code ec;
   if (std::filesystem::exists(output, ec)) {
     { const ResultStore readable(output, ResultStore::Mode::read_only); }  // ours, not newer
@@ -128,6 +132,28 @@ MergeCounts merge_one(sqlite3* db, const std::filesystem::path& temporary,
   } catch (...) {
     sqlite3_exec(db, "DETACH DATABASE source", nullptr, nullptr, nullptr);
     throw;
+  }
+}
+
+// An experiment whose sweep has trials the merged file lacks: shards that
+// have not run yet or were not named. Said, not refused: merging what is
+// there is useful, and a later merge adds the rest.
+void say_missing_trials(sqlite3* db, const std::filesystem::path& file, MergeSummary& summary) {
+  SqliteStatement experiments(db, file, "SELECT id, name, json FROM experiments ORDER BY id");
+  while (experiments.step()) {
+    const std::vector<std::string> keys =
+        sweep_order(parse_json_column(experiments.column_text(2)));
+    std::set<std::string> present;
+    SqliteStatement trials(db, file, "SELECT key FROM trials WHERE experiment_id = ?");
+    trials.bind(1, experiments.column_int(0));
+    while (trials.step()) present.insert(trials.column_text(0));
+    size_t missing = 0;
+    for (const std::string& key : keys) missing += present.count(key) == 0 ? 1 : 0;
+    if (missing == 0) continue;
+    summary.warnings.push_back("experiment '" + experiments.column_text(1) + "': " +
+                               std::to_string(missing) + " of its " + std::to_string(keys.size()) +
+                               " trials are in none of the merged files (shards not run yet, or "
+                               "not named); merging them later adds them");
   }
 }
 
@@ -184,6 +210,7 @@ MergeSummary merge_databases(const std::filesystem::path& output,
       ++summary.sources;
     }
     const bool renumbered = number_trials_in_sweep_order(db.get(), temporary.file());
+    say_missing_trials(db.get(), temporary.file(), summary);
     summary.written =
         summary.added + summary.replaced > 0 || renumbered || !std::filesystem::exists(output);
     // One self-contained file (no -wal beside it) to rename into place.
