@@ -89,6 +89,7 @@ TEST(ProgramRun, CollectsOutputAndStatusWithoutAShell) {
   EXPECT_EQ(echo.status, 3);
   EXPECT_EQ(echo.output, "a b\nerr\n");
   EXPECT_EQ(echo.first_output_line(), "a b");
+  EXPECT_EQ(echo.last_output_line(), "err");
   const ProgramRun quoted = ProgramRun::run({"echo", "$HOME;", "'x'"});
   EXPECT_EQ(quoted.output, "$HOME; 'x'\n");
   const ProgramRun missing = ProgramRun::run({"no-such-program-here"});

@@ -68,7 +68,7 @@ int submit(const SubmitArguments& arguments, SlurmArrayRequest request) {
   }
   const ProgramRun sbatch = ProgramRun::run({"sbatch", "--parsable", script_file.string()});
   if (!sbatch.ok())
-    throw Error("submit: sbatch " + script_file.string() + ": " + sbatch.first_output_line());
+    throw Error("submit: sbatch " + script_file.string() + ": " + sbatch.last_output_line());
   ArraySubmission submission;
   // --parsable prints "jobid" or "jobid;cluster".
   submission.job_id = sbatch.first_output_line().substr(0, sbatch.first_output_line().find(';'));

@@ -75,4 +75,12 @@ std::string ProgramRun::first_output_line() const {
   return line;
 }
 
+std::string ProgramRun::last_output_line() const {
+  std::string text = output;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+    text.pop_back();
+  return text.substr(text.find_last_of('\n') == std::string::npos ? 0
+                                                                  : text.find_last_of('\n') + 1);
+}
+
 }  // namespace stegolab

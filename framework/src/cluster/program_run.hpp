@@ -21,6 +21,9 @@ struct ProgramRun {
   bool ok() const { return status == 0; }
   // The output's first line, trimmed, for one-line messages.
   std::string first_output_line() const;
+  // Its last non-empty line: Slurm's commands end a failure with the cause
+  // ("sbatch: fatal: ...") after lines of detail.
+  std::string last_output_line() const;
 };
 
 }  // namespace stegolab
