@@ -81,6 +81,7 @@ TEST(SlurmScript, RunsOneShardPerArrayTaskIntoItsOwnDatabaseAndRequeuesOnTheWarn
                                 "--shard \"${shard}/5\" --db '/data/results/grid.shards'/"
                                 "\"${shard}.db\" --requeue-on-signal"));
   EXPECT_EQ(script.rfind("#!/bin/bash\n", 0), 0u);
+  EXPECT_LT(script.find("trap '' USR1\n"), script.find("exec "));
   EXPECT_EQ(shard_database("/r/x.shards", 3), std::filesystem::path("/r/x.shards/3.db"));
 }
 

@@ -71,9 +71,13 @@ stop_and_release() {
   wait_for "$shards/$index.log" "epoch 3/$epochs" 90
   # scancel keeps retrying (and then fails) once the task it signalled has
   # requeued itself; whether the signal arrived is read from the task's log.
+  # Stopped once the task has requeued, or a retry would signal its next attempt.
   timeout 10 scancel --batch --signal="$signal" "${job}_$index" >/dev/null 2>&1 &
+  local scancel=$!
   say "sent $signal to task ${job}_$index"
   wait_for "$shards/$index.log" "requeued Slurm job ${job}_$index" 30
+  kill "$scancel" 2>/dev/null || true
+  wait "$scancel" 2>/dev/null || true
   for _ in $(seq 1 100); do
     state=$(squeue -h -j "${job}_$index" -o %T 2>/dev/null || true)
     [ "$state" = "PENDING" ] && break

@@ -49,6 +49,10 @@ std::string slurm_array_script(const SlurmArrayRequest& request) {
       << request.shards << " shards. Array task i runs shard i/" << request.shards
       << " into its own database; `stegolab results merge` joins them.\n"
       << "set -eu\n"
+      // Ignored until stegolab installs its handler (an ignored signal stays
+      // so across exec): a warning that arrives while the task starts must
+      // not kill it, which Slurm would count as a failed task.
+      << "trap '' USR1\n"
       << "shard=\"${SLURM_ARRAY_TASK_ID:?this script runs as a Slurm array task}\"\n"
       << "echo \"stegolab shard ${shard}/" << request.shards
       << " on $(hostname), attempt $(( ${SLURM_RESTART_COUNT:-0} + 1 )), $(date -u "
