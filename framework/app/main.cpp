@@ -33,6 +33,7 @@ const Command kCommands[] = {
     {"gallery", stegolab::cli::gallery_command, "a trial's pictures again, from a checkpoint"},
     {"bench", stegolab::cli::bench_command, "benchmarks: step, matrix, transforms"},
     {"tune-batch", stegolab::cli::tune_batch_command, "find the largest batch that fits"},
+    {"submit", stegolab::cli::submit_command, "run a sweep as a Slurm job array; --status"},
 };
 
 void print_usage(std::ostream& out) {

@@ -18,5 +18,6 @@ int plot_command(const Arguments& args);        // SVG plots from a database
 int gallery_command(const Arguments& args);     // a trial's pictures from a checkpoint
 int bench_command(const Arguments& args);       // step / matrix / transforms benchmarks
 int tune_batch_command(const Arguments& args);  // largest batch that fits
+int submit_command(const Arguments& args);      // a sweep as a cluster job array
 
 }  // namespace stegolab::cli

@@ -15,6 +15,7 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/results_export.hpp"
+#include "cli/results_merge.hpp"
 #include "report/csv_field.hpp"
 #include "report/sweep_value.hpp"
 #include "report/throughput_field.hpp"
@@ -34,6 +35,7 @@ const char* const kUsage =
     "       stegolab results trial ID [--db FILE]\n"
     "       stegolab results export --format csv|json [--layout long|wide] [--experiment E]\n"
     "                               [--out FILE] [--db FILE]\n"
+    "       stegolab results merge OUT.db SHARD.db... [--prefer newest]\n"
     "--db defaults to the only results/*.db in the current folder.\n";
 
 std::string number_text(double value) {
@@ -248,7 +250,7 @@ int trial(const ResultStore& store, const std::string& id_text, const StatusView
 }  // namespace
 
 int results_command(const Arguments& args) {
-  std::string db, format, layout = "long", experiment, out_file, target;
+  std::string db, format, layout = "long", experiment, out_file, target, prefer;
   std::string action;
   po::options_description options("results options");
   options.add_options()("help,h", "show this help")(
@@ -256,10 +258,15 @@ int results_command(const Arguments& args) {
       "format", po::value(&format), "export: csv or json")(
       "layout", po::value(&layout), "export: long (one row per value) or wide (one row per trial)")(
       "experiment", po::value(&experiment), "export: only this experiment (name or id)")(
-      "out", po::value(&out_file), "export: write here instead of stdout");
+      "out", po::value(&out_file), "export: write here instead of stdout")(
+      "prefer", po::value(&prefer),
+      "merge: 'newest' keeps the later-ended copy of a trial whose copies differ");
   po::variables_map vm;
   std::vector<std::string> positional;
   if (!parse_command_line("results", args, options, vm, &positional)) return 0;
+  if (!positional.empty() && positional[0] == "merge") {
+    return results_merge({positional.begin() + 1, positional.end()}, prefer, std::cout);
+  }
   if (positional.size() > 2)
     throw Error("results: too many arguments (see 'stegolab results --help')");
   if (!positional.empty()) action = positional[0];
@@ -292,7 +299,7 @@ int results_command(const Arguments& args) {
     std::cerr << "wrote " << out_file << "\n";
     return 0;
   }
-  throw Error("results: unknown action '" + action + "' (list, show, trial, export)");
+  throw Error("results: unknown action '" + action + "' (list, show, trial, export, merge)");
 }
 
 }  // namespace stegolab::cli

@@ -1,4 +1,5 @@
 // `stegolab run EXPERIMENT.json`: validate, expand and run a sweep.
+#include <csignal>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -8,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "cli/commands.hpp"
+#include "cluster/slurm_requeue.hpp"
 #include "cli/plugin_path_option.hpp"
 #include "device/device_name.hpp"
 #include "run/interrupt_handlers.hpp"
@@ -28,13 +30,15 @@ struct RunArguments {
   std::vector<std::string> plugin_paths;
   std::string experiment, database, device, only;
   std::optional<int64_t> threads;
-  bool dry_run = false, force_new = false;
+  std::optional<ShardSelection> shard;
+  bool dry_run = false, force_new = false, requeue_on_signal = false;
 };
 
 // nullopt when --help was given (and printed).
 std::optional<RunArguments> parse_run_arguments(const Arguments& args) {
   RunArguments parsed;
   int64_t threads = 0;
+  std::string shard;
   po::options_description options("stegolab run EXPERIMENT.json [options]");
   options.add_options()("help,h", "show this help")(
       "db", po::value(&parsed.database), "results database (default results/<name>.db)")(
@@ -43,7 +47,13 @@ std::optional<RunArguments> parse_run_arguments(const Arguments& args) {
       "threads", po::value(&threads), "CPU threads (default: STEGOLAB_THREADS, train.threads, all)")(
       "device", po::value(&parsed.device),
       "auto | cpu | cuda | cuda:N (default: the experiment's train.device)")(
-      "only", po::value(&parsed.only), "run only trials whose key contains this text");
+      "only", po::value(&parsed.only), "run only trials whose key contains this text")(
+      "shard", po::value(&shard),
+      "i/N: run only the trials whose position in the sweep is i modulo N (one database "
+      "per shard; join them with 'stegolab results merge')")(
+      "requeue-on-signal",
+      "in a Slurm job: after SIGUSR1 or SIGTERM has stopped the run (checkpoints written), "
+      "requeue the job with scontrol so that it resumes");
   add_plugin_path_option(options, &parsed.plugin_paths);
   po::options_description hidden;
   hidden.add_options()("experiment", po::value(&parsed.experiment));
@@ -64,9 +74,28 @@ std::optional<RunArguments> parse_run_arguments(const Arguments& args) {
     throw Error("--device: expected auto, cpu, cuda or cuda:N, got \"" + parsed.device + "\"");
   }
   if (vm.count("threads")) parsed.threads = threads;
+  if (vm.count("shard")) parsed.shard = ShardSelection::parse(shard);
+  parsed.requeue_on_signal = vm.count("requeue-on-signal") > 0;
   parsed.dry_run = vm.count("dry-run") > 0;
   parsed.force_new = vm.count("force-new") > 0;
   return parsed;
+}
+
+// After a stop by the scheduler's signal: the run has recorded and
+// checkpointed everything, so the job may go back to the queue. SIGINT is a
+// person at a terminal, who wants the run to stop, not to come back.
+void requeue_if_asked(const RunArguments& arguments, int signal_number) {
+  if (!arguments.requeue_on_signal || signal_number == SIGINT || signal_number == 0) return;
+  const std::optional<std::string> job = slurm_job_from_environment();
+  if (!job) {
+    std::cout << "--requeue-on-signal: not in a Slurm job (SLURM_JOB_ID is not set); nothing "
+                 "requeued\n";
+    return;
+  }
+  // Said before asking: Slurm ends this process as soon as the job is requeued.
+  std::cout << "requeueing Slurm job " << *job << " (signal " << signal_number << ")\n"
+            << std::flush;
+  std::cout << requeue_slurm_job(*job) << "\n" << std::flush;
 }
 
 int say_run_summary(const RunArguments& arguments, const ExperimentSpec& spec,
@@ -79,7 +108,8 @@ int say_run_summary(const RunArguments& arguments, const ExperimentSpec& spec,
   for (const auto& failure : summary.failures) std::cout << "  failed: " << failure << "\n";
   if (summary.stopped) {
     std::cout << "interrupted; resume with: stegolab run " << arguments.experiment << " --db "
-              << run_options.database.string() << "\n";
+              << run_options.database.string()
+              << (arguments.shard ? " --shard " + arguments.shard->text() : "") << "\n";
     return 130;
   }
   return summary.failed > 0 ? 1 : 0;
@@ -95,7 +125,7 @@ int run_command(const Arguments& args) {
   if (arguments->dry_run) {
     RegistryComponentFactory factory(registry);
     preflight_trials(factory, spec, arguments->device, &std::cerr);
-    print_trial_plan(spec, arguments->only, std::cout);
+    print_trial_plan(spec, arguments->only, std::cout, arguments->shard);
     return 0;
   }
   RunOptions run_options;
@@ -104,6 +134,7 @@ int run_command(const Arguments& args) {
                              : std::filesystem::path(arguments->database);
   run_options.force_new = arguments->force_new;
   run_options.only = arguments->only;
+  run_options.shard = arguments->shard;
   run_options.device = arguments->device;
   run_options.threads = arguments->threads;
   // Fail on a bad thread count before the database is touched.
@@ -111,7 +142,10 @@ int run_command(const Arguments& args) {
 
   InterruptHandlers handlers;
   SweepRunner runner(registry, spec, run_options, &handlers.flag());
-  return say_run_summary(*arguments, spec, run_options, runner.run());
+  const RunSummary summary = runner.run();
+  const int status = say_run_summary(*arguments, spec, run_options, summary);
+  if (summary.stopped) requeue_if_asked(*arguments, handlers.signal_number());
+  return status;
 }
 
 }  // namespace stegolab::cli

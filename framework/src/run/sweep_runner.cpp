@@ -131,11 +131,7 @@ bool count_outcome(const TrialOutcome& outcome, const std::string& label, RunSum
 }  // namespace
 
 std::vector<const TrialSpec*> SweepRunner::selected_trials() const {
-  std::vector<const TrialSpec*> selected;
-  for (const auto& trial : spec_.trials) {
-    if (selected_by_only(trial.key, options_.only)) selected.push_back(&trial);
-  }
-  return selected;
+  return select_trials(spec_, options_.only, options_.shard);
 }
 
 RunSummary SweepRunner::run() {
@@ -172,7 +168,13 @@ RunSummary SweepRunner::run() {
 
   const std::vector<const TrialSpec*> selected = selected_trials();
   summary.selected = static_cast<int64_t>(selected.size());
-  if (selected.empty()) out << "no trial key contains \"" << options_.only << "\"\n";
+  if (selected.empty() && options_.shard && options_.only.empty()) {
+    out << "shard " << options_.shard->text() << " holds no trial (the sweep has "
+        << spec_.trials.size() << ")\n";
+  } else if (selected.empty()) {
+    out << "no trial key contains \"" << options_.only << "\""
+        << (options_.shard ? " in shard " + options_.shard->text() : "") << "\n";
+  }
   record_plan(store, summary.experiment_id, selected);
 
   for (size_t index = 0; index < selected.size(); ++index) {

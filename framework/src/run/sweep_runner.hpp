@@ -11,18 +11,20 @@
 
 #include "plugin_host/plugin_registry.hpp"
 #include "spec/experiment_spec.hpp"
+#include "sweep/shard_selection.hpp"
 
 namespace stegolab {
 
 class ResultStore;
 
 struct RunOptions {
-  std::filesystem::path database;  // created with its folder when missing
-  bool force_new = false;          // register a changed experiment file as a new experiment
-  std::string only;                // run only trials whose key contains this
-  std::string device;              // "" : the experiment's train.device; else "cpu" | "cuda"
-  std::optional<int64_t> threads;  // --threads
-  std::ostream* out = nullptr;     // progress and summary (default std::cout)
+  std::filesystem::path database;       // created with its folder when missing
+  bool force_new = false;               // register a changed experiment file as a new experiment
+  std::string only;                     // run only trials whose key contains this
+  std::optional<ShardSelection> shard;  // --shard i/N: this process's part of the sweep
+  std::string device;                   // "" : the experiment's train.device; else "cpu" | "cuda"
+  std::optional<int64_t> threads;       // --threads
+  std::ostream* out = nullptr;          // progress and summary (default std::cout)
 };
 
 struct RunSummary {
@@ -51,7 +53,7 @@ class SweepRunner {
   void print_reports(ResultStore& store, int64_t experiment_id, std::ostream& out) const;
 
  private:
-  // The trials --only selects, in sweep order.
+  // The trials --shard and --only select, in sweep order.
   std::vector<const TrialSpec*> selected_trials() const;
 
   const PluginRegistry& registry_;

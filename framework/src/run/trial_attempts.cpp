@@ -216,6 +216,13 @@ TrialOutcome TrialAttempts::run(int64_t experiment_id, const TrialSpec& planned,
   out_ << label << ": " << how << " (trial " << trial_id << ", seed " << trial.seed << ", "
        << trial.train.device << ")\n"
        << std::flush;
+  if (options_.shard) {
+    // Provenance that survives `results merge`: which part of the sweep,
+    // on which host, in which database this attempt ran.
+    store_.record_event(trial_id, existing ? existing->last_epoch : -1, "shard",
+                        "shard " + options_.shard->text() + " of the sweep on host " + host_ +
+                            ", database '" + options_.database.string() + "'");
+  }
   StoreSink sink(store_, trial_id);
   TrialOutcome outcome = train(trial, run, sink, auto_batch_error);
   if (outcome.checkpoint_unusable && run.resume_from) {

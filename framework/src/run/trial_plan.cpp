@@ -12,14 +12,24 @@ bool selected_by_only(const std::string& key, const std::string& only) {
   return only.empty() || key.find(only) != std::string::npos;
 }
 
-void print_trial_plan(const ExperimentSpec& spec, const std::string& only, std::ostream& out) {
+std::vector<const TrialSpec*> select_trials(const ExperimentSpec& spec, const std::string& only,
+                                            const std::optional<ShardSelection>& shard) {
+  std::vector<const TrialSpec*> selected;
+  for (size_t position = 0; position < spec.trials.size(); ++position) {
+    const TrialSpec& trial = spec.trials[position];
+    if (shard && !shard->contains(position)) continue;
+    if (selected_by_only(trial.key, only)) selected.push_back(&trial);
+  }
+  return selected;
+}
+
+void print_trial_plan(const ExperimentSpec& spec, const std::string& only, std::ostream& out,
+                      const std::optional<ShardSelection>& shard) {
   // Columns: every path any point sets (includes may add paths beyond the axes).
   std::vector<std::string> paths;
-  std::vector<const TrialSpec*> selected;
-  for (const auto& trial : spec.trials) {
-    if (!selected_by_only(trial.key, only)) continue;
-    selected.push_back(&trial);
-    for (const auto& item : trial.sweep_point.items()) {
+  const std::vector<const TrialSpec*> selected = select_trials(spec, only, shard);
+  for (const TrialSpec* trial : selected) {
+    for (const auto& item : trial->sweep_point.items()) {
       if (std::find(paths.begin(), paths.end(), item.key()) == paths.end())
         paths.push_back(item.key());
     }
@@ -48,7 +58,10 @@ void print_trial_plan(const ExperimentSpec& spec, const std::string& only, std::
 
   out << "experiment " << spec.name << " (" << spec.file << ", hash " << spec.hash
       << "): " << selected.size() << " of " << spec.trials.size() << " trials"
-      << (only.empty() ? "" : " selected by --only \"" + only + "\"") << "\n";
+      << (shard ? " in shard " + shard->text() : "")
+      << (only.empty() ? ""
+                       : std::string(shard ? "," : "") + " selected by --only \"" + only + "\"")
+      << "\n";
   for (const auto& row : rows) {
     out << " ";
     for (size_t c = 0; c < row.size(); ++c) {

@@ -25,4 +25,20 @@ std::string experiment_hash(const nlohmann::json& document) {
   return text;
 }
 
+std::string identity_changes(const nlohmann::json& before, const nlohmann::json& after) {
+  const nlohmann::json patch =
+      nlohmann::json::diff(experiment_identity(before), experiment_identity(after));
+  std::string paths;
+  size_t listed = 0;
+  for (const auto& op : patch) {
+    if (listed == 12) {
+      paths += ", ... (" + std::to_string(patch.size() - listed) + " more)";
+      break;
+    }
+    paths += (listed++ == 0 ? "" : ", ") + op.at("path").get<std::string>() + " (" +
+             op.at("op").get<std::string>() + ")";
+  }
+  return paths;
+}
+
 }  // namespace stegolab

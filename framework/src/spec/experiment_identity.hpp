@@ -21,4 +21,9 @@ nlohmann::json experiment_identity(const nlohmann::json& document);
 // compare identities before treating a hash mismatch as a change.
 std::string experiment_hash(const nlohmann::json& document);
 
+// The JSON paths where the identities of two documents differ, with the
+// operation that turns `before` into `after`: "/train/epochs (replace),
+// /sweep/axes/x (add)", at most 12 named. "" when the identities are equal.
+std::string identity_changes(const nlohmann::json& before, const nlohmann::json& after);
+
 }  // namespace stegolab

@@ -22,7 +22,7 @@ void ResultStore::check_trial_changed(int64_t trial_id) const {
 ResultStore::ResultStore(const std::filesystem::path& file, Mode mode) : file_(file), mode_(mode) {
   const std::string name = this->name();
   std::error_code ec;
-  if (mode_ == Mode::read_only) {
+  if (mode_ != Mode::read_write) {
     if (!std::filesystem::is_regular_file(file_, ec)) {
       throw StoreError(name + " does not exist (or is not a file)");
     }
@@ -32,11 +32,12 @@ ResultStore::ResultStore(const std::filesystem::path& file, Mode mode) : file_(f
       throw StoreError("cannot create the folder of " + name + ": " + ec.message());
     }
   }
-  const int flags = mode_ == Mode::read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
-                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int flags = mode_ != Mode::read_write ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   // mode=ro also keeps a read-only open from creating the file by accident.
-  const std::string target =
-      mode_ == Mode::read_only ? sqlite_file_uri(file_, "mode=ro") : file_.string();
+  const std::string target = mode_ == Mode::read_only  ? sqlite_file_uri(file_, "mode=ro")
+                             : mode_ == Mode::snapshot ? sqlite_file_uri(file_, "immutable=1")
+                                                       : file_.string();
   int rc = sqlite3_open_v2(target.c_str(), &db_, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -46,7 +47,7 @@ ResultStore::ResultStore(const std::filesystem::path& file, Mode mode) : file_(f
   }
   sqlite3_busy_timeout(db_, 5000);
   try {
-    if (mode_ == Mode::read_only) {
+    if (mode_ != Mode::read_write) {
       check_schema_readable();
     } else {
       create_or_migrate_schema();

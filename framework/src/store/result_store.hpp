@@ -33,7 +33,13 @@ class StoreError : public Error {
 
 class ResultStore {
  public:
-  enum class Mode { read_write, read_only };
+  // snapshot: read-only and touching nothing beside the file (no lock, no
+  // -shm, no -wal: SQLite's "immutable"), for a look at a database that a
+  // run on another machine may be writing over a network filesystem, where
+  // even a reader's shared-memory index could disturb the writer. It sees
+  // what the main file holds: the last writes may be missing until the
+  // writer checkpoints or ends.
+  enum class Mode { read_write, read_only, snapshot };
   // 2 added the typed columns of metric_conventions (range, colour space,
   // quantised); a version 1 file is migrated by the first read-write open.
   static constexpr int kSchemaVersion = 3;

@@ -7,25 +7,6 @@
 
 namespace stegolab {
 
-namespace {
-
-// "path (op), ..." of a JSON patch, at most 12 named.
-std::string changed_paths(const nlohmann::json& patch) {
-  std::string paths;
-  size_t listed = 0;
-  for (const auto& op : patch) {
-    if (listed == 12) {
-      paths += ", ... (" + std::to_string(patch.size() - listed) + " more)";
-      break;
-    }
-    paths += (listed++ == 0 ? "" : ", ") + op.at("path").get<std::string>() + " (" +
-             op.at("op").get<std::string>() + ")";
-  }
-  return paths;
-}
-
-}  // namespace
-
 ExperimentRegistration ResultStore::open_experiment(const std::string& name,
                                                     const nlohmann::json& experiment,
                                                     bool force_new) {
@@ -73,8 +54,7 @@ ExperimentRegistration ResultStore::open_experiment(const std::string& name,
     return registration;
   }
   if (!same_name.empty() && !force_new) {
-    const std::string paths =
-        changed_paths(nlohmann::json::diff(experiment_identity(same_name.front().json), identity));
+    const std::string paths = identity_changes(same_name.front().json, experiment);
     throw StoreError("results database '" + file_.string() + "' already holds experiment '" + name +
                      "' (id " + std::to_string(same_name.front().id) +
                      ") with a different definition; changed: " + paths +
