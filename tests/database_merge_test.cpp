@@ -214,25 +214,15 @@ TEST_F(DatabaseMergeTest, AFinishedCopyReplacesAnInterruptedOne) {
 // move from the shard's folder to OUT's. (Schema version 3 brings this
 // table; here it is added by hand to both files.)
 TEST_F(DatabaseMergeTest, CopiesEveryPerTrialTableAndRebasesRelativePaths) {
-  const char* const gallery =
-      "CREATE TABLE gallery_images (trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE "
-      "CASCADE, split TEXT NOT NULL, sample INTEGER NOT NULL, position INTEGER NOT NULL, panel "
-      "TEXT NOT NULL, caption TEXT NOT NULL DEFAULT '', path TEXT NOT NULL, width INTEGER, height "
-      "INTEGER, PRIMARY KEY (trial_id, split, sample, panel))";
+  // gallery_images as schema 3 defines it: paths relative to the database's folder.
   const auto zero = shard("0.db", {0.001, 0.002}, 10);
   { ResultStore create(out_, ResultStore::Mode::read_write); }
-  for (const auto& file : {zero, out_}) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, gallery, nullptr, nullptr, nullptr), SQLITE_OK);
-    if (file == zero) {
-      const std::string rows =
-          "INSERT INTO gallery_images VALUES (2, 'test', 0, 0, 'input', 'x', "
-          "'0.runs/2/gallery/s0.png', 16, 16), (2, 'test', 0, 1, 'output', 'y', "
-          "'/abs/s1.png', 16, 16)";
-      ASSERT_EQ(sqlite3_exec(db, rows.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-    }
-    sqlite3_close(db);
+  {
+    ResultStore store(zero, ResultStore::Mode::read_write);
+    const std::filesystem::path folder = zero.parent_path();
+    store.record_gallery(
+        2, {{Split::test, 0, 0, "input", "x", folder / "0.runs/2/gallery/s0.png", 16, 16},
+            {Split::test, 0, 1, "output", "y", "/abs/s1.png", 16, 16}});
   }
   merge_databases(out_, {zero}, {});
   sqlite3* db = nullptr;

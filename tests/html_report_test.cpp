@@ -145,6 +145,33 @@ TEST_F(HtmlReport, AMissingPictureIsSaidAndTheRestIsThere) {
   EXPECT_EQ(occurrences(read_text(report_), "src=\"data:image/png;base64,"), 41);
 }
 
+TEST(HtmlReportOfMergedShards, ShowsEveryPictureOfEveryShard) {
+  if (const std::string missing = missing_tiny_run_plugin(); !missing.empty())
+    GTEST_SKIP() << "plugin " << missing << " is not in this build";
+  const auto dir = fresh_test_folder("html_report_test");
+  std::ofstream(dir / "tiny.json")
+      << tiny_experiment({{"sweep", {{"axes", {{"train.optimizer.lr", {1e-3, 2e-3}}}}}}}).dump();
+  const std::string stegolab = std::string(STEGOLAB_TEST_BINARY) + " ";
+  for (const char* shard : {"0", "1"}) {
+    const CommandResult run =
+        run_shell(stegolab + "run " + (dir / "tiny.json").string() + " --threads 1 --shard " +
+                  shard + "/2 --db " + (dir / "shards" / (std::string(shard) + ".db")).string());
+    ASSERT_EQ(run.status, 0) << run.output;
+  }
+  const std::string merged = (dir / "merged.db").string();
+  const CommandResult merge =
+      run_shell(stegolab + "results merge " + merged + " " + (dir / "shards" / "0.db").string() +
+                " " + (dir / "shards" / "1.db").string());
+  ASSERT_EQ(merge.status, 0) << merge.output;
+  const auto file = dir / "merged.html";
+  const CommandResult report =
+      run_shell(stegolab + "report --db " + merged + " --format html --out " + file.string());
+  ASSERT_EQ(report.status, 0) << report.output;
+  EXPECT_THAT(report.output, Not(HasSubstr("missing")));
+  // The pictures stay in the shards' folders; the merged rows point there.
+  EXPECT_EQ(occurrences(read_text(file), "src=\"data:image/png;base64,"), 2 * 3 * 7);
+}
+
 // Headless Chromium, run as root too (no sandbox there), with its own
 // profile folder so that tests running at once do not share one.
 std::string chromium_command(const std::filesystem::path& dir) {

@@ -7,19 +7,10 @@
 
 #include "report/metric_direction.hpp"
 #include "report/sweep_value.hpp"
+#include "report/table_cells.hpp"
 #include "report/throughput_field.hpp"
 
 namespace stegolab {
-
-namespace {
-
-std::string fixed_decimals(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
-}  // namespace
 
 ReportTable ReportTable::build(const ResultStore& store, const ExperimentRecord& experiment,
                                const ReportSpec& spec) {
@@ -88,10 +79,10 @@ ReportTable ReportTable::build(const ResultStore& store, const ExperimentRecord&
     if (metric_seen[m]) continue;
     std::string known;
     for (const auto& name : available) known += (known.empty() ? "" : ", ") + name;
-    throw ReportError(
-        where + ": no done trial has metric '" + spec.metrics[m] + "' in split '" + split_name(spec.split) +
-        "' or in its throughput; final metrics: " + (known.empty() ? std::string("none") : known) +
-        "; throughput: " + throughput_names + " (images_per_s means train_images_per_s)");
+    throw ReportError(where + ": no done trial has metric '" + spec.metrics[m] + "' in split '" +
+                      split_name(spec.split) + "' or in its throughput; final metrics: " +
+                      (known.empty() ? std::string("none") : known) + "; throughput: " +
+                      throughput_names + " (images_per_s means train_images_per_s)");
   }
   for (const auto& axis : averaged_axes) {
     table.warnings.push_back("sweep axis '" + axis +
