@@ -28,7 +28,7 @@ td.best { background: #e8f4e8; } .n { color: #777; font-size: .8em; } .note { co
 .warning { color: #8a4b00; } .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
 .charts figure { margin: 0; flex: 0 1 560px; } .charts svg { width: 100%; height: auto; border: 1px solid #eee; }
 table.gallery td, table.gallery th { text-align: center; font-size: .8rem; }
-table.gallery img { width: 128px; height: auto; image-rendering: pixelated; display: block; margin: auto; }
+table.gallery img { width: 104px; height: auto; image-rendering: pixelated; display: block; margin: auto; }
 pre { background: #f6f6f6; padding: .6rem; overflow: auto; max-height: 22rem; font-size: .8rem; }
 .trial { break-inside: avoid; margin-bottom: 1.2rem; }
 @media print { body { max-width: none; padding: 0; } td.best { background: none; }
