@@ -1,4 +1,4 @@
-// Base64 (RFC 4648, with padding): how the HTML report embeds its pictures
+// Base64 (RFC 4648, with padding): how the HTML report carries its pictures inside itself
 // as data: URLs, so that the file stands alone.
 #pragma once
 

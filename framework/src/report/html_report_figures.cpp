@@ -1,4 +1,4 @@
-// The HTML report's pictures: curves as inline SVG, galleries as embedded PNGs.
+// The HTML report's pictures: curves as inline SVG, galleries as inline data: PNGs.
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -98,7 +98,7 @@ std::string html_curves_section(const ResultStore& store, const ExperimentRecord
 
 namespace {
 
-std::string embedded_png(const GalleryImage& image, std::vector<std::string>& warnings) {
+std::string inline_png(const GalleryImage& image, std::vector<std::string>& warnings) {
   std::ifstream file(image.path, std::ios::binary);
   std::ostringstream bytes;
   if (!file || !(bytes << file.rdbuf())) {
@@ -134,7 +134,7 @@ std::string sample_table(const std::vector<TrialGallery>& galleries, int64_t sam
     }
     out << "<tr><th class=\"row\">" << markup_escape(trial_label(trial, varying)) << "</th>";
     for (const GalleryImage* image : row)
-      out << "<td>" << embedded_png(*image, warnings) << "</td>";
+      out << "<td>" << inline_png(*image, warnings) << "</td>";
     out << "</tr>\n";
   }
   if (header) out << "</tbody></table>\n";
