@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "support/build_locations.hpp"
 #include "batch_finder/batch_search.hpp"
 #include "batch_finder/batch_size_finder.hpp"
 #include "plugin_host/plugin_registry.hpp"

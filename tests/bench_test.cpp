@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/build_locations.hpp"
 #include "bench/step_benchmark.hpp"
 #include "bench/trial_selection.hpp"
 #include "plugin_host/plugin_registry.hpp"

@@ -20,6 +20,7 @@
 #include <opencv2/imgcodecs.hpp>
 #endif
 
+#include "support/build_locations.hpp"
 #include "checkpoint/checkpoint.hpp"
 #include "checkpoint/checkpoint_slot.hpp"
 #include "image_io/image_io.hpp"

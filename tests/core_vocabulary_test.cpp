@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/build_locations.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;

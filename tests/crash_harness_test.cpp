@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/build_locations.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "support/tiny_run_plugins.hpp"
 #include "store/result_store.hpp"

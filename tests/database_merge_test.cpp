@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include "support/build_locations.hpp"
 #include "stegolab/errors.hpp"
 #include "store/database_merge.hpp"
 #include "store/result_store.hpp"

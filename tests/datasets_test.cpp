@@ -11,6 +11,7 @@
 #include <opencv2/imgcodecs.hpp>
 #endif
 
+#include "support/build_locations.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/dataset.hpp"
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "support/build_locations.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "support/tiny_run_plugins.hpp"
 #include "spec/experiment_spec.hpp"

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "support/build_locations.hpp"
 #include "checkpoint/checkpoint.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/model.hpp"

@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include "support/build_locations.hpp"
 #include "image_io/image_io.hpp"
 #include "run/sweep_runner.hpp"
 #include "stegolab/pixel_scale.hpp"

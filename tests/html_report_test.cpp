@@ -10,6 +10,7 @@
 
 #include <torch/torch.h>
 
+#include "support/build_locations.hpp"
 #include "image_io/image_io.hpp"
 #include "report/base64.hpp"
 #include "report/markup_escape.hpp"

@@ -16,6 +16,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "support/build_locations.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;

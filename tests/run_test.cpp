@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/build_locations.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "run/interrupt_handlers.hpp"
 #include "run/sweep_runner.hpp"

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "support/build_locations.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "spec/experiment_spec.hpp"
 #include "spec/registry_catalog.hpp"

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "support/build_locations.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/loss.hpp"
 #include "stegolab/transform.hpp"

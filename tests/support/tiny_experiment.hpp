@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/build_locations.hpp"
 #include "support/shell_command.hpp"
 
 // `changes` is merged over the document (JSON merge patch).

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "support/build_locations.hpp"
 #include "plugin_host/plugin_registry.hpp"
 
 // The first of them that `registry` lacks; "" when it has them all (tests

@@ -13,6 +13,7 @@
 #include "batch_finder/batch_size_finder.hpp"
 #include "checkpoint/checkpoint_slot.hpp"
 #include "device/device_name.hpp"
+#include "run/source_tree_location.hpp"
 #include "run/thread_count.hpp"
 #include "spec/experiment_schema.hpp"
 #include "trainer/registry_component_factory.hpp"
@@ -25,7 +26,7 @@ std::string git_revision() {
   // The source tree this binary was built from; "unknown" for an installed
   // copy or a tarball without .git.
   const std::string command =
-      std::string("git -C '") + STEGOLAB_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null";
+      std::string("git -C '") + source_tree_path() + "' rev-parse HEAD 2>/dev/null";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return "unknown";
   char buffer[128] = {0};
