@@ -9,6 +9,9 @@
 #include <torch/torch.h>
 
 #include "cli/commands.hpp"
+#include "cli/data_parallel_run.hpp"
+#include "distributed/local_rank_launcher.hpp"
+#include "run/rank_follower.hpp"
 #include "cluster/slurm_requeue.hpp"
 #include "cli/plugin_path_option.hpp"
 #include "device/device_name.hpp"
@@ -32,13 +35,14 @@ struct RunArguments {
   std::optional<int64_t> threads;
   std::optional<ShardSelection> shard;
   bool dry_run = false, force_new = false, requeue_on_signal = false;
+  DataParallelArguments parallel;
 };
 
 // nullopt when --help was given (and printed).
 std::optional<RunArguments> parse_run_arguments(const Arguments& args) {
   RunArguments parsed;
   int64_t threads = 0;
-  std::string shard;
+  std::string shard, ranks;
   po::options_description options("stegolab run EXPERIMENT.json [options]");
   options.add_options()("help,h", "show this help")(
       "db", po::value(&parsed.database), "results database (default results/<name>.db)")(
@@ -53,7 +57,14 @@ std::optional<RunArguments> parse_run_arguments(const Arguments& args) {
       "per shard; join them with 'stegolab results merge')")(
       "requeue-on-signal",
       "in a Slurm job: after SIGUSR1 or SIGTERM has stopped the run (checkpoints written), "
-      "requeue the job with scontrol so that it resumes");
+      "requeue the job with scontrol so that it resumes")(
+      "nproc", po::value(&parsed.parallel.nproc),
+      "N: train each trial data-parallel in N processes on this machine (see docs/cluster.md)")(
+      "ranks", po::value(&ranks),
+      "env | slurm: this process is one rank of a data-parallel run, from torchrun-style "
+      "variables (RANK, WORLD_SIZE, MASTER_ADDR, ...) or Slurm's (SLURM_PROCID, ...)")(
+      "dist-timeout", po::value(&parsed.parallel.timeout_seconds),
+      "seconds a data-parallel rank waits for the others before failing (default 600)");
   add_plugin_path_option(options, &parsed.plugin_paths);
   po::options_description hidden;
   hidden.add_options()("experiment", po::value(&parsed.experiment));
@@ -76,6 +87,12 @@ std::optional<RunArguments> parse_run_arguments(const Arguments& args) {
   if (vm.count("threads")) parsed.threads = threads;
   if (vm.count("shard")) parsed.shard = ShardSelection::parse(shard);
   parsed.requeue_on_signal = vm.count("requeue-on-signal") > 0;
+  if (vm.count("ranks")) parsed.parallel.ranks = parse_rank_source(ranks);
+  if (vm.count("nproc") && parsed.parallel.nproc < 1) throw Error("--nproc: expected at least 1");
+  if (parsed.parallel.nproc > 1 && parsed.parallel.ranks) {
+    throw Error("--nproc starts the ranks itself; it does not go with --ranks");
+  }
+  if (!(parsed.parallel.timeout_seconds > 0.0)) throw Error("--dist-timeout: expected seconds > 0");
   parsed.dry_run = vm.count("dry-run") > 0;
   parsed.force_new = vm.count("force-new") > 0;
   return parsed;
@@ -140,9 +157,20 @@ int run_command(const Arguments& args) {
   // Fail on a bad thread count before the database is touched.
   resolve_thread_count(arguments->threads, std::getenv("STEGOLAB_THREADS"), 0);
 
+  if (arguments->parallel.nproc > 1) {
+    check_shareable_batches(spec, arguments->parallel.nproc);
+    return run_local_ranks(arguments->parallel.nproc, rank_command_line(args), std::cerr);
+  }
+  const std::unique_ptr<DataParallelGroup> group =
+      join_ranks(arguments->parallel, spec, run_options);
+  run_options.data_parallel = group.get();
   InterruptHandlers handlers;
+  if (group && !group->leads()) {
+    follow_leader(registry, spec, run_options, &handlers.flag());
+    return handlers.interrupted() ? 130 : 0;
+  }
   SweepRunner runner(registry, spec, run_options, &handlers.flag());
-  const RunSummary summary = runner.run();
+  const RunSummary summary = group ? lead_ranks(runner, *group) : runner.run();
   const int status = say_run_summary(*arguments, spec, run_options, summary);
   if (summary.stopped) requeue_if_asked(*arguments, handlers.signal_number());
   return status;

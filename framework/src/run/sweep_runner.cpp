@@ -163,6 +163,7 @@ RunSummary SweepRunner::run() {
   TrainerOptions trainer_options;
   trainer_options.interrupt = interrupt_;
   trainer_options.out = &std::cerr;
+  trainer_options.data_parallel = options_.data_parallel;
   Trainer trainer(registry_, trainer_options);
   const TrialAttempts attempts(registry_, spec_, options_, store, trainer, out);
 
@@ -192,6 +193,11 @@ RunSummary SweepRunner::run() {
       continue;
     }
     const TrialOutcome outcome = attempts.run(summary.experiment_id, trial, existing, label);
+    if (outcome.status == TrialStatus::failed && options_.data_parallel != nullptr) {
+      // The other ranks may have stopped anywhere in it; they cannot go on together.
+      throw Error(label + ": FAILED: " + outcome.error +
+                  " (recorded; a data-parallel run stops at a failed trial)");
+    }
     if (!count_outcome(outcome, label, summary, out)) continue;
     // Interrupted without a signal: this machine cannot go on (a checkpoint
     // that cannot be written), so neither can the next trials.

@@ -16,6 +16,7 @@
 namespace stegolab {
 
 class ResultStore;
+class DataParallelGroup;
 
 struct RunOptions {
   std::filesystem::path database;       // created with its folder when missing
@@ -25,6 +26,9 @@ struct RunOptions {
   std::string device;                   // "" : the experiment's train.device; else "cpu" | "cuda"
   std::optional<int64_t> threads;       // --threads
   std::ostream* out = nullptr;          // progress and summary (default std::cout)
+  // Rank 0 of a data-parallel run: trains each trial with the other ranks,
+  // telling them which (run/trial_announcement.hpp).
+  DataParallelGroup* data_parallel = nullptr;
 };
 
 struct RunSummary {

@@ -15,6 +15,7 @@
 #include "device/device_name.hpp"
 #include "run/source_tree_location.hpp"
 #include "run/thread_count.hpp"
+#include "run/trial_announcement.hpp"
 #include "spec/experiment_schema.hpp"
 #include "trainer/registry_component_factory.hpp"
 
@@ -89,18 +90,26 @@ TrialAttempts::TrialAttempts(const PluginRegistry& registry, const ExperimentSpe
       revision_(git_revision()),
       host_(host_name()) {}
 
-std::string TrialAttempts::resolve_machine_settings(TrialSpec& trial,
-                                                    const std::string& label) const {
-  trial.train.device = options_.device.empty()
-                           ? resolve_device(trial.train.device, spec_.file + ": train.device")
-                           : resolve_device(options_.device, "--device");
+void apply_machine_settings(TrialSpec& trial, const RunOptions& options, const std::string& file) {
+  trial.train.device = options.device.empty()
+                           ? resolve_device(trial.train.device, file + ": train.device")
+                           : resolve_device(options.device, "--device");
   trial.resolved["train"]["device"] = trial.train.device;
   // The trial carries the resolved count (--threads, then STEGOLAB_THREADS,
   // then the file), so building its components cannot undo the command line.
   trial.train.threads =
-      resolve_thread_count(options_.threads, std::getenv("STEGOLAB_THREADS"), trial.train.threads);
+      resolve_thread_count(options.threads, std::getenv("STEGOLAB_THREADS"), trial.train.threads);
   torch::set_num_threads(static_cast<int>(trial.train.threads));
+}
+
+std::string TrialAttempts::resolve_machine_settings(TrialSpec& trial,
+                                                    const std::string& label) const {
+  apply_machine_settings(trial, options_, spec_.file);
   if (!trial.train.batch_size_auto) return "";
+  if (options_.data_parallel != nullptr) {
+    // Each rank would measure its own; they must train one batch size.
+    return "train.batch_size \"auto\" is not supported in a data-parallel run; give a number";
+  }
   // Measured on this machine before the trial runs, so the database records
   // the batch that was actually used.
   try {
@@ -195,6 +204,7 @@ TrialOutcome TrialAttempts::train(const TrialSpec& trial, const TrialRun& run, S
       outcome.error = auto_batch_error;
       return outcome;
     }
+    if (options_.data_parallel != nullptr) announce_trial(*options_.data_parallel, trial.key, run);
     return trainer_.run(trial, run, sink);
   } catch (const std::bad_alloc&) {
     outcome.error = "out of memory";

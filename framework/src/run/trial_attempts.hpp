@@ -16,6 +16,10 @@
 
 namespace stegolab {
 
+// Applies --device and --threads (then STEGOLAB_THREADS, then the file) to
+// `trial`, as every attempt does; `file` names the experiment in errors.
+void apply_machine_settings(TrialSpec& trial, const RunOptions& options, const std::string& file);
+
 class TrialAttempts {
  public:
   // Every reference must outlive the object; `out` gets the progress lines.

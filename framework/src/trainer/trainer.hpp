@@ -23,12 +23,15 @@
 namespace stegolab {
 
 class PluginRegistry;
+class DataParallelGroup;
 
 struct TrainerOptions {
   const std::atomic<bool>* interrupt = nullptr;  // set by SIGINT/SIGTERM; checked between steps
   bool live_progress =
       true;  // \r-updated line on a terminal; plain periodic lines otherwise (decided with isatty)
   std::ostream* out = &std::cerr;
+  // One rank of a data-parallel trial (nullptr: this process trains alone).
+  DataParallelGroup* data_parallel = nullptr;
 };
 
 struct TrialRun {                        // where and from what a trial runs

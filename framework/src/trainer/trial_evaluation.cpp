@@ -17,9 +17,10 @@ NamedValues TrialExecution::evaluate(const torch::Tensor& indices, RandomPhase p
   set_training_mode(components_.modules, false);
   restart_random_streams(trial_.seed, phase, epoch, *components_.source);
   const auto begin = Clock::now();
+  TensorMap samples = components_.task->evaluation_samples(indices);
+  if (parallel_) samples = parallel_->evaluation_share(samples);
   BatchPipeline pipeline(components_.source, components_.device, /*augment=*/false,
-                         components_.task->evaluation_samples(indices), trial_.eval.batch_size,
-                         /*drop_last=*/false);
+                         std::move(samples), trial_.eval.batch_size, /*drop_last=*/false);
   std::unique_ptr<Evaluation> evaluation = components_.task->start_evaluation();
   const PrecisionScope scope = precision_scope(*components_.strategy);
   while (std::optional<TensorMap> batch = pipeline.next()) {
@@ -27,10 +28,12 @@ NamedValues TrialExecution::evaluate(const torch::Tensor& indices, RandomPhase p
     evaluation->add(*batch, scope);
   }
   NamedValues means = evaluation->means();
+  int64_t samples_evaluated = evaluation->samples();
+  if (parallel_) means = parallel_->mean_over_ranks(means, samples_evaluated, samples_evaluated);
   const double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
   eval_seconds_ += seconds;
-  eval_images_ += evaluation->samples();
-  means.emplace_back("images_per_s", static_cast<double>(evaluation->samples()) / seconds);
+  eval_images_ += samples_evaluated;
+  means.emplace_back("images_per_s", static_cast<double>(samples_evaluated) / seconds);
   set_training_mode(components_.modules, true);
   in_evaluation_ = false;
   return means;

@@ -38,7 +38,16 @@ TrialExecution::TrialExecution(ComponentFactory& factory, TrialCheckpointer* che
       sink_(sink),
       progress_(*options.out, options.live_progress && ProgressLine::is_terminal(*options.out),
                 "[" + (trial.key.empty() ? trial.experiment : trial.key) + "]"),
-      task_name_("task '" + trial.task.plugin + "'") {}
+      task_name_("task '" + trial.task.plugin + "'") {
+  if (options.data_parallel != nullptr) {
+    parallel_ = std::make_unique<DataParallelTrial>(*options.data_parallel);
+  }
+}
+
+bool TrialExecution::stop_requested() {
+  if (!parallel_) return interrupted();
+  return parallel_->any_rank(interrupted());
+}
 
 std::string TrialExecution::position() const {
   return std::string(in_evaluation_ ? "evaluation" : "training") + " batch " +
@@ -70,6 +79,7 @@ void TrialExecution::plan() {
 
   splits_ = make_dataset_splits(components_.source->size(), trial_.split, trial_.seed);
   batch_size_ = trial_.train.batch_size;
+  rank_batch_ = parallel_ ? parallel_->rank_batch(batch_size_) : batch_size_;
   accumulation_ = std::max<int64_t>(1, components_.strategy->accumulation());
   const int64_t per_step = batch_size_ * accumulation_;
   steps_per_epoch_ = trial_.train.steps_per_epoch > 0
@@ -79,6 +89,10 @@ void TrialExecution::plan() {
   const int64_t total_steps = steps_per_epoch_ * trial_.train.epochs;
   components_.strategy->setup(make_strategy_setup(trial_, components_, total_steps));
   if (run_.resume_from) resume();
+  if (parallel_) {
+    prime_leader();
+    parallel_->attach(components_);
+  }
   good_state_.capture(components_.modules, *components_.strategy);
 }
 
@@ -203,7 +217,7 @@ TrialOutcome TrialExecution::execute() {
     }
     progress_.message(summary.str());
   }
-  if (interrupted()) return stopped("interrupted before the test evaluation");
+  if (stop_requested()) return stopped("interrupted before the test evaluation");
   progress_.finish();
   TrialOutcome outcome;
   if (splits_.test.size(0) > 0) {

@@ -13,6 +13,7 @@
 
 #include "data/batch_pipeline.hpp"
 #include "data/dataset_splits.hpp"
+#include "trainer/data_parallel_trial.hpp"
 #include "trainer/loss_ceiling.hpp"
 #include "trainer/progress_line.hpp"
 #include "trainer/random_streams.hpp"
@@ -70,6 +71,11 @@ class TrialExecution {
   bool interrupted() const {
     return options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed);
   }
+  // interrupted() on any rank: all ranks stop at the same step.
+  bool stop_requested();
+  // Rank 0 of a data-parallel trial that starts afresh: the trial's first
+  // global batch forward once (see trial_training.cpp).
+  void prime_leader();
   // false: interrupted.
   bool train_epoch(int64_t epoch, std::vector<MetricRow>& rows);
   // The step's loss (on the host).
@@ -104,7 +110,9 @@ class TrialExecution {
 
   TrialComponents components_;
   DatasetSplits splits_;
-  int64_t batch_size_ = 1;
+  int64_t batch_size_ = 1;                       // the global batch
+  int64_t rank_batch_ = 1;                       // this rank's part of it
+  std::unique_ptr<DataParallelTrial> parallel_;  // a data-parallel rank's part
   int64_t accumulation_ = 1;
   int64_t steps_per_epoch_ = 1;
   int64_t start_epoch_ = 0;

@@ -19,6 +19,34 @@ double seconds_since(std::chrono::steady_clock::time_point begin) {
 
 }  // namespace
 
+// Data-dependent initialisation (ActNorm sets itself from the first batch it
+// sees in training mode) must see what a single process's first step sees,
+// not each rank's share of it: rank 0 runs the trial's first global batch
+// forward once, without gradients, before its state is broadcast to the
+// other ranks. A resumed trial is initialised already. Each epoch restarts
+// the random streams, so this pass changes no later draw.
+void TrialExecution::prime_leader() {
+  if (!parallel_->leads() || run_.resume_from) return;
+  restart_random_streams(trial_.seed, RandomPhase::training, start_epoch_, *components_.source);
+  const TensorMap samples = components_.task->training_samples(
+      splits_.train, trial_.seed, start_epoch_, steps_per_epoch_ * accumulation_ * batch_size_);
+  TensorMap first;
+  for (const auto& [name, list] : samples.entries()) {
+    first.set(name, list.narrow(0, 0, std::min(batch_size_, list.size(0))));
+  }
+  BatchPipeline pipeline(components_.source, components_.device, /*augment=*/true, std::move(first),
+                         batch_size_, /*drop_last=*/true);
+  std::optional<TensorMap> batch = pipeline.next();
+  if (!batch) return;
+  TrainingProgress progress;
+  progress.epoch = start_epoch_;
+  progress.epochs = trial_.train.epochs;
+  progress.fraction = static_cast<double>(start_epoch_) / static_cast<double>(trial_.train.epochs);
+  const LossFunction loss = training_loss(*components_.task, task_name_, progress);
+  set_training_mode(components_.modules, true);
+  components_.strategy->evaluate([&] { loss(*batch); });
+}
+
 void TrialExecution::count_step(int64_t epoch, const StepReport& report, EpochTally& tally) {
   // fp16 loss-scale overflows are the scaler finding its level, not a
   // diverging model: skipped, counted, but not held against the trial.
@@ -62,7 +90,8 @@ double TrialExecution::train_step(int64_t epoch, int64_t step, BatchPipeline& pi
                          std::to_string(steps_per_epoch_) + " steps of " +
                          std::to_string(batch_size_ * accumulation_) + " need");
     }
-    samples += batch->entries().front().second.size(0);
+    // Counted for all ranks: each has an equal share.
+    samples += batch->entries().front().second.size(0) * (parallel_ ? parallel_->world() : 1);
     micro.push_back(std::move(*batch));
   }
   const int64_t epochs = trial_.train.epochs;
@@ -73,8 +102,9 @@ double TrialExecution::train_step(int64_t epoch, int64_t step, BatchPipeline& pi
                       static_cast<double>(epochs * steps_per_epoch_);
   StepLimits limits;
   limits.loss_ceiling = loss_ceiling_.ceiling();
-  const StepReport report = components_.strategy->step(
-      micro, training_loss(*components_.task, task_name_, progress), limits);
+  LossFunction loss = training_loss(*components_.task, task_name_, progress);
+  if (parallel_) loss = parallel_->synchronised(std::move(loss), accumulation_);
+  const StepReport report = components_.strategy->step(micro, loss, limits);
   tally.last_lr = report.learning_rate;
   // Counted, not planned: the record says what the steps really received.
   train_images_ += samples;
@@ -90,15 +120,16 @@ bool TrialExecution::train_epoch(int64_t epoch, std::vector<MetricRow>& rows) {
   // Before the pipeline: its thread starts loading (and augmenting) at once.
   restart_random_streams(trial_.seed, RandomPhase::training, epoch, *components_.source);
   const int64_t micro_batches = steps_per_epoch_ * accumulation_;
+  TensorMap samples = components_.task->training_samples(splits_.train, trial_.seed, epoch,
+                                                         micro_batches * batch_size_);
+  if (parallel_) samples = parallel_->training_share(samples, batch_size_);
   BatchPipeline pipeline(components_.source, components_.device, /*augment=*/true,
-                         components_.task->training_samples(splits_.train, trial_.seed, epoch,
-                                                            micro_batches * batch_size_),
-                         batch_size_, /*drop_last=*/true);
+                         std::move(samples), rank_batch_, /*drop_last=*/true);
   EpochTally tally;
   const auto epoch_begin = Clock::now();
   const int64_t epochs = trial_.train.epochs;
   for (int64_t step = 0; step < steps_per_epoch_; ++step) {
-    if (interrupted()) return false;
+    if (stop_requested()) return false;
     const double loss = train_step(epoch, step, pipeline, tally);
     if (progress_.due()) {
       const double elapsed = seconds_since(epoch_begin);
@@ -131,7 +162,8 @@ void TrialExecution::record_epoch(int64_t epoch, const EpochTally& tally, double
   const double divisor = tally.applied > 0 ? static_cast<double>(tally.applied) : NAN;
   rows.push_back({epoch, Split::train, "loss", tally.loss_sum / divisor});
   for (std::size_t i = 0; i < term_sums.size(); ++i) {
-    rows.push_back({epoch, Split::train, "loss/" + tally.terms.sums()[i].first, term_sums[i] / divisor});
+    rows.push_back(
+        {epoch, Split::train, "loss/" + tally.terms.sums()[i].first, term_sums[i] / divisor});
   }
   const auto steps = static_cast<double>(steps_per_epoch_);
   rows.push_back({epoch, Split::train, "lr", tally.last_lr});

@@ -58,8 +58,12 @@ constexpr uint64_t kFlipStream = 0x5eedf11bULL;
 
 class SyntheticImages : public ImageSource {
  public:
-  SyntheticImages(int64_t size, int64_t count, int64_t channels, uint64_t seed)
-      : size_(size), count_(count), channels_(channels), flip_engine_(seed ^ kFlipStream) {
+  SyntheticImages(int64_t size, int64_t count, int64_t channels, bool flip, uint64_t seed)
+      : size_(size),
+        count_(count),
+        channels_(channels),
+        flip_(flip),
+        flip_engine_(seed ^ kFlipStream) {
     seed_key_ =
         hash32(static_cast<uint32_t>(seed & kMask32) ^ hash32(static_cast<uint32_t>(seed >> 32)));
   }
@@ -83,7 +87,7 @@ class SyntheticImages : public ImageSource {
       }
     }
     torch::Tensor images = generate(indices.to(device));
-    if (augment && n > 0) images = flip_some(images);
+    if (augment && flip_ && n > 0) images = flip_some(images);
     return images;
   }
 
@@ -205,6 +209,7 @@ class SyntheticImages : public ImageSource {
   int64_t size_;
   int64_t count_;
   int64_t channels_;
+  bool flip_ = true;
   uint32_t seed_key_ = 0;
   std::mt19937_64 flip_engine_;
 };
@@ -218,6 +223,7 @@ PluginInfo synthetic_info() {
       {"size", "int", 64, "pixels per side", 2.0, 65536.0},
       {"count", "int", 512, "number of images", 2.0, 1e9},
       {"channels", "int", 3, "channels per image", 1.0, 64.0},
+      {"augment_flip", "bool", true, "training: random horizontal flips"},
   };
   return info;
 }
@@ -226,7 +232,8 @@ std::shared_ptr<ImageSource> make_synthetic(const Params& params, const BuildCon
   const int64_t size = params.get_int_at_least("size", 64, 2);
   const int64_t count = params.get_int_at_least("count", 512, 1);
   const int64_t channels = params.get_int_at_least("channels", 3, 1);
-  return std::make_shared<SyntheticImages>(size, count, channels, context.seed);
+  const bool flip = params.get_bool("augment_flip", true);
+  return std::make_shared<SyntheticImages>(size, count, channels, flip, context.seed);
 }
 
 }  // namespace
