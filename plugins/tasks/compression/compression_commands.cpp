@@ -1,5 +1,6 @@
 #include "compression_commands.hpp"
 
+#include <chrono>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -33,6 +34,12 @@ std::vector<uint8_t> read_file(const std::string& file) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// Milliseconds since `start`.
+double elapsed_ms(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
 void write_file(const std::string& file, const std::vector<uint8_t>& bytes) {
   std::ofstream out(file, std::ios::binary);
   out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
@@ -49,12 +56,15 @@ int CompressCommand::run(const Params& options, CommandServices& services) {
   const torch::Tensor image = images_from_uint8(services.read_image(in).unsqueeze(0)).to(device);
   torch::NoGradGuard no_grad;
   const ImageCodec codec(task->model(), task->model_plugin());
+  const auto start = std::chrono::steady_clock::now();
   const std::vector<uint8_t> stream = codec.compress(image);
+  const double encode_ms = elapsed_ms(start);
   write_file(out, stream);
   const double pixels = static_cast<double>(image.size(2) * image.size(3));
   std::cout << "wrote " << out << ": " << stream.size() << " bytes, " << std::fixed
             << std::setprecision(4) << 8.0 * static_cast<double>(stream.size()) / pixels
-            << " bpp (header included) for " << image.size(3) << "x" << image.size(2) << "\n";
+            << " bpp (header included) for " << image.size(3) << "x" << image.size(2)
+            << ", encoded in " << std::setprecision(1) << encode_ms << " ms\n";
   return 0;
 }
 
@@ -65,10 +75,14 @@ int DecompressCommand::run(const Params& options, CommandServices& services) {
   const std::string out = options.get_string("out", "");
   torch::NoGradGuard no_grad;
   const ImageCodec codec(task->model(), task->model_plugin());
-  const torch::Tensor decoded = codec.decompress(read_file(in), in);
+  const std::vector<uint8_t> stream = read_file(in);
+  const auto start = std::chrono::steady_clock::now();
+  const torch::Tensor decoded = codec.decompress(stream, in);
+  const double decode_ms = elapsed_ms(start);
   const torch::Tensor pixels = images_to_uint8(decoded)[0];
   services.write_image(out, pixels);
-  std::cout << "wrote " << out << " (" << pixels.size(1) << "x" << pixels.size(0) << ")\n";
+  std::cout << "wrote " << out << " (" << pixels.size(1) << "x" << pixels.size(0)
+            << "), decoded in " << std::fixed << std::setprecision(1) << decode_ms << " ms\n";
   return 0;
 }
 
