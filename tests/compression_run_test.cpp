@@ -24,8 +24,8 @@ nlohmann::json tiny_compression_experiment() {
   nlohmann::json document = tiny_experiment(
       {{"data", {{"params", {{"size", 32}, {"count", 8}}}}},
        {"task", {{"plugin", "compression"}}},
-       {"model", {{"plugin", "factorized_prior"}, {"params", {{"n", 8}, {"m", 8}}}}},
        {"train", {{"best_metric", "psnr"}}}});
+  document["model"] = {{"plugin", "factorized_prior"}, {"params", {{"n", 8}, {"m", 8}}}};
   document.erase("transform");
   return document;
 }
