@@ -331,3 +331,33 @@ TEST(StandardStrategy, RejectsBadParameters) {
 
 }  // namespace
 }  // namespace stegolab
+
+namespace stegolab {
+namespace {
+
+// A parameter group at ten times the learning rate moves ten times as far on
+// Adam's first step (whose size is the learning rate for every element).
+TEST(StandardStrategy, ParameterGroupsRunAtTheirOwnLearningRate) {
+  TinyProblem problem(11);
+  torch::manual_seed(12);
+  const torch::Tensor bias = torch::zeros({3}).requires_grad_(true);
+  StrategySetup setup = problem.setup(1e-3, 10);
+  setup.groups.push_back({"fast", 1e-2, {bias}});
+  auto strategy = build({});
+  strategy->setup(setup);
+  const torch::Tensor weight_before = problem.weight.detach().clone();
+  const torch::Tensor w = problem.weight;
+  const LossFunction loss = [w, bias](const MicroBatch& b) {
+    const torch::Tensor out = torch::conv2d(b.at("cover"), w, bias, 1, 1);
+    const torch::Tensor mse = (out - b.at("secret")).square().mean();
+    return LossValue{mse, {}};
+  };
+  ASSERT_TRUE(strategy->step({batch(4, 13)}, loss, {}).applied);
+  const double weight_step = (problem.weight.detach() - weight_before).abs().max().item<double>();
+  const double bias_step = bias.detach().abs().max().item<double>();
+  EXPECT_NEAR(weight_step, 1e-3, 1e-4);
+  EXPECT_NEAR(bias_step, 1e-2, 1e-3);
+}
+
+}  // namespace
+}  // namespace stegolab

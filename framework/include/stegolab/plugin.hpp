@@ -35,7 +35,8 @@ namespace stegolab {
 // 3: the Task and Command kinds; batches and loss inputs are TensorMaps; the
 //    ABI record; ParamDoc bounds and choices.
 // 4: ImageSource::seed_augmentations() (bit-identical resume).
-constexpr int kApiVersion = 5;
+// 6: StrategySetup::groups (parameter groups at their own learning rate).
+constexpr int kApiVersion = 6;
 
 // What a library was built with, as plain C data the host can read without
 // calling into the library. Compared field by field; any difference is refused.

@@ -14,6 +14,7 @@
 
 #include "stegolab/export.hpp"
 #include "stegolab/loss.hpp"
+#include "stegolab/parameter_group.hpp"
 #include "stegolab/plugin.hpp"
 #include "stegolab/tensor_map.hpp"
 
@@ -44,7 +45,10 @@ STEGOLAB_VISIBLE double scheduled_learning_rate(const OptimizerSettings& optimiz
                                                 int64_t total_steps);
 
 struct StrategySetup {
-  std::vector<torch::Tensor> parameters;  // what to optimise
+  std::vector<torch::Tensor> parameters;  // what to optimise at optimizer.lr
+  // Besides `parameters`: groups at their own learning rate (a model's
+  // GroupedParameters), which the schedule scales like the main one.
+  std::vector<ParameterGroup> groups;
   torch::Device device = torch::kCPU;
   OptimizerSettings optimizer;
   ScheduleSettings schedule;

@@ -64,9 +64,9 @@ TrialComponents build_trial_components(ComponentFactory& factory, const TrialSpe
 StrategySetup make_strategy_setup(const TrialSpec& trial, const TrialComponents& components,
                                   int64_t total_steps) {
   StrategySetup setup;
-  for (const auto& [name, module] : components.modules) {
-    for (const auto& parameter : module->parameters()) setup.parameters.push_back(parameter);
-  }
+  std::vector<std::shared_ptr<torch::nn::Module>> modules;
+  for (const auto& [name, module] : components.modules) modules.push_back(module);
+  setup.groups = split_parameter_groups(modules, setup.parameters);
   setup.device = components.device;
   setup.optimizer = trial.train.optimizer;
   setup.schedule = trial.train.schedule;

@@ -13,6 +13,7 @@
 
 #include "stegolab/errors.hpp"
 #include "stegolab/loss_scaler.hpp"
+#include "stegolab/parameter_group.hpp"
 #include "stegolab/plugin.hpp"
 #include "stegolab/strategy.hpp"
 #include "stegolab/torch_compat.hpp"
@@ -46,6 +47,11 @@ class StandardStrategy : public Strategy {
                         std::to_string(setup.total_steps));
     }
     parameters_ = setup.parameters;
+    group_factors_ = {1.0};
+    for (const ParameterGroup& group : setup.groups) {
+      parameters_.insert(parameters_.end(), group.parameters.begin(), group.parameters.end());
+      group_factors_.push_back(group.learning_rate / setup.optimizer.lr);
+    }
     device_ = setup.device;
     optimizer_settings_ = setup.optimizer;
     schedule_ = setup.schedule;
@@ -71,24 +77,7 @@ class StandardStrategy : public Strategy {
         }
       }
     }
-    const OptimizerSettings& o = optimizer_settings_;
-    const double lr = current_learning_rate();
-    if (o.name == "adam") {
-      optimizer_ =
-          std::make_unique<torch::optim::Adam>(parameters_, torch::optim::AdamOptions(lr)
-                                                                .betas({o.beta1, o.beta2})
-                                                                .eps(o.eps)
-                                                                .weight_decay(o.weight_decay));
-    } else if (o.name == "adamw") {
-      optimizer_ =
-          std::make_unique<torch::optim::AdamW>(parameters_, torch::optim::AdamWOptions(lr)
-                                                                 .betas({o.beta1, o.beta2})
-                                                                 .eps(o.eps)
-                                                                 .weight_decay(o.weight_decay));
-    } else {
-      throw ParamError("train.optimizer.name must be \"adam\" or \"adamw\", got \"" + o.name +
-                       "\"");
-    }
+    optimizer_ = make_optimizer(setup);
   }
 
   int64_t accumulation() const override { return settings_.accumulation; }
@@ -233,8 +222,44 @@ class StandardStrategy : public Strategy {
            scheduled_learning_rate(optimizer_settings_, schedule_, step_count_, total_steps_);
   }
 
+  // Group i runs at lr times its factor (its own rate over the main one).
   void set_learning_rate(double lr) {
-    for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
+    auto& groups = optimizer_->param_groups();
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      groups[i].options().set_lr(lr * group_factors_.at(i));
+    }
+  }
+
+  // Adam or AdamW over the main parameters and each parameter group.
+  std::unique_ptr<torch::optim::Optimizer> make_optimizer(const StrategySetup& setup) const {
+    const OptimizerSettings& o = optimizer_settings_;
+    const double lr = current_learning_rate();
+    if (o.name != "adam" && o.name != "adamw") {
+      throw ParamError("train.optimizer.name must be \"adam\" or \"adamw\", got \"" + o.name +
+                       "\"");
+    }
+    const auto options = [&](double group_lr) -> std::unique_ptr<torch::optim::OptimizerOptions> {
+      if (o.name == "adam") {
+        return std::make_unique<torch::optim::AdamOptions>(torch::optim::AdamOptions(group_lr)
+                                                               .betas({o.beta1, o.beta2})
+                                                               .eps(o.eps)
+                                                               .weight_decay(o.weight_decay));
+      }
+      return std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(group_lr)
+                                                              .betas({o.beta1, o.beta2})
+                                                              .eps(o.eps)
+                                                              .weight_decay(o.weight_decay));
+    };
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    groups.emplace_back(setup.parameters, options(lr));
+    for (std::size_t i = 0; i < setup.groups.size(); ++i) {
+      groups.emplace_back(setup.groups[i].parameters, options(lr * group_factors_[i + 1]));
+    }
+    if (o.name == "adam") {
+      return std::make_unique<torch::optim::Adam>(std::move(groups),
+                                                  torch::optim::AdamOptions(lr));
+    }
+    return std::make_unique<torch::optim::AdamW>(std::move(groups), torch::optim::AdamWOptions(lr));
   }
 
   // clip_grad_norm_ of LibTorch returns the norm as a double (a host sync);
@@ -257,7 +282,8 @@ class StandardStrategy : public Strategy {
   StandardSettings settings_;
   torch::Device device_;
   DynamicLossScaler scaler_;
-  std::vector<torch::Tensor> parameters_;
+  std::vector<torch::Tensor> parameters_;  // every optimised parameter, groups included
+  std::vector<double> group_factors_ = {1.0};  // learning rate of each optimiser group / lr
   OptimizerSettings optimizer_settings_;
   ScheduleSettings schedule_;
   int64_t total_steps_ = 1;
