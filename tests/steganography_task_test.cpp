@@ -14,6 +14,7 @@
 #include "stegolab/errors.hpp"
 #include "stegolab/pixel_scale.hpp"
 
+#include "../plugins/tasks/steganography/attack_channel.cpp"
 #include "../plugins/tasks/steganography/image_pairs.cpp"
 #include "../plugins/tasks/steganography/metric_declarations.cpp"
 #include "../plugins/tasks/steganography/steganography_evaluation.cpp"
