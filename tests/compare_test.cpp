@@ -64,7 +64,7 @@ TEST_F(Compare, PrintsOneLineAndInfinityForIdenticalImages) {
       << different.output;
   EXPECT_EQ(different.output.find('\n'), different.output.size() - 1);
   const CommandResult same = compare(file("a.png") + " " + file("a.png"));
-  EXPECT_EQ(same.output.rfind("psnr inf  ", 0), 0u) << same.output;
+  EXPECT_EQ(same.output.rfind("psnr inf dB  ", 0), 0u) << same.output;
 }
 
 TEST_F(Compare, MissingFilesAndDifferentSizesAreOneLineErrors) {
