@@ -20,10 +20,9 @@ void describe_image_metric(MetricDeclaration& m) {
   const std::string name = m.name.substr(0, m.name.find('@'));
   const bool float_path = ends_with(name, "_float");
   const std::string base = float_path ? name.substr(0, name.size() - 6) : name;
-  // "Y" is full-range BT.601 (the name databases have always held).
-  m.colour_space = ends_with(base, "_y_matlab") ? "Y studio range"
-                   : ends_with(base, "_y")      ? "Y"
-                                                : "RGB";
+  // The database allows RGB or Y: which luma (full range or MATLAB's studio
+  // range) is said by the name and the description.
+  m.colour_space = ends_with(base, "_y") || ends_with(base, "_y_matlab") ? "Y" : "RGB";
   // BER compares 8-bit values on both paths.
   m.quantised = base == "ber" || !float_path;
   m.range_min = 0.0;
