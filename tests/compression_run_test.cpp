@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "support/build_locations.hpp"
 #include "image_io/image_io.hpp"
 #include "support/shell_command.hpp"
 #include "support/tiny_experiment.hpp"

@@ -1,6 +1,8 @@
-// PSNR, SSIM and BT.601 luma of the SDK against values computed independently.
+// PSNR, SSIM, MS-SSIM, APD and both BT.601 lumas of the SDK against values
+// computed independently.
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -8,6 +10,7 @@
 
 #include "stegolab/errors.hpp"
 #include "stegolab/image_quality.hpp"
+#include "support/reference_pattern.hpp"
 
 namespace {
 
@@ -117,6 +120,69 @@ TEST(ImageQuality, LumaBt601) {
   ASSERT_EQ(y.sizes(), torch::IntArrayRef({1, 1, 1, 2}));
   EXPECT_NEAR(y[0][0][0][0].item<double>(), 0.299, 1e-6);
   EXPECT_NEAR(y[0][0][0][1].item<double>(), 0.363, 1e-6);
+}
+
+TEST(ImageQuality, MsSsimMatchesTheNumpyReference) {
+  // Expected: tests/reference/image_quality_reference.py (NumPy, float64).
+  // 176x176 uses all five scales with Wang's weights; 48x40 the two that
+  // hold the 11x11 window (48x40, 24x20), weights renormalised.
+  const auto [a, b] = reference_pattern(176, 176);
+  EXPECT_EQ(stegolab::ms_ssim_scales(176, 176), 5);
+  EXPECT_NEAR(stegolab::ms_ssim(a, b, 255.0)[0].item<double>(), 0.9912611361, 1e-5);
+  const auto [c, d] = reference_pattern(48, 40);
+  EXPECT_EQ(stegolab::ms_ssim_scales(48, 40), 2);
+  EXPECT_NEAR(stegolab::ms_ssim(c, d, 255.0)[0].item<double>(), 0.9773553808, 1e-5);
+  // The same images' SSIM (0.9267915917) differs, so the scales do matter.
+  EXPECT_NEAR(stegolab::ssim(c, d, 255.0)[0].item<double>(), 0.9267915917, 1e-5);
+  EXPECT_NEAR(stegolab::ms_ssim(c, c, 255.0)[0].item<double>(), 1.0, 1e-6);
+}
+
+TEST(ImageQuality, MsSsimOfOneScaleIsSsim) {
+  // 11..21 px holds one scale only: its weight renormalises to 1.
+  const auto [a, b] = reference_pattern(16, 16);
+  EXPECT_EQ(stegolab::ms_ssim_scales(16, 16), 1);
+  EXPECT_NEAR(stegolab::ms_ssim(a, b, 255.0)[0].item<double>(),
+              stegolab::ssim(a, b, 255.0)[0].item<double>(), 1e-6);
+  EXPECT_THROW(stegolab::ms_ssim(a.narrow(2, 0, 8), b.narrow(2, 0, 8), 255.0), stegolab::Error);
+}
+
+TEST(ImageQuality, ApdAndBothLumaPsnrsMatchTheNumpyReference) {
+  // Expected: tests/reference/image_quality_reference.py, 48x40 images.
+  const auto [a, b] = reference_pattern(48, 40);
+  EXPECT_NEAR(stegolab::mean_absolute_difference(a, b)[0].item<double>(), 9.9352430556, 1e-5);
+  EXPECT_NEAR(stegolab::psnr(a, b, 255.0)[0].item<double>(), 26.8680179104, 1e-4);
+  const auto studio = stegolab::psnr(stegolab::rgb_to_luma_studio(a, 255.0),
+                                     stegolab::rgb_to_luma_studio(b, 255.0), 255.0);
+  EXPECT_NEAR(studio[0].item<double>(), 28.5947387764, 1e-4);
+  const auto full =
+      stegolab::psnr(stegolab::rgb_to_luma_bt601(a), stegolab::rgb_to_luma_bt601(b), 255.0);
+  EXPECT_NEAR(full[0].item<double>(), 27.2728174645, 1e-4);
+}
+
+TEST(ImageQuality, LumaStudioRangeAsMatlab) {
+  // By hand from Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 on 0-255:
+  // red 255 -> 81.481; (51, 102, 153) -> 16 + 20271.735 / 255 = 95.49700; black -> 16.
+  const auto rgb = torch::tensor({255.0, 51.0, 0.0, 0.0, 102.0, 0.0, 0.0, 153.0, 0.0})
+                       .view({3, 3, 1, 1}).permute({1, 0, 2, 3}).contiguous();
+  const auto y = stegolab::rgb_to_luma_studio(rgb, 255.0);
+  ASSERT_EQ(y.sizes(), torch::IntArrayRef({3, 1, 1, 1}));
+  EXPECT_NEAR(y[0].item<double>(), 81.481, 1e-4);
+  EXPECT_NEAR(y[1].item<double>(), 95.49700, 1e-4);
+  EXPECT_NEAR(y[2].item<double>(), 16.0, 1e-5);
+  // On 0-1 inputs the same Y divided by 255 (MATLAB's double convention).
+  EXPECT_NEAR(stegolab::rgb_to_luma_studio(rgb / 255.0, 1.0)[1].item<double>(), 95.49700 / 255.0,
+              1e-6);
+  // A grey shift of d moves studio Y by d * 219/255: its PSNR reads
+  // 20 log10(255/219) = 1.3228 dB above the full-range one.
+  const auto grey = torch::full({1, 3, 4, 4}, 100.0);
+  const auto shifted = grey + 10.0;
+  const double studio = stegolab::psnr(stegolab::rgb_to_luma_studio(grey, 255.0),
+                                       stegolab::rgb_to_luma_studio(shifted, 255.0), 255.0)[0]
+                            .item<double>();
+  const double full = stegolab::psnr(stegolab::rgb_to_luma_bt601(grey),
+                                     stegolab::rgb_to_luma_bt601(shifted), 255.0)[0]
+                          .item<double>();
+  EXPECT_NEAR(studio - full, 20.0 * std::log10(255.0 / 219.0), 1e-3);
 }
 
 }  // namespace

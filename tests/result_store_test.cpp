@@ -621,7 +621,8 @@ TEST_F(ResultStoreTest, ConventionsAreQueryableByRangeColourSpaceAndQuantisation
   EXPECT_EQ(raw_query(file,
                       "SELECT group_concat(metric, ' ') FROM (SELECT metric FROM "
                       "metric_conventions WHERE colour_space = 'Y' ORDER BY metric)"),
-            "hide_psnr_y hide_psnr_y_float rec_psnr_y rec_psnr_y_float");
+            "hide_psnr_y hide_psnr_y_float hide_psnr_y_matlab rec_psnr_y rec_psnr_y@<attack> "
+            "rec_psnr_y_float rec_psnr_y_matlab rec_psnr_y_matlab@<attack>");
   EXPECT_EQ(raw_query(file,
                       "SELECT group_concat(metric, ' ') FROM (SELECT metric FROM "
                       "metric_conventions WHERE quantised = 0 AND metric LIKE 'rec_%' "

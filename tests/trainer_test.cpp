@@ -22,6 +22,7 @@
 #include "trainer/trainer.hpp"
 
 // The steganography task's sources: the trainer is tested driving the real task.
+#include "../plugins/tasks/steganography/attack_channel.cpp"
 #include "../plugins/tasks/steganography/image_pairs.cpp"
 #include "../plugins/tasks/steganography/metric_declarations.cpp"
 #include "../plugins/tasks/steganography/steganography_evaluation.cpp"

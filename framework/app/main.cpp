@@ -34,6 +34,7 @@ const Command kCommands[] = {
     {"bench", stegolab::cli::bench_command, "benchmarks: step, matrix, transforms"},
     {"tune-batch", stegolab::cli::tune_batch_command, "find the largest batch that fits"},
     {"submit", stegolab::cli::submit_command, "run a sweep as a Slurm job array; --status"},
+    {"compare", stegolab::cli::compare_command, "PSNR, SSIM, MS-SSIM, APD, ... of two images"},
 };
 
 void print_usage(std::ostream& out) {

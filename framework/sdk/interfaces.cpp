@@ -1,5 +1,6 @@
 // Key functions of the SDK interfaces: their vtables and typeinfo live here,
 // once, so the host and every plugin agree on each type's identity.
+#include "stegolab/attack.hpp"
 #include "stegolab/command.hpp"
 #include "stegolab/dataset.hpp"
 #include "stegolab/errors.hpp"
@@ -20,7 +21,23 @@ Task::~Task() = default;
 Evaluation::~Evaluation() = default;
 ComponentBuilder::~ComponentBuilder() = default;
 Command::~Command() = default;
+Attack::~Attack() = default;
 CommandServices::~CommandServices() = default;
+
+std::shared_ptr<void> ComponentBuilder::build_plugin_erased(const std::string& kind,
+                                                            const std::string& plugin,
+                                                            const nlohmann::json& /*params*/,
+                                                            const BuildContext& /*context*/) {
+  throw PluginError("this host builds no " + kind + " plugin by name (asked for '" + plugin +
+                    "')");
+}
+
+torch::Tensor apply_checked(Attack& attack, const std::string& owner, const torch::Tensor& image,
+                            const torch::Tensor& original, AttackMode mode, uint64_t seed) {
+  torch::Tensor received = attack.apply(image, original, mode, seed);
+  expect_shape(owner, "apply", "image", received, image.sizes());
+  return received;
+}
 
 torch::Tensor Loss::perturb(const torch::Tensor& signal, const TrainingProgress& /*progress*/) {
   return signal;

@@ -35,7 +35,9 @@ namespace stegolab {
 // 3: the Task and Command kinds; batches and loss inputs are TensorMaps; the
 //    ABI record; ParamDoc bounds and choices.
 // 4: ImageSource::seed_augmentations() (bit-identical resume).
-// 6: StrategySetup::groups (parameter groups at their own learning rate).
+// 5: Task::gallery().
+// 6: StrategySetup::groups (parameter groups at their own learning rate); the
+//    Attack kind; ComponentBuilder::build_plugin_erased().
 constexpr int kApiVersion = 6;
 
 // What a library was built with, as plain C data the host can read without
@@ -96,7 +98,7 @@ struct ComponentNeed {
 struct PluginInfo {
   int api_version = kApiVersion;
   std::string kind;  // "task" | "transform" | "model" | "loss" | "strategy" | "dataset" |
-                     // "command"; set by the macro
+                     // "command" | "attack"; set by the macro
   std::string name;  // unique across all loaded plugins; equals the registration id
   std::string version;
   std::string summary;  // one line

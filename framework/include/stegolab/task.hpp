@@ -43,11 +43,26 @@ class STEGOLAB_VISIBLE ComponentBuilder {
   virtual std::shared_ptr<void> build_erased(const std::string& section, const std::string& kind,
                                              const BuildContext& context) = 0;
 
+  // Builds plugin `plugin` of `kind` with `params` (checked and completed
+  // like a section's), for components a task lists in its own parameters
+  // (attacks). Throws Error naming the plugin. The default: a host that
+  // cannot, said so.
+  virtual std::shared_ptr<void> build_plugin_erased(const std::string& kind,
+                                                    const std::string& plugin,
+                                                    const nlohmann::json& params,
+                                                    const BuildContext& context);
+
   template <class Interface>
   std::shared_ptr<Interface> build(const std::string& section, const BuildContext& context) {
     // The host's factory converted an Interface* to void*: casting back is exact.
     return std::static_pointer_cast<Interface>(
         build_erased(section, KindOf<Interface>::name, context));
+  }
+  template <class Interface>
+  std::shared_ptr<Interface> build_plugin(const std::string& plugin, const nlohmann::json& params,
+                                          const BuildContext& context) {
+    return std::static_pointer_cast<Interface>(
+        build_plugin_erased(KindOf<Interface>::name, plugin, params, context));
   }
 };
 

@@ -19,5 +19,6 @@ int gallery_command(const Arguments& args);     // a trial's pictures from a che
 int bench_command(const Arguments& args);       // step / matrix / transforms benchmarks
 int tune_batch_command(const Arguments& args);  // largest batch that fits
 int submit_command(const Arguments& args);      // a sweep as a cluster job array
+int compare_command(const Arguments& args);     // the metric set of two image files
 
 }  // namespace stegolab::cli

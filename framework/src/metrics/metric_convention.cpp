@@ -94,9 +94,12 @@ std::vector<MetricDeclaration> summary_metrics(const std::vector<MetricDeclarati
 
 std::optional<MetricConvention> find_metric_convention(
     const std::vector<MetricConvention>& conventions, const std::string& metric) {
-  const std::string key = metric.rfind("loss/", 0) == 0 ? "loss/<term>" : metric;
+  const auto at = metric.find('@');
+  const std::string key = metric.rfind("loss/", 0) == 0 ? "loss/<term>"
+                          : at != std::string::npos ? metric.substr(0, at) + "@<attack>"
+                                                    : metric;
   for (const auto& convention : conventions) {
-    if (convention.name == key) return convention;
+    if (convention.name == key || convention.name == metric) return convention;
   }
   return std::nullopt;
 }

@@ -29,7 +29,8 @@ std::vector<MetricConvention> experiment_conventions(
 // The metrics a task marks for summaries (MetricDeclaration::summary > 0), in that order.
 std::vector<MetricDeclaration> summary_metrics(const std::vector<MetricDeclaration>& metrics);
 
-// The convention of `metric` in `conventions` (loss terms match "loss/<term>").
+// The convention of `metric` in `conventions` (loss terms match "loss/<term>",
+// a measure under an attack, "<name>@<label>", matches "<name>@<attack>").
 std::optional<MetricConvention> find_metric_convention(
     const std::vector<MetricConvention>& conventions, const std::string& metric);
 

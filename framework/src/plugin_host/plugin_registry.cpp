@@ -15,8 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kKinds[] = {"task",     "transform", "model",  "loss",
-                              "strategy", "dataset",   "command"};
+const char* const kKinds[] = {"task",    "transform", "model",  "loss",
+                              "strategy", "dataset",  "command", "attack"};
 const std::string kAbiPrefix = "stegolab_abi_";
 // Libraries built before API 3 export an int() API function instead of the
 // record; its signature never changed, so calling it is safe.

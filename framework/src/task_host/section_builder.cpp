@@ -25,4 +25,13 @@ std::shared_ptr<void> SectionBuilder::build_erased(const std::string& section,
   return built;
 }
 
+std::shared_ptr<void> SectionBuilder::build_plugin_erased(const std::string& kind,
+                                                          const std::string& plugin,
+                                                          const nlohmann::json& params,
+                                                          const BuildContext& context) {
+  std::shared_ptr<void> built = make_(kind, ComponentSpec{plugin, params}, context);
+  if (!built) throw Error(kind + " '" + plugin + "' returned nothing from its factory");
+  return built;
+}
+
 }  // namespace stegolab

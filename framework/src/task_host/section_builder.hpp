@@ -26,6 +26,9 @@ class SectionBuilder : public ComponentBuilder {
   std::string plugin(const std::string& section) const override;
   std::shared_ptr<void> build_erased(const std::string& section, const std::string& kind,
                                      const BuildContext& context) override;
+  std::shared_ptr<void> build_plugin_erased(const std::string& kind, const std::string& plugin,
+                                            const nlohmann::json& params,
+                                            const BuildContext& context) override;
 
  private:
   std::string task_;

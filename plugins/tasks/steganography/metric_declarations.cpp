@@ -1,7 +1,8 @@
 // The steganography task's metrics, declared once: what each means, its
 // unit, direction, range, colour space and whether it is computed on 8-bit
-// values. Names follow <hide|rec>_<measure>[_y][_float], ber[_float] and
-// payload_bpp (docs/results.md).
+// values. Names follow <hide|rec>_<measure>[_float], ber[_float], the
+// recovery's under an attack <measure>@<attack> and payload_bpp
+// (docs/results.md).
 #include "metric_declarations.hpp"
 
 namespace stegolab::steganography {
@@ -14,24 +15,85 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 }
 
 // The typed facts of an evaluation metric, from its name: every name below
-// follows <hide|rec>_<measure>[_y][_float] or ber[_float].
+// follows <hide|rec>_<measure>[_float] or ber[_float].
 void describe_image_metric(MetricDeclaration& m) {
-  const bool float_path = ends_with(m.name, "_float");
-  const std::string base = float_path ? m.name.substr(0, m.name.size() - 6) : m.name;
-  m.colour_space = ends_with(base, "_y") ? "Y" : "RGB";
+  const std::string name = m.name.substr(0, m.name.find('@'));
+  const bool float_path = ends_with(name, "_float");
+  const std::string base = float_path ? name.substr(0, name.size() - 6) : name;
+  // The database allows RGB or Y: which luma (full range or MATLAB's studio
+  // range) is said by the name and the description.
+  m.colour_space = ends_with(base, "_y") || ends_with(base, "_y_matlab") ? "Y" : "RGB";
   // BER compares 8-bit values on both paths.
   m.quantised = base == "ber" || !float_path;
   m.range_min = 0.0;
   if (base.find("psnr") != std::string::npos) {
     m.range_max = 100.0;  // the cap of identical images
+  } else if (base.find("ms_ssim") != std::string::npos) {
+    m.range_max = 1.0;  // factors clamped at 0 before their powers
   } else if (base.find("ssim") != std::string::npos) {
     m.range_min = -1.0;
     m.range_max = 1.0;
   } else if (base == "ber") {
     m.range_max = 1.0;
   } else {
-    m.range_max = 255.0;  // MAE, RMSE on the 0-255 scale
+    m.range_max = 255.0;  // APD, MAE, RMSE on the 0-255 scale
   }
+}
+
+// The measures in the literature's conventions (MATLAB Y, MS-SSIM, APD),
+// on the 8-bit path only: the float path keeps its original set.
+std::vector<MetricDeclaration> literature_declarations(const std::string& scale,
+                                                       const std::string& psnr_rule) {
+  return {
+      {"hide_psnr_y_matlab",
+       "PSNR of the 8-bit stego against the cover on studio-range BT.601 luma as MATLAB's "
+       "rgb2ycbcr computes it, Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 (computed in "
+       "float from the 8-bit RGB, not re-rounded): the Y-PSNR of HiNet, ISN and DeepMIH. "
+       "RGB images only." +
+           psnr_rule + scale,
+       "dB", "higher"},
+      {"hide_ms_ssim",
+       "MS-SSIM (Wang et al. 2003) of the 8-bit stego against the cover: 5 scales, weights "
+       "0.0448 0.2856 0.3001 0.2363 0.1333, 2x2 average between scales, SSIM's window and "
+       "constants, data range 255; images too small for 5 scales (under 176 px) use the "
+       "scales that hold the 11x11 window, weights renormalised to sum 1." +
+           scale,
+       "", "higher"},
+      {"hide_apd",
+       "APD, average pixel discrepancy: mean absolute difference of the 8-bit stego and the "
+       "cover over all pixels and channels, per image then mean over images." +
+           scale,
+       "0-255", "lower"},
+      {"rec_psnr_y_matlab",
+       "As rec_psnr on studio-range luma as MATLAB's rgb2ycbcr computes it (as "
+       "hide_psnr_y_matlab): the literature's Y-PSNR." +
+           psnr_rule + scale,
+       "dB", "higher"},
+      {"rec_ms_ssim",
+       "MS-SSIM of the 8-bit recovered secret against the secret (as hide_ms_ssim)." + scale, "",
+       "higher"},
+      {"rec_apd", "APD of the 8-bit recovered secret against the secret (as hide_apd)." + scale,
+       "0-255", "lower"},
+  };
+}
+
+// The recovery measures under each evaluation attack: one declaration per
+// measure, named <measure>@<attack>; results carry the attack's label there.
+std::vector<MetricDeclaration> attacked_declarations(const std::vector<MetricDeclaration>& all) {
+  std::vector<MetricDeclaration> attacked;
+  for (const MetricDeclaration& m : all) {
+    if ((m.name.rfind("rec_", 0) != 0 && m.name != "ber") || ends_with(m.name, "_float")) continue;
+    MetricDeclaration a = m;
+    a.name += "@<attack>";
+    a.description =
+        "Under one evaluation attack (task parameter attacks, or eval.attacks), named by its "
+        "label, e.g. @jpeg(q=90): the 8-bit stego passes through the attack, the result is "
+        "rounded to 8 bits again (a received file) and the secret extracted from it. "
+        "Otherwise: " +
+        m.description;
+    attacked.push_back(a);
+  }
+  return attacked;
 }
 
 std::vector<MetricDeclaration> build_declarations() {
@@ -44,8 +106,9 @@ std::vector<MetricDeclaration> build_declarations() {
       {"hide_psnr", "PSNR of the 8-bit stego against the cover, RGB." + psnr_rule + scale, "dB",
        "higher"},
       {"hide_psnr_y",
-       "PSNR of the 8-bit stego against the cover on ITU-R BT.601 luma (computed in float from "
-       "the 8-bit RGB, not re-rounded)." +
+       "PSNR of the 8-bit stego against the cover on full-range ITU-R BT.601 luma, Y = 0.299 R "
+       "+ 0.587 G + 0.114 B (float from the 8-bit RGB, not re-rounded); not the literature's "
+       "Y-PSNR (hide_psnr_y_matlab reads about 1.3 dB higher). A grey image's luma is itself." +
            psnr_rule + scale,
        "dB", "higher"},
       {"hide_ssim",
@@ -53,11 +116,8 @@ std::vector<MetricDeclaration> build_declarations() {
        "K2 0.03, data range 255, valid region, mean over channels, then mean over images." +
            scale,
        "", "higher"},
-      {"hide_mae",
-       "Mean absolute error of the 8-bit stego against the cover, per image then mean "
-       "over images." +
-           scale,
-       "0-255", "lower"},
+      {"hide_mae", "The same value as hide_apd, under its earlier name." + scale, "0-255",
+       "lower"},
       {"hide_rmse",
        "Root mean squared error of the 8-bit stego against the cover, per image then "
        "mean over images." +
@@ -69,15 +129,14 @@ std::vector<MetricDeclaration> build_declarations() {
            psnr_rule + scale,
        "dB", "higher"},
       {"rec_psnr_y",
-       "As rec_psnr on ITU-R BT.601 luma (float from the 8-bit RGB)." + psnr_rule + scale, "dB",
-       "higher"},
+       "As rec_psnr on full-range ITU-R BT.601 luma (as hide_psnr_y); not the literature's "
+       "Y-PSNR." +
+           psnr_rule + scale,
+       "dB", "higher"},
       {"rec_ssim", "SSIM of the 8-bit recovered secret against the secret (as hide_ssim)." + scale,
        "", "higher"},
-      {"rec_mae",
-       "Mean absolute error of the 8-bit recovered secret, per image then mean over "
-       "images." +
-           scale,
-       "0-255", "lower"},
+      {"rec_mae", "The same value as rec_apd, under its earlier name." + scale, "0-255",
+       "lower"},
       {"rec_rmse",
        "Root mean squared error of the 8-bit recovered secret, per image then mean "
        "over images." +
@@ -102,6 +161,8 @@ std::vector<MetricDeclaration> build_declarations() {
         f.description;
     c.push_back(f);
   }
+  for (MetricDeclaration& m : literature_declarations(scale, psnr_rule)) c.push_back(m);
+  for (MetricDeclaration& m : attacked_declarations(c)) c.push_back(m);
   for (MetricDeclaration& m : c) describe_image_metric(m);
   c.push_back({"payload_bpp",
                "Hidden payload in bits per cover pixel: the secret is a whole image "

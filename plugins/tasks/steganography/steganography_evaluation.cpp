@@ -27,6 +27,24 @@ void SteganographyEvaluation::add(const TensorMap& batch, const PrecisionScope& 
   if (float_path) {
     metrics_.add(cover, secret, stego, recovered_float, /*quantize=*/false, "_float");
   }
+  add_attacked(cover, secret, quantized, scope);
+  ++batches_;
+}
+
+void SteganographyEvaluation::add_attacked(const torch::Tensor& cover, const torch::Tensor& secret,
+                                           const torch::Tensor& quantized,
+                                           const PrecisionScope& scope) {
+  for (const BuiltAttack& attack : task_.attacks().evaluation()) {
+    torch::Tensor recovered;
+    // The attack meets the saved 8-bit stego; what arrives is again an 8-bit
+    // file. The batch number seeds its draws: every evaluation sees the same.
+    scope([&] {
+      const torch::Tensor received = quantize_to_8bit(apply_checked(
+          *attack.attack, attack.owner, quantized, cover, AttackMode::evaluation, batches_));
+      recovered = task_.extract(received).to(torch::kFloat);
+    });
+    metrics_.add_recovery(secret, recovered, "@" + attack.label);
+  }
 }
 
 std::vector<std::pair<std::string, double>> SteganographyEvaluation::means() {

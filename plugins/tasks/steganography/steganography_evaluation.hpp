@@ -1,6 +1,7 @@
 // One evaluation pass of the steganography task: embed, quantise the stego
 // to 8 bits (a saved PNG), extract, and the hiding/recovery metrics; with
-// quantize_stego false also the float path (suffix _float).
+// quantize_stego false also the float path (suffix _float); per evaluation
+// attack the recovery metrics under it (suffix @<label>).
 #pragma once
 
 #include <string>
@@ -20,8 +21,12 @@ class SteganographyEvaluation : public Evaluation {
   int64_t samples() const override { return metrics_.images(); }
 
  private:
+  void add_attacked(const torch::Tensor& cover, const torch::Tensor& secret,
+                    const torch::Tensor& quantized, const PrecisionScope& scope);
+
   SteganographyTask& task_;
   SteganographyMetrics metrics_;
+  uint64_t batches_ = 0;
 };
 
 }  // namespace stegolab::steganography

@@ -42,7 +42,8 @@ void SteganographyMetrics::accumulate(const std::string& name, const torch::Tens
 }
 
 void SteganographyMetrics::add_quality(const std::string& prefix, const torch::Tensor& reference,
-                                       const torch::Tensor& candidate, const std::string& suffix) {
+                                       const torch::Tensor& candidate, const std::string& suffix,
+                                       bool literature) {
   const auto n = static_cast<double>(reference.size(0));
   const int64_t channels = reference.size(1);
   accumulate(prefix + "_psnr" + suffix, capped_psnr(reference, candidate).sum(), n);
@@ -54,8 +55,25 @@ void SteganographyMetrics::add_quality(const std::string& prefix, const torch::T
   }
   accumulate(prefix + "_ssim" + suffix, ssim(reference, candidate, 255.0).sum(), n);
   const torch::Tensor difference = (reference - candidate).flatten(1);
-  accumulate(prefix + "_mae" + suffix, difference.abs().mean(1).sum(), n);
+  accumulate(prefix + "_mae" + suffix, mean_absolute_difference(reference, candidate).sum(), n);
   accumulate(prefix + "_rmse" + suffix, difference.square().mean(1).sqrt().sum(), n);
+  if (literature) add_literature_quality(prefix, reference, candidate, suffix);
+}
+
+void SteganographyMetrics::add_literature_quality(const std::string& prefix,
+                                                  const torch::Tensor& reference,
+                                                  const torch::Tensor& candidate,
+                                                  const std::string& suffix) {
+  const auto n = static_cast<double>(reference.size(0));
+  if (reference.size(1) == 3) {
+    accumulate(prefix + "_psnr_y_matlab" + suffix,
+               capped_psnr(rgb_to_luma_studio(reference, 255.0),
+                           rgb_to_luma_studio(candidate, 255.0))
+                   .sum(),
+               n);
+  }
+  accumulate(prefix + "_ms_ssim" + suffix, ms_ssim(reference, candidate, 255.0).sum(), n);
+  accumulate(prefix + "_apd" + suffix, mean_absolute_difference(reference, candidate).sum(), n);
 }
 
 void SteganographyMetrics::add(const torch::Tensor& cover, const torch::Tensor& secret,
@@ -69,9 +87,27 @@ void SteganographyMetrics::add(const torch::Tensor& cover, const torch::Tensor& 
   // cover and secret come from 8-bit files: rounding only undoes float error.
   const torch::Tensor cover_px = to_pixel_scale(cover, true);
   const torch::Tensor secret_px = to_pixel_scale(secret, true);
-  add_quality("hide", cover_px, to_pixel_scale(stego, quantize), suffix);
-  add_quality("rec", secret_px, to_pixel_scale(recovered, quantize), suffix);
+  const bool literature = quantize;  // the float path keeps its original set
+  add_quality("hide", cover_px, to_pixel_scale(stego, quantize), suffix, literature);
+  add_quality("rec", secret_px, to_pixel_scale(recovered, quantize), suffix, literature);
+  add_bit_errors(secret_px, recovered, suffix);
+}
 
+void SteganographyMetrics::add_recovery(const torch::Tensor& secret,
+                                        const torch::Tensor& recovered,
+                                        const std::string& suffix) {
+  if (secret.dim() != 4 || secret.sizes() != recovered.sizes()) {
+    throw Error("metrics: secret and recovered must be NCHW of the same shape");
+  }
+  torch::NoGradGuard no_grad;
+  const torch::Tensor secret_px = to_pixel_scale(secret, true);
+  add_quality("rec", secret_px, to_pixel_scale(recovered, true), suffix, true);
+  add_bit_errors(secret_px, recovered, suffix);
+}
+
+void SteganographyMetrics::add_bit_errors(const torch::Tensor& secret_px,
+                                          const torch::Tensor& recovered,
+                                          const std::string& suffix) {
   // BER is defined on 8-bit values whatever the path. A NaN recovery has no
   // bits to compare: all 8 of its bits count as wrong (never as a lucky 0);
   // +-inf saturate to 255 / 0 like any out-of-range value.
@@ -86,7 +122,7 @@ void SteganographyMetrics::add(const torch::Tensor& cover, const torch::Tensor& 
   const torch::Tensor per_value = popcount_.index_select(0, differing.to(torch::kLong));
   const torch::Tensor bit_errors =
       torch::where(lost, torch::full_like(per_value, 8), per_value).sum();
-  accumulate("ber" + suffix, bit_errors, 8.0 * static_cast<double>(secret.numel()));
+  accumulate("ber" + suffix, bit_errors, 8.0 * static_cast<double>(secret_px.numel()));
 }
 
 std::vector<std::pair<std::string, double>> SteganographyMetrics::means() const {

@@ -21,6 +21,10 @@ class SteganographyMetrics {
   // path (clamped, unrounded; names get `suffix`, e.g. "_float").
   void add(const torch::Tensor& cover, const torch::Tensor& secret, const torch::Tensor& stego,
            const torch::Tensor& recovered, bool quantize, const std::string& suffix = "");
+  // The recovery metrics alone (rec_*, ber; 8-bit path, with the
+  // literature's measures), names suffixed: under an attack, "@jpeg(q=90)".
+  void add_recovery(const torch::Tensor& secret, const torch::Tensor& recovered,
+                    const std::string& suffix);
 
   // Mean of each metric over all images added (ber: over all bits), in a
   // fixed order. One device-to-host copy.
@@ -31,7 +35,12 @@ class SteganographyMetrics {
  private:
   void accumulate(const std::string& name, const torch::Tensor& sum, double denominator);
   void add_quality(const std::string& prefix, const torch::Tensor& reference,
-                   const torch::Tensor& candidate, const std::string& suffix);
+                   const torch::Tensor& candidate, const std::string& suffix, bool literature);
+  // The literature's measures (MATLAB Y-PSNR, MS-SSIM, APD), 8-bit values only.
+  void add_literature_quality(const std::string& prefix, const torch::Tensor& reference,
+                              const torch::Tensor& candidate, const std::string& suffix);
+  void add_bit_errors(const torch::Tensor& secret_px, const torch::Tensor& recovered,
+                      const std::string& suffix);
 
   struct Entry {
     std::string name;

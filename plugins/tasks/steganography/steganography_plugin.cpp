@@ -16,7 +16,16 @@ PluginInfo task_info() {
   info.params = {{"quantize_stego", "bool", true,
                   "quantise the stego to 8 bits before extraction in evaluation, as a saved PNG "
                   "would; false adds the float path's metrics (suffix _float). Also accepted as "
-                  "eval.quantize_stego"}};
+                  "eval.quantize_stego"},
+                 {"attacks", "array", nlohmann::json::array(),
+                  "evaluation attacks, [{\"plugin\": NAME, \"params\": {...}}]: each adds the "
+                  "recovery metrics under it, named <metric>@<label> (rec_psnr@jpeg(q=90)); also "
+                  "accepted as eval.attacks"},
+                 {"train_attacks", "array", nlohmann::json::array(),
+                  "training attack mix, same form: per batch one of them, drawn uniformly, "
+                  "between embed and extract; when set it replaces the loss's perturb()"},
+                 {"train_attack_probability", "number", 1.0,
+                  "probability per training batch of passing through the mix", 0.0, 1.0}};
   info.components = SteganographyTask::sections();
   info.metrics = metric_declarations();
   info.best_metric = "rec_psnr";
@@ -26,6 +35,10 @@ PluginInfo task_info() {
 std::shared_ptr<Task> make_task(const Params& params, const BuildContext& /*context*/) {
   TaskSettings settings;
   settings.quantize_stego = params.get_bool("quantize_stego", settings.quantize_stego);
+  settings.train_attacks = read_attack_list(params, "train_attacks");
+  settings.train_attack_probability = params.get_number_in(
+      "train_attack_probability", settings.train_attack_probability, 0.0, 1.0);
+  settings.eval_attacks = read_attack_list(params, "attacks");
   return std::make_shared<SteganographyTask>(settings);
 }
 

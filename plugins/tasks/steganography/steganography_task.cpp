@@ -26,6 +26,9 @@ void SteganographyTask::build(ComponentBuilder& builder, const BuildContext& con
   // A task restored from a checkpoint for inference has no loss section.
   if (builder.has("loss")) loss_ = builder.build<Loss>("loss", with_transform);
   model_owner_ = "model '" + builder.plugin("model") + "'";
+  attacks_ = AttackChannel(settings_.train_attacks, settings_.train_attack_probability,
+                           settings_.eval_attacks);
+  attacks_.build(builder, with_transform);
   channels_ = context.channels;
 }
 
@@ -58,7 +61,8 @@ LossValue SteganographyTask::training_loss(const TensorMap& batch,
   const torch::Tensor& cover = batch.at("cover");
   const torch::Tensor& secret = batch.at("secret");
   const Embedding embedding = embed(cover, secret);
-  const torch::Tensor received = loss_->perturb(embedding.stego, progress);
+  const torch::Tensor received = attacks_.trains() ? attacks_.training(embedding.stego, cover)
+                                                   : loss_->perturb(embedding.stego, progress);
   LossInput input;
   input.tensors = {{"cover", cover},
                    {"secret", secret},

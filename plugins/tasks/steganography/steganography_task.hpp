@@ -1,6 +1,7 @@
 // The steganography task: hide a secret image in a cover image and recover
 // it. Composes (cover, secret) pairs from a split, trains embed -> channel
-// (the loss's perturb) -> extract, and evaluates on 8-bit stego images.
+// (the training attack mix, else the loss's perturb) -> extract, and
+// evaluates on 8-bit stego images, clean and under each evaluation attack.
 //
 // Names it gives the loss (LossInput::tensors): cover, secret (the batch),
 // stego (embed's output before the channel), recovered (extracted from the
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "attack_channel.hpp"
 #include "stegolab/loss.hpp"
 #include "stegolab/model.hpp"
 #include "stegolab/task.hpp"
@@ -22,6 +24,10 @@ struct TaskSettings {
   // Quantise the stego to 8 bits before extraction in evaluation, as a saved
   // PNG would; false adds the float path's metrics (suffix _float).
   bool quantize_stego = true;
+  // Task parameters train_attacks, train_attack_probability and attacks.
+  std::vector<AttackEntry> train_attacks;
+  double train_attack_probability = 1.0;
+  std::vector<AttackEntry> eval_attacks;
 };
 
 class SteganographyTask : public Task {
@@ -51,6 +57,7 @@ class SteganographyTask : public Task {
 
   StegoModel& model() { return *model_; }
   const TaskSettings& settings() const { return settings_; }
+  const AttackChannel& attacks() const { return attacks_; }
   int64_t channels() const { return channels_; }
 
  private:
@@ -58,6 +65,7 @@ class SteganographyTask : public Task {
   std::shared_ptr<Transform> transform_;
   std::shared_ptr<StegoModel> model_;
   std::shared_ptr<Loss> loss_;
+  AttackChannel attacks_;
   std::string model_owner_ = "model";  // "model 'star_inn'", for messages
   int64_t channels_ = 3;
 };
