@@ -35,7 +35,10 @@ namespace stegolab {
 // 3: the Task and Command kinds; batches and loss inputs are TensorMaps; the
 //    ABI record; ParamDoc bounds and choices.
 // 4: ImageSource::seed_augmentations() (bit-identical resume).
-constexpr int kApiVersion = 5;
+// 5: Task::gallery().
+// 6: BuildContext::secrets, source, folder; ImageSource::image_name();
+//    Task::evaluation_samples_of(); CommandServices::data_source().
+constexpr int kApiVersion = 6;
 
 // What a library was built with, as plain C data the host can read without
 // calling into the library. Compared field by field; any difference is refused.
@@ -108,6 +111,7 @@ struct PluginInfo {
 };
 
 class Transform;
+class ImageSource;
 
 // What the host knows when it builds a component: the components it depends
 // on and the trial's settings. Components take what they need from here
@@ -118,9 +122,19 @@ struct BuildContext {
   int64_t channels = 3;    // image channels
   uint64_t seed = 0;       // the trial's seed
   int64_t epochs = 1;      // planned epochs of the trial (losses ramp weights over them)
+  // Set by the steganography task for the model it builds: how many secret
+  // images each cover carries (StegoModel); 1 for every other component.
+  int64_t secrets = 1;
   // Set by a task that builds a transform, for the components it builds
   // after it (models and losses); null when the experiment has none.
   std::shared_ptr<Transform> transform;
+  // The trial's data source, for a task that refers to images by name
+  // (ImageSource::image_name); null where a component is built without data
+  // (a checkpoint restored for a command).
+  std::shared_ptr<ImageSource> source;
+  // The experiment file's folder, against which a parameter naming a file
+  // resolves a relative path; "" for the working directory.
+  std::string folder;
 };
 
 // Maps an interface to its kind name; specialised in each interface header.

@@ -18,7 +18,9 @@ NamedValues TrialExecution::evaluate(const torch::Tensor& indices, RandomPhase p
   restart_random_streams(trial_.seed, phase, epoch, *components_.source);
   const auto begin = Clock::now();
   BatchPipeline pipeline(components_.source, components_.device, /*augment=*/false,
-                         components_.task->evaluation_samples(indices), trial_.eval.batch_size,
+                         components_.task->evaluation_samples_of(
+                             phase == RandomPhase::test ? "test" : "val", indices),
+                         trial_.eval.batch_size,
                          /*drop_last=*/false);
   std::unique_ptr<Evaluation> evaluation = components_.task->start_evaluation();
   const PrecisionScope scope = precision_scope(*components_.strategy);
