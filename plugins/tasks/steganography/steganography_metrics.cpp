@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "secret_images.hpp"
 #include "stegolab/errors.hpp"
 #include "stegolab/image_quality.hpp"
 #include "stegolab/pixel_scale.hpp"
@@ -60,16 +61,32 @@ void SteganographyMetrics::add_quality(const std::string& prefix, const torch::T
 
 void SteganographyMetrics::add(const torch::Tensor& cover, const torch::Tensor& secret,
                                const torch::Tensor& stego, const torch::Tensor& recovered,
-                               bool quantize, const std::string& suffix) {
-  if (cover.dim() != 4 || cover.sizes() != secret.sizes() || cover.sizes() != stego.sizes() ||
-      cover.sizes() != recovered.sizes()) {
-    throw Error("metrics: cover, secret, stego and recovered must be NCHW of the same shape");
+                               bool quantize, const std::string& suffix, int64_t secrets) {
+  if (cover.dim() != 4 || cover.sizes() != stego.sizes() || secret.sizes() != recovered.sizes() ||
+      secret.dim() != 4 || secret.size(1) != secrets * cover.size(1) ||
+      secret.size(0) != cover.size(0) || secret.size(2) != cover.size(2) ||
+      secret.size(3) != cover.size(3)) {
+    throw Error("metrics: cover and stego must be NCHW of one shape, secret and recovered of it "
+                "with " + std::to_string(secrets) + " times the channels");
   }
   torch::NoGradGuard no_grad;
   // cover and secret come from 8-bit files: rounding only undoes float error.
-  const torch::Tensor cover_px = to_pixel_scale(cover, true);
+  add_quality("hide", to_pixel_scale(cover, true), to_pixel_scale(stego, quantize), suffix);
+  // Along the batch, each mean weighs every secret of every sample alike.
+  add_recovery(secrets_along_batch(secret, secrets), secrets_along_batch(recovered, secrets),
+               quantize, suffix);
+  if (secrets == 1) return;
+  const std::vector<torch::Tensor> each = each_secret(secret, secrets);
+  const std::vector<torch::Tensor> each_recovered = each_secret(recovered, secrets);
+  for (int64_t j = 0; j < secrets; ++j) {
+    add_recovery(each[j], each_recovered[j], quantize, "_" + std::to_string(j + 1) + suffix);
+  }
+}
+
+void SteganographyMetrics::add_recovery(const torch::Tensor& secret,
+                                        const torch::Tensor& recovered, bool quantize,
+                                        const std::string& suffix) {
   const torch::Tensor secret_px = to_pixel_scale(secret, true);
-  add_quality("hide", cover_px, to_pixel_scale(stego, quantize), suffix);
   add_quality("rec", secret_px, to_pixel_scale(recovered, quantize), suffix);
 
   // BER is defined on 8-bit values whatever the path. A NaN recovery has no
