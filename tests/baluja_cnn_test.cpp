@@ -101,6 +101,19 @@ TEST(BalujaCnn, ClearErrors) {
   EXPECT_THROW(build_model({{"width", 0}}), stegolab::ParamError);
 }
 
+TEST(BalujaCnn, RefusesSeveralSecretsNamingItself) {
+  stegolab::BuildContext context;
+  context.secrets = 2;
+  try {
+    registry().build<stegolab::StegoModel>("baluja_cnn", nlohmann::json::object(), context);
+    FAIL() << "built for 2 secrets";
+  } catch (const stegolab::Error& error) {
+    EXPECT_STREQ(error.what(),
+                 "model 'baluja_cnn': hides 1 secret per cover, the task asks for 2 "
+                 "(task.params.secrets)");
+  }
+}
+
 TEST(BalujaCnn, TinyTrainingImprovesHidingAndRecovery) {
   torch::manual_seed(5);
   const auto model = build_model({{"width", 8}, {"layers", 2}});

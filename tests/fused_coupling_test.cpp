@@ -163,7 +163,7 @@ class FusedCoupling : public ::testing::TestWithParam<SubnetExecution> {};
 TEST_P(FusedCoupling, SameOutputsAndGradientsAsSeparateSubnets) {
   torch::manual_seed(11);
   SeparateCoupling separate(24, 16, 2.0);
-  AffineCoupling fused(24, 16, 2.0, GetParam());
+  AffineCoupling fused(12, 12, 16, 2.0, GetParam());
   randomise_all(*separate);
   copy_into_fused(separate, fused);
   const auto x = torch::randn({2, 24, 8, 10});
@@ -183,7 +183,7 @@ INSTANTIATE_TEST_SUITE_P(Execution, FusedCoupling,
 TEST(FusedCoupling, CountsTheSameFlopsAsSeparateSubnets) {
   // phi, rho and eta: 3x3 convs 12->16, 16->16, 16->12 each.
   const double subnet = 2.0 * 9.0 * (12 * 16 + 16 * 16 + 16 * 12);
-  EXPECT_DOUBLE_EQ(AffineCoupling(24, 16, 2.0)->flops_per_position(), 3.0 * subnet);
+  EXPECT_DOUBLE_EQ(AffineCoupling(12, 12, 16, 2.0)->flops_per_position(), 3.0 * subnet);
 }
 
 std::shared_ptr<stegolab::StegoModel> plugin_star_inn(const nlohmann::json& params) {

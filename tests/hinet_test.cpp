@@ -37,9 +37,11 @@ stegolab::PluginRegistry& registry() {
   return instance;
 }
 
-std::shared_ptr<stegolab::StegoModel> build_model(const nlohmann::json& params) {
+std::shared_ptr<stegolab::StegoModel> build_model(const nlohmann::json& params,
+                                                  int64_t secrets = 1) {
   stegolab::BuildContext context;
   context.image_size = 16;
+  context.secrets = secrets;
   context.transform = haar();
   return registry().build<stegolab::StegoModel>("hinet", params, context);
 }
@@ -90,6 +92,55 @@ TEST(Hinet, EmbedThenExactReverseWithTheLostHalfRecoversTheSecret) {
   EXPECT_LT((recovered - secret).abs().max().item<double>(), 1e-4);
 }
 
+TEST(Hinet, TwoSecretsBlockStackIsExactlyInvertible) {
+  torch::manual_seed(11);
+  HinetOptions options = tiny_options();
+  options.secrets = 2;
+  HinetModel model(options, haar());
+  randomise(model, 0.05);
+  torch::NoGradGuard no_grad;
+  const auto x = torch::randn({2, 36, 8, 8});  // cover 12 + 2 x 12 secret coefficients
+  const auto y = model.run_blocks(x);
+  EXPECT_GT((y - x).abs().max().item<double>(), 0.1);
+  EXPECT_LT(relative_error(model.run_blocks_inverse(y), x), 1e-4);
+  EXPECT_LT(relative_error(model.run_blocks(model.run_blocks_inverse(x)), x), 1e-4);
+}
+
+TEST(Hinet, TwoSecretsComeBackExactlyWithTheLostHalf) {
+  torch::manual_seed(12);
+  HinetOptions options = tiny_options();
+  options.secrets = 2;
+  HinetModel model(options, haar());
+  randomise(model, 0.05);
+  torch::NoGradGuard no_grad;
+  const auto cover = torch::rand({1, 3, 16, 16}) * 2 - 1;
+  const auto secrets = torch::rand({1, 6, 16, 16}) * 2 - 1;
+  const auto embedding = model.embed(cover, secrets);
+  EXPECT_EQ(embedding.stego.sizes(), cover.sizes());
+  EXPECT_EQ(model.extract(embedding.stego).sizes(), secrets.sizes());
+  const auto x = model.run_blocks_inverse(
+      torch::cat({model.to_coefficients(embedding.stego), embedding.lost}, 1));
+  const auto recovered = model.from_coefficients(x.narrow(1, 12, 24), 16, 16);
+  EXPECT_LT((recovered - secrets).abs().max().item<double>(), 1e-4);
+}
+
+TEST(Hinet, TwoSecretsTrainEachToItsOwnOutput) {
+  torch::manual_seed(13);
+  const auto model = build_model({{"blocks", 2}, {"growth", 8}}, /*secrets=*/2);
+  randomise(*model, 0.05);
+  const auto cover = stegolab::testing::smooth_images(4, 16);
+  const auto secrets = torch::cat(
+      {stegolab::testing::smooth_images(4, 16), stegolab::testing::smooth_images(4, 16)}, 1);
+  const auto before = stegolab::testing::recovery_psnr_matrix(*model, cover, secrets, 2);
+  stegolab::testing::train_steps(*model, cover, secrets, 40, 2e-3);
+  const auto after = stegolab::testing::recovery_psnr_matrix(*model, cover, secrets, 2);
+  for (int j = 0; j < 2; ++j) {
+    // Each recovery improves, and resembles its own secret, not the other one.
+    EXPECT_GT(after[j][j], before[j][j] + 5.0) << "secret " << j + 1;
+    EXPECT_GT(after[j][j], after[j][1 - j] + 5.0) << "secret " << j + 1;
+  }
+}
+
 TEST(Hinet, UntrainedNetworkPassesTheCoverThrough) {
   // conv5 of every subnet starts at zero, as in the paper's code.
   const auto model = build_model({{"blocks", 2}, {"growth", 8}});
@@ -115,6 +166,24 @@ TEST(Hinet, ParameterCountOfTheDefaultConfiguration) {
   EXPECT_EQ(count, blocks * 3 * subnet);
   // 3488 + 12704 + 21920 + 31136 + 15132 = 84380 per subnet: the paper's 4.05M.
   EXPECT_EQ(count, 4050240);
+}
+
+TEST(Hinet, ParameterCountWithThreeSecrets) {
+  // phi reads the 3 secrets' 36 channels and writes the cover's 12; rho and
+  // eta read 12 and write 36 (docs/baselines.md).
+  const auto model = build_model(nlohmann::json::object(), /*secrets=*/3);
+  const auto subnet = [](int64_t in, int64_t out) {
+    int64_t count = 0;
+    for (int64_t k = 0; k < 5; ++k) {
+      const int64_t written = k == 4 ? out : 32;
+      count += (in + k * 32) * written * 9 + written;
+    }
+    return count;
+  };
+  int64_t count = 0;
+  for (const auto& p : model->parameters()) count += p.numel();
+  EXPECT_EQ(count, 16 * (subnet(36, 12) + 2 * subnet(12, 36)));
+  EXPECT_EQ(count, 5502528);
 }
 
 TEST(Hinet, FlopsFromLayerShapes) {

@@ -24,7 +24,9 @@
 // The steganography task's sources: the trainer is tested driving the real task.
 #include "../plugins/tasks/steganography/attack_channel.cpp"
 #include "../plugins/tasks/steganography/image_pairs.cpp"
+#include "../plugins/tasks/steganography/pairs_file.cpp"
 #include "../plugins/tasks/steganography/metric_declarations.cpp"
+#include "../plugins/tasks/steganography/secret_images.cpp"
 #include "../plugins/tasks/steganography/steganography_evaluation.cpp"
 #include "../plugins/tasks/steganography/steganography_gallery.cpp"
 #include "../plugins/tasks/steganography/steganography_metrics.cpp"

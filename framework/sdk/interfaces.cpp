@@ -39,6 +39,13 @@ torch::Tensor apply_checked(Attack& attack, const std::string& owner, const torc
   return received;
 }
 
+TensorMap Task::evaluation_samples_of(const std::string& /*split_name*/,
+                                      const torch::Tensor& split) {
+  return evaluation_samples(split);
+}
+
+std::string ImageSource::image_name(int64_t index) const { return std::to_string(index); }
+
 torch::Tensor Loss::perturb(const torch::Tensor& signal, const TrainingProgress& /*progress*/) {
   return signal;
 }

@@ -179,6 +179,35 @@ torch::Tensor Transform::inverse_images(const WaveletBands& bands) const {
   return inverse(pixels) / kPixelScale - 1.0;
 }
 
+WaveletBands Transform::forward_image_stack(const torch::Tensor& images, int64_t channels) const {
+  if (images.dim() != 4 || channels < 1 || images.size(1) % channels != 0) {
+    throw PluginError("transform '" + name() + "': forward_image_stack() expects NCHW images of " +
+                      "a multiple of " + std::to_string(channels) + " channels, got shape " +
+                      c10::str(images.sizes()));
+  }
+  const int64_t n = images.size(0), stacked = images.size(1) / channels;
+  // The images of the stack become batch entries: the transform never mixes them.
+  WaveletBands bands = forward_images(
+      images.reshape({n * stacked, channels, images.size(2), images.size(3)}));
+  const torch::Tensor& c = bands.coefficients;
+  bands.coefficients = c.reshape({n, stacked * c.size(1), c.size(2), c.size(3)});
+  return bands;
+}
+
+torch::Tensor Transform::inverse_image_stack(const WaveletBands& bands, int64_t channels) const {
+  const torch::Tensor& c = bands.coefficients;
+  const int64_t per_image = coefficient_channels(channels);
+  if (c.dim() != 4 || c.size(1) % per_image != 0) {
+    throw PluginError("transform '" + name() + "': inverse_image_stack() expects a multiple of " +
+                      std::to_string(per_image) + " coefficient channels, got shape " +
+                      c10::str(c.sizes()));
+  }
+  const int64_t n = c.size(0), stacked = c.size(1) / per_image;
+  const torch::Tensor images = inverse_images(WaveletBands{
+      c.reshape({n * stacked, per_image, c.size(2), c.size(3)}), bands.height, bands.width});
+  return images.reshape({n, stacked * channels, images.size(2), images.size(3)});
+}
+
 torch::Tensor Transform::coarser_ll(const torch::Tensor& ll) const {
   if (ll.dim() != 4) {
     throw PluginError("transform '" + name() + "': coarser_ll() expects an NCHW band, got shape " +

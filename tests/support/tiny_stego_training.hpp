@@ -4,6 +4,8 @@
 // model learns both halves of its job.
 #pragma once
 
+#include <vector>
+
 #include <torch/torch.h>
 
 #include "stegolab/image_quality.hpp"
@@ -31,6 +33,28 @@ inline StegoQuality measure_quality(StegoModel& model, const torch::Tensor& cove
   const auto recovered = model.extract(stego);
   return {psnr(to_unit(stego), to_unit(cover), 1.0).mean().item<double>(),
           psnr(to_unit(recovered), to_unit(secret), 1.0).mean().item<double>()};
+}
+
+// PSNR (dB, images mapped to [0, 1]) of recovered secret i against secret j
+// for `count` secrets along the channels, as result[i][j]: the diagonal is
+// each secret's recovery, the rest how much a recovery resembles another
+// secret (high when the secrets are routed to the wrong outputs).
+inline std::vector<std::vector<double>> recovery_psnr_matrix(StegoModel& model,
+                                                             const torch::Tensor& cover,
+                                                             const torch::Tensor& secrets,
+                                                             int64_t count) {
+  torch::NoGradGuard no_grad;
+  const auto to_unit = [](const torch::Tensor& x) { return ((x + 1) / 2).clamp(0, 1); };
+  const auto recovered = model.extract(model.embed(cover, secrets).stego).chunk(count, 1);
+  const auto originals = secrets.chunk(count, 1);
+  std::vector<std::vector<double>> result(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) {
+    for (int64_t j = 0; j < count; ++j) {
+      result[i].push_back(
+          psnr(to_unit(recovered[i]), to_unit(originals[j]), 1.0).mean().item<double>());
+    }
+  }
+  return result;
 }
 
 inline void train_steps(StegoModel& model, const torch::Tensor& cover, const torch::Tensor& secret,

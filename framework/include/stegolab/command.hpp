@@ -2,7 +2,8 @@
 // `embed`, `extract`, ...). The host lists it in `stegolab --help`, parses
 // `--name value` options against the command's documented parameters
 // (PluginInfo::params: types, defaults, required ones) and runs it with the
-// host services it needs; the core's CLI holds no task's commands.
+// host services it needs; the core's CLI holds no task's commands. A command
+// named `group_word` runs as `stegolab group word` (e.g. `data_pairs`).
 #pragma once
 
 #include <memory>
@@ -11,6 +12,7 @@
 #include <torch/types.h>
 #include <nlohmann/json.hpp>
 
+#include "stegolab/dataset.hpp"
 #include "stegolab/export.hpp"
 #include "stegolab/params.hpp"
 #include "stegolab/plugin.hpp"
@@ -36,6 +38,10 @@ class STEGOLAB_VISIBLE CommandServices {
   virtual void write_image(const std::string& file, const torch::Tensor& pixels) = 0;
   virtual torch::Tensor resize_image(const torch::Tensor& pixels, int64_t height,
                                      int64_t width) = 0;
+  // The dataset plugin `plugin` built with `params` (validated and completed
+  // as in an experiment's data section), e.g. to list its image names.
+  virtual std::shared_ptr<ImageSource> data_source(const std::string& plugin,
+                                                   const nlohmann::json& params) = 0;
 };
 
 class STEGOLAB_VISIBLE Command {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <torch/types.h>
 
@@ -19,6 +20,10 @@ class STEGOLAB_VISIBLE ImageSource {
   virtual int64_t size() const = 0;        // number of images
   virtual int64_t image_size() const = 0;  // pixels per side
   virtual int64_t channels() const { return 3; }
+  // A stable name of image `index` in [0, size()), unique within the source,
+  // by which files of fixed samples refer to it (an image folder: the file's
+  // path relative to the folder). Default: the index as text.
+  virtual std::string image_name(int64_t index) const;
   // The images at `indices` (int64, CPU) as uint8 [N, H, W, C] on `device`.
   // `augment` asks for the source's random augmentations (training only);
   // they are deterministic given the last seed_augmentations() seed (the

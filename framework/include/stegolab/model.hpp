@@ -1,4 +1,5 @@
-// StegoModel: hides a secret image in a cover image and recovers it.
+// StegoModel: hides k secret images in a cover image and recovers them
+// (k = BuildContext::secrets, fixed when the model is built).
 #pragma once
 
 #include <cstdint>
@@ -22,10 +23,13 @@ class STEGOLAB_VISIBLE StegoModel : public torch::nn::Module {
  public:
   ~StegoModel() override;
 
-  // cover, secret: NCHW float in [-1, 1], same shape.
+  // cover: NCHW float in [-1, 1], C channels; secret: the k secrets
+  // concatenated along the channels, [N, k*C, H, W], same range (k = 1: the
+  // same shape as the cover).
   virtual Embedding embed(const torch::Tensor& cover, const torch::Tensor& secret) = 0;
   // stego: NCHW float in [-1, 1] (usually quantised to 8 bits first). Returns
-  // the recovered secret, NCHW float, nominally in [-1, 1].
+  // the k recovered secrets in embed()'s layout, [N, k*C, H, W] float,
+  // nominally in [-1, 1].
   virtual torch::Tensor extract(const torch::Tensor& stego) = 0;
 
   // Floating-point operations of one embed + extract for one image of this

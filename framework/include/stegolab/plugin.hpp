@@ -37,7 +37,9 @@ namespace stegolab {
 // 4: ImageSource::seed_augmentations() (bit-identical resume).
 // 5: Task::gallery().
 // 6: StrategySetup::groups (parameter groups at their own learning rate); the
-//    Attack kind; ComponentBuilder::build_plugin_erased().
+//    Attack kind; ComponentBuilder::build_plugin_erased(); BuildContext::secrets,
+//    source, folder; ImageSource::image_name(); Task::evaluation_samples_of();
+//    CommandServices::data_source().
 constexpr int kApiVersion = 6;
 
 // What a library was built with, as plain C data the host can read without
@@ -111,6 +113,7 @@ struct PluginInfo {
 };
 
 class Transform;
+class ImageSource;
 
 // What the host knows when it builds a component: the components it depends
 // on and the trial's settings. Components take what they need from here
@@ -121,9 +124,19 @@ struct BuildContext {
   int64_t channels = 3;    // image channels
   uint64_t seed = 0;       // the trial's seed
   int64_t epochs = 1;      // planned epochs of the trial (losses ramp weights over them)
+  // Set by the steganography task for the model it builds: how many secret
+  // images each cover carries (StegoModel); 1 for every other component.
+  int64_t secrets = 1;
   // Set by a task that builds a transform, for the components it builds
   // after it (models and losses); null when the experiment has none.
   std::shared_ptr<Transform> transform;
+  // The trial's data source, for a task that refers to images by name
+  // (ImageSource::image_name); null where a component is built without data
+  // (a checkpoint restored for a command).
+  std::shared_ptr<ImageSource> source;
+  // The experiment file's folder, against which a parameter naming a file
+  // resolves a relative path; "" for the working directory.
+  std::string folder;
 };
 
 // Maps an interface to its kind name; specialised in each interface header.

@@ -116,6 +116,11 @@ class STEGOLAB_VISIBLE Task {
                                      int64_t count) = 0;
   // The fixed samples of an evaluation split, composed the same way.
   virtual TensorMap evaluation_samples(const torch::Tensor& split) = 0;
+  // The same for the split named `split_name` ("val" or "test"), which the
+  // host calls: a task whose samples of a split are fixed by name (a file)
+  // overrides it; by default evaluation_samples(split).
+  virtual TensorMap evaluation_samples_of(const std::string& split_name,
+                                          const torch::Tensor& split);
 
   // The objective of one micro-batch: the batch holds the named images
   // (NCHW float in [-1, 1], on the device) of training_samples()' lists.

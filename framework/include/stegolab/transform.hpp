@@ -56,6 +56,12 @@ class STEGOLAB_VISIBLE Transform {
   // kinds at similar magnitudes. inverse_images() returns [-1, 1] images.
   WaveletBands forward_images(const torch::Tensor& images) const;
   torch::Tensor inverse_images(const WaveletBands& bands) const;
+  // Several images of `channels` channels stacked along the channels
+  // ([N, k*channels, H, W], e.g. the k secrets of one cover), each transformed
+  // on its own as by forward_images(): [N, k*B, h, w], image j's
+  // B = coefficient_channels(channels) channels together, in order.
+  WaveletBands forward_image_stack(const torch::Tensor& images, int64_t channels) const;
+  torch::Tensor inverse_image_stack(const WaveletBands& bands, int64_t channels) const;
   // One more analysis level of an LL band on forward_images()'s scale:
   // [N, C, h, w] -> the LL band of that, [N, C, ceil(h/2), ceil(w/2)].
   torch::Tensor coarser_ll(const torch::Tensor& ll) const;

@@ -38,13 +38,26 @@ class HostServices : public CommandServices {
   torch::Tensor resize_image(const torch::Tensor& pixels, int64_t height, int64_t width) override {
     return stegolab::resize_image(pixels, height, width);
   }
+  std::shared_ptr<ImageSource> data_source(const std::string& plugin,
+                                           const nlohmann::json& params) override {
+    const ComponentRecord& record = registry_.find("dataset", plugin);
+    return registry_.build<ImageSource>(plugin, registry_.resolve_params(record, params),
+                                        BuildContext{});
+  }
 
  private:
   const PluginRegistry& registry_;
 };
 
+// How a command is typed: data_pairs -> "data pairs".
+std::string command_words(std::string name) {
+  const auto cut = name.find('_');
+  if (cut != std::string::npos) name[cut] = ' ';
+  return name;
+}
+
 void print_command_help(const PluginInfo& info, std::ostream& out) {
-  out << "stegolab " << info.name << " [options]: " << info.summary << "\n";
+  out << "stegolab " << command_words(info.name) << " [options]: " << info.summary << "\n";
   for (const ParamDoc& doc : info.params) {
     out << "  --" << doc.name << " " << doc.type
         << (doc.default_value.is_null() ? " (required)"
@@ -63,7 +76,7 @@ const ParamDoc& option_doc(const PluginInfo& info, const std::string& name) {
   const std::string suggestion = closest_name(name, names);
   throw Error("unknown option '--" + name + "'" +
               (suggestion.empty() ? "" : " (did you mean '--" + suggestion + "'?)") +
-              "; see 'stegolab " + info.name + " --help'");
+              "; see 'stegolab " + command_words(info.name) + " --help'");
 }
 
 nlohmann::json option_value(const ParamDoc& doc, const std::string& text) {
@@ -87,7 +100,8 @@ nlohmann::json parse_options(const PluginInfo& info, const Arguments& args) {
   nlohmann::json options = nlohmann::json::object();
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].rfind("--", 0) != 0) {
-      throw Error("unexpected argument '" + args[i] + "'; see 'stegolab " + info.name + " --help'");
+      throw Error("unexpected argument '" + args[i] + "'; see 'stegolab " +
+                  command_words(info.name) + " --help'");
     }
     std::string name = args[i].substr(2);
     std::optional<std::string> text;
@@ -126,20 +140,33 @@ Arguments take_plugin_paths(const Arguments& args, std::vector<std::string>* pat
 
 void list_plugin_commands(const PluginRegistry& registry, std::ostream& out) {
   for (const ComponentRecord* record : registry.components("command")) {
-    const std::string& name = record->info.name;
+    const std::string name = command_words(record->info.name);
     out << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ')
         << record->info.summary << " (" << record->file.filename().string() << ")\n";
   }
 }
 
-std::optional<int> run_plugin_command(const std::string& name, const Arguments& args) {
+std::optional<int> run_plugin_command(const std::string& group, const Arguments& args) {
   std::vector<std::string> paths;
-  const Arguments rest = take_plugin_paths(args, &paths);
+  Arguments rest = take_plugin_paths(args, &paths);
   const PluginRegistry registry = load_plugins(paths, nullptr);
+  const auto command_named = [&registry](const std::string& wanted) -> const ComponentRecord* {
+    for (const ComponentRecord* candidate : registry.components("command")) {
+      if (candidate->info.name == wanted) return candidate;
+    }
+    return nullptr;
+  };
+  // `stegolab group word ...` runs the command named group_word.
+  std::string name = group;
   const ComponentRecord* record = nullptr;
-  for (const ComponentRecord* candidate : registry.components("command")) {
-    if (candidate->info.name == name) record = candidate;
+  if (!rest.empty() && rest.front().rfind("-", 0) != 0) {
+    record = command_named(group + "_" + rest.front());
+    if (record != nullptr) {
+      name = record->info.name;
+      rest.erase(rest.begin());
+    }
   }
+  if (record == nullptr) record = command_named(name);
   if (record == nullptr) return std::nullopt;
   if (std::find(rest.begin(), rest.end(), "--help") != rest.end() ||
       std::find(rest.begin(), rest.end(), "-h") != rest.end()) {

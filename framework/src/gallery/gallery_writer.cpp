@@ -77,7 +77,8 @@ std::vector<GalleryImage> write_gallery(Task& task, const std::string& task_name
                                         const GalleryRequest& request) {
   std::vector<GalleryImage> images;
   if (request.count <= 0 || request.indices.size(0) == 0) return images;
-  const TensorMap samples = first_samples(task.evaluation_samples(request.indices), request.count);
+  const TensorMap samples = first_samples(
+      task.evaluation_samples_of(split_name(request.split), request.indices), request.count);
   BatchPipeline pipeline(std::move(source), device, /*augment=*/false, samples, request.batch_size,
                          /*drop_last=*/false);
   empty_folder(request.folder);

@@ -238,7 +238,11 @@ ExperimentSpec load_experiment(const std::filesystem::path& file, const PluginCa
   if (!in) throw SpecError(file.string() + ": cannot read the experiment file (does it exist?)");
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_experiment(text.str(), file.string(), catalog);
+  ExperimentSpec spec = parse_experiment(text.str(), file.string(), catalog);
+  std::error_code error;
+  const std::string folder = std::filesystem::absolute(file, error).parent_path().string();
+  for (TrialSpec& trial : spec.trials) trial.folder = folder;
+  return spec;
 }
 
 namespace {

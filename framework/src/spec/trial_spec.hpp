@@ -72,6 +72,10 @@ struct TrialSpec {
   TrainSettings train;
   EvalSettings eval;
   nlohmann::json resolved;  // the whole trial as JSON, exactly what was run
+  // The experiment file's folder, for parameters that name files relative to
+  // it (BuildContext::folder); "" (the working directory) for a trial read
+  // back from a database or parsed from text.
+  std::string folder;
 
   // The component of experiment section `section` ("data", "task", "model",
   // ...), or nullptr when the trial has none there.

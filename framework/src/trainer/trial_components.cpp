@@ -42,6 +42,8 @@ TrialComponents build_trial_components(ComponentFactory& factory, const TrialSpe
   components.source = factory.make_source(trial.data, context);
   context.image_size = components.source->image_size();
   context.channels = components.source->channels();
+  context.source = components.source;
+  context.folder = trial.folder;
   components.task = factory.make_task(trial.task, context);
   const std::string task_name = "task '" + trial.task.plugin + "'";
   SectionBuilder builder(task_name, trial.sections,
@@ -85,7 +87,8 @@ PrecisionScope precision_scope(Strategy& strategy) {
 
 MicroBatch random_batch(Task& task, bool training, int64_t n, int64_t channels, int64_t size,
                         torch::Device device) {
-  const torch::Tensor few = torch::arange(2, torch::kLong);
+  // Enough images for a task that composes a sample of several (up to 8).
+  const torch::Tensor few = torch::arange(8, torch::kLong);
   const TensorMap names =
       training ? task.training_samples(few, 0, 0, 2) : task.evaluation_samples(few);
   const auto options = torch::TensorOptions().dtype(torch::kFloat).device(device);

@@ -17,7 +17,8 @@ NamedValues TrialExecution::evaluate(const torch::Tensor& indices, RandomPhase p
   set_training_mode(components_.modules, false);
   restart_random_streams(trial_.seed, phase, epoch, *components_.source);
   const auto begin = Clock::now();
-  TensorMap samples = components_.task->evaluation_samples(indices);
+  TensorMap samples = components_.task->evaluation_samples_of(
+      phase == RandomPhase::test ? "test" : "val", indices);
   if (parallel_) samples = parallel_->evaluation_share(samples);
   BatchPipeline pipeline(components_.source, components_.device, /*augment=*/false,
                          std::move(samples), trial_.eval.batch_size, /*drop_last=*/false);

@@ -123,6 +123,13 @@ class ImageFolder : public ImageSource {
   int64_t size() const override { return images_.size(0); }
   void seed_augmentations(uint64_t seed) override { engine_.seed(seed ^ kAugmentStream); }
   int64_t image_size() const override { return settings_.size; }
+  std::string image_name(int64_t index) const override {
+    if (index < 0 || index >= size()) {
+      throw PluginError("dataset 'image_folder' (" + settings_.path + "): no image " +
+                        std::to_string(index) + " of " + std::to_string(size()));
+    }
+    return names_[static_cast<size_t>(index)];
+  }
 
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override {
     if (indices.dim() != 1 || indices.scalar_type() != torch::kLong) {
@@ -191,6 +198,7 @@ class ImageFolder : public ImageSource {
     for (size_t i = 0; i < files.size(); ++i) {
       if (valid[i]) {
         kept.push_back(static_cast<int64_t>(i));
+        names_.push_back(files[i].lexically_relative(settings_.path).generic_string());
       } else {
         std::cerr << "warning: image_folder: skipping unreadable image '" << files[i].string()
                   << "'\n";
@@ -241,6 +249,7 @@ class ImageFolder : public ImageSource {
   FolderSettings settings_;
   int64_t stored_size_;
   torch::Tensor images_;  // uint8 [N, stored, stored, 3], RGB, CPU
+  std::vector<std::string> names_;  // of images_' rows: paths relative to the folder
   std::mt19937_64 engine_;
 };
 

@@ -71,6 +71,14 @@ class SyntheticImages : public ImageSource {
   int64_t size() const override { return count_; }
   int64_t image_size() const override { return size_; }
   int64_t channels() const override { return channels_; }
+  // The index as text: there is no file, and the index fixes the pixels.
+  std::string image_name(int64_t index) const override {
+    if (index < 0 || index >= count_) {
+      throw PluginError("dataset 'synthetic': no image " + std::to_string(index) + " of " +
+                        std::to_string(count_));
+    }
+    return std::to_string(index);
+  }
   void seed_augmentations(uint64_t seed) override { flip_engine_.seed(seed ^ kFlipStream); }
 
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override {

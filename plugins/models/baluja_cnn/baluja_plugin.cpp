@@ -1,5 +1,6 @@
 // Registration of the `baluja_cnn` model plugin.
 #include "baluja_model.hpp"
+#include "stegolab/errors.hpp"
 #include "stegolab/plugin.hpp"
 
 namespace stegolab::baluja_cnn {
@@ -26,6 +27,12 @@ std::shared_ptr<StegoModel> make_baluja_cnn(const Params& params, const BuildCon
   options.width = params.get_int_at_least("width", options.width, 1);
   options.layers = params.get_int_at_least("layers", options.layers, 1);
   options.channels = context.channels;
+  // Baluja's networks hide one image; several would need a preparation
+  // network per secret, which the paper does not describe.
+  if (context.secrets != 1) {
+    throw ParamError(params.owner() + ": hides 1 secret per cover, the task asks for " +
+                      std::to_string(context.secrets) + " (task.params.secrets)");
+  }
   auto model = std::make_shared<BalujaModel>(options);
   model->to(context.device);
   return model;

@@ -2,11 +2,12 @@
 
 namespace stegolab::hinet {
 
-HinetBlockImpl::HinetBlockImpl(int64_t half_channels, int64_t growth, double clamp)
-    : half_(half_channels), clamp_(clamp) {
-  phi_ = register_module("phi", DenseSubnet(half_, growth, half_));
-  rho_ = register_module("rho", DenseSubnet(half_, growth, half_));
-  eta_ = register_module("eta", DenseSubnet(half_, growth, half_));
+HinetBlockImpl::HinetBlockImpl(int64_t cover_channels, int64_t secret_channels, int64_t growth,
+                               double clamp)
+    : cover_channels_(cover_channels), clamp_(clamp) {
+  phi_ = register_module("phi", DenseSubnet(secret_channels, growth, cover_channels));
+  rho_ = register_module("rho", DenseSubnet(cover_channels, growth, secret_channels));
+  eta_ = register_module("eta", DenseSubnet(cover_channels, growth, secret_channels));
 }
 
 torch::Tensor HinetBlockImpl::log_scale(const torch::Tensor& y1) {
@@ -14,7 +15,7 @@ torch::Tensor HinetBlockImpl::log_scale(const torch::Tensor& y1) {
 }
 
 torch::Tensor HinetBlockImpl::forward(const torch::Tensor& x) {
-  const auto halves = x.split(half_, 1);
+  const auto halves = x.split_with_sizes({cover_channels_, x.size(1) - cover_channels_}, 1);
   const auto& x1 = halves[0];
   const auto& x2 = halves[1];
   const auto y1 = x1 + phi_(x2);
@@ -23,7 +24,7 @@ torch::Tensor HinetBlockImpl::forward(const torch::Tensor& x) {
 }
 
 torch::Tensor HinetBlockImpl::inverse(const torch::Tensor& y) {
-  const auto halves = y.split(half_, 1);
+  const auto halves = y.split_with_sizes({cover_channels_, y.size(1) - cover_channels_}, 1);
   const auto& y1 = halves[0];
   const auto& y2 = halves[1];
   const auto x2 = (y2 - eta_(y1)) * torch::exp(-log_scale(y1));

@@ -1,5 +1,6 @@
 // One HiNet invertible block: an affine coupling of the cover half x1 and the
-// secret half x2 of the wavelet coefficients.
+// secret half x2 of the wavelet coefficients (x2 holds every secret's bands
+// when a cover carries several: the extra secrets are extra coupling channels).
 //   forward:  y1 = x1 + phi(x2);  y2 = x2 * exp(c * (2 sigmoid(rho(y1)) - 1)) + eta(y1)
 //   inverse:  x2 = (y2 - eta(y1)) * exp(-c * (2 sigmoid(rho(y1)) - 1));  x1 = y1 - phi(x2)
 // c * (2 sigmoid(.) - 1) is HiNet's bound of the log-scale to (-c, c) (the
@@ -14,10 +15,10 @@ namespace stegolab::hinet {
 
 class HinetBlockImpl : public torch::nn::Module {
  public:
-  // half_channels: channels of each half (cover or secret coefficients).
-  HinetBlockImpl(int64_t half_channels, int64_t growth, double clamp);
+  // cover_channels, secret_channels: channels of the halves x1 and x2.
+  HinetBlockImpl(int64_t cover_channels, int64_t secret_channels, int64_t growth, double clamp);
 
-  // x: NCHW [N, 2 * half_channels, h, w], the cover half first.
+  // x: NCHW [N, cover_channels + secret_channels, h, w], the cover half first.
   torch::Tensor forward(const torch::Tensor& x);
   torch::Tensor inverse(const torch::Tensor& y);
 
@@ -27,7 +28,7 @@ class HinetBlockImpl : public torch::nn::Module {
  private:
   torch::Tensor log_scale(const torch::Tensor& y1);
 
-  int64_t half_;
+  int64_t cover_channels_;
   double clamp_;
   DenseSubnet phi_{nullptr}, rho_{nullptr}, eta_{nullptr};
 };

@@ -33,17 +33,19 @@ HinetModel::HinetModel(const HinetOptions& options, std::shared_ptr<Transform> t
   band_channels_ = one_level_band_channels(transform_.get(), options_.channels);
   for (int64_t b = 0; b < options_.blocks; ++b) {
     blocks_.push_back(register_module("block" + std::to_string(b),
-                                      HinetBlock(band_channels_, options_.growth, options_.clamp)));
+                                      HinetBlock(band_channels_, options_.secrets * band_channels_,
+                                                 options_.growth, options_.clamp)));
   }
 }
 
 torch::Tensor HinetModel::to_coefficients(const torch::Tensor& images) const {
-  return transform_->forward_images(images).coefficients;
+  return transform_->forward_image_stack(images, options_.channels).coefficients;
 }
 
 torch::Tensor HinetModel::from_coefficients(const torch::Tensor& coefficients, int64_t height,
                                             int64_t width) const {
-  return transform_->inverse_images(WaveletBands{coefficients, height, width});
+  return transform_->inverse_image_stack(WaveletBands{coefficients, height, width},
+                                         options_.channels);
 }
 
 torch::Tensor HinetModel::run_blocks(const torch::Tensor& x) {
@@ -68,14 +70,18 @@ void HinetModel::check_images(const char* call, const torch::Tensor& images) con
 
 Embedding HinetModel::embed(const torch::Tensor& cover, const torch::Tensor& secret) {
   check_images("embed", cover);
-  if (cover.sizes() != secret.sizes()) {
-    throw PluginError("model 'hinet': cover and secret must have the same shape, got " +
+  const int64_t secret_channels = options_.secrets * options_.channels;
+  if (secret.dim() != 4 || secret.size(0) != cover.size(0) || secret.size(1) != secret_channels ||
+      secret.size(2) != cover.size(2) || secret.size(3) != cover.size(3)) {
+    throw PluginError("model 'hinet': secret must be the cover's shape with " +
+                      std::to_string(secret_channels) + " channels (" +
+                      std::to_string(options_.secrets) + " secrets), got " +
                       c10::str(cover.sizes()) + " and " + c10::str(secret.sizes()));
   }
   const auto z = run_blocks(torch::cat({to_coefficients(cover), to_coefficients(secret)}, 1));
   Embedding out;
   out.stego = from_coefficients(z.narrow(1, 0, band_channels_), cover.size(2), cover.size(3));
-  out.lost = z.narrow(1, band_channels_, band_channels_);
+  out.lost = z.narrow(1, band_channels_, z.size(1) - band_channels_);
   return out;
 }
 
@@ -83,10 +89,12 @@ torch::Tensor HinetModel::extract(const torch::Tensor& stego) {
   check_images("extract", stego);
   const auto cover_half = to_coefficients(stego);
   // HiNet's paper draws the lost part from N(0, 1); "zeros" is its mean.
-  const auto prior =
-      options_.lost == "gaussian" ? torch::randn_like(cover_half) : torch::zeros_like(cover_half);
+  std::vector<int64_t> prior_shape = cover_half.sizes().vec();
+  prior_shape[1] *= options_.secrets;
+  const auto prior = options_.lost == "gaussian" ? torch::randn(prior_shape, cover_half.options())
+                                                 : torch::zeros(prior_shape, cover_half.options());
   const auto x = run_blocks_inverse(torch::cat({cover_half, prior}, 1));
-  return from_coefficients(x.narrow(1, band_channels_, band_channels_), stego.size(2),
+  return from_coefficients(x.narrow(1, band_channels_, prior_shape[1]), stego.size(2),
                            stego.size(3));
 }
 

@@ -35,6 +35,7 @@ std::shared_ptr<StegoModel> make_hinet(const Params& params, const BuildContext&
   options.clamp = params.get_number_in("clamp", options.clamp, 1e-3, 20.0);
   options.lost = params.get_choice("lost", options.lost, {"zeros", "gaussian"});
   options.channels = context.channels;
+  options.secrets = context.secrets;
   auto model = std::make_shared<HinetModel>(options, context.transform);
   model->to(context.device);
   return model;

@@ -4,12 +4,12 @@
 
 namespace stegolab::star_inn {
 
-AffineCouplingImpl::AffineCouplingImpl(int64_t channels, int64_t hidden, double clamp,
-                                       SubnetExecution execution)
-    : half_(channels / 2), clamp_(clamp) {
-  phi_ = register_module("phi", CouplingSubnet(half_, hidden, half_));
-  rho_eta_ =
-      register_module("rho_eta", CouplingSubnet(half_, hidden, half_, /*groups=*/2, execution));
+AffineCouplingImpl::AffineCouplingImpl(int64_t cover_channels, int64_t secret_channels,
+                                       int64_t hidden, double clamp, SubnetExecution execution)
+    : cover_channels_(cover_channels), clamp_(clamp) {
+  phi_ = register_module("phi", CouplingSubnet(secret_channels, hidden, cover_channels));
+  rho_eta_ = register_module(
+      "rho_eta", CouplingSubnet(cover_channels, hidden, secret_channels, /*groups=*/2, execution));
 }
 
 std::pair<torch::Tensor, torch::Tensor> AffineCouplingImpl::scale_and_shift(
@@ -22,7 +22,7 @@ std::pair<torch::Tensor, torch::Tensor> AffineCouplingImpl::scale_and_shift(
 // gradients with one cat, where each narrow's backward wrote a zero-filled
 // full-size gradient and the two were added.
 torch::Tensor AffineCouplingImpl::forward(const torch::Tensor& x) {
-  const auto halves = x.split(half_, 1);
+  const auto halves = x.split_with_sizes({cover_channels_, x.size(1) - cover_channels_}, 1);
   const auto& x1 = halves[0];
   const auto& x2 = halves[1];
   const auto y1 = x1 + phi_(x2)[0];
@@ -32,7 +32,7 @@ torch::Tensor AffineCouplingImpl::forward(const torch::Tensor& x) {
 }
 
 torch::Tensor AffineCouplingImpl::inverse(const torch::Tensor& y) {
-  const auto halves = y.split(half_, 1);
+  const auto halves = y.split_with_sizes({cover_channels_, y.size(1) - cover_channels_}, 1);
   const auto& y1 = halves[0];
   const auto& y2 = halves[1];
   const auto [log_scale, shift] = scale_and_shift(y1);

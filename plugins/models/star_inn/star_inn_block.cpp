@@ -2,11 +2,13 @@
 
 namespace stegolab::star_inn {
 
-StarInnBlockImpl::StarInnBlockImpl(int64_t channels, int64_t hidden, double clamp,
-                                   SubnetExecution execution) {
+StarInnBlockImpl::StarInnBlockImpl(int64_t cover_channels, int64_t secret_channels,
+                                   int64_t hidden, double clamp, SubnetExecution execution) {
+  const int64_t channels = cover_channels + secret_channels;
   act_norm_ = register_module("act_norm", ActNorm(channels));
   mix_ = register_module("mix", InvertibleConv1x1(channels));
-  coupling_ = register_module("coupling", AffineCoupling(channels, hidden, clamp, execution));
+  coupling_ = register_module(
+      "coupling", AffineCoupling(cover_channels, secret_channels, hidden, clamp, execution));
 }
 
 torch::Tensor StarInnBlockImpl::forward(const torch::Tensor& x) {

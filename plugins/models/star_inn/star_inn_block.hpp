@@ -14,10 +14,12 @@ namespace stegolab::star_inn {
 
 class StarInnBlockImpl : public torch::nn::Module {
  public:
-  StarInnBlockImpl(int64_t channels, int64_t hidden, double clamp,
+  // cover_channels, secret_channels: the coupling's halves (all channels are
+  // normalised and mixed together first).
+  StarInnBlockImpl(int64_t cover_channels, int64_t secret_channels, int64_t hidden, double clamp,
                    SubnetExecution execution = SubnetExecution::grouped);
 
-  // x: NCHW coefficients [N, channels, h, w], cover half first.
+  // x: NCHW coefficients [N, cover_channels + secret_channels, h, w], cover half first.
   torch::Tensor forward(const torch::Tensor& x);
   torch::Tensor inverse(const torch::Tensor& y);
 

@@ -13,7 +13,8 @@ StarInnModel::StarInnModel(const StarInnOptions& options, std::shared_ptr<Transf
   for (int64_t b = 0; b < options_.blocks; ++b) {
     blocks_.push_back(register_module(
         "block" + std::to_string(b),
-        StarInnBlock(2 * band_channels_, options_.hidden, options_.clamp, options_.subnets)));
+        StarInnBlock(band_channels_, options_.secrets * band_channels_, options_.hidden,
+                     options_.clamp, options_.subnets)));
   }
   if (options_.composition == "ycbcr_residual") {
     if (options_.channels != 3) {
@@ -35,12 +36,13 @@ StarInnModel::StarInnModel(const StarInnOptions& options, std::shared_ptr<Transf
 }
 
 torch::Tensor StarInnModel::to_coefficients(const torch::Tensor& images) const {
-  return transform_->forward_images(images).coefficients;
+  return transform_->forward_image_stack(images, options_.channels).coefficients;
 }
 
 torch::Tensor StarInnModel::from_coefficients(const torch::Tensor& coefficients, int64_t height,
                                               int64_t width) const {
-  return transform_->inverse_images(WaveletBands{coefficients, height, width});
+  return transform_->inverse_image_stack(WaveletBands{coefficients, height, width},
+                                         options_.channels);
 }
 
 torch::Tensor StarInnModel::run_blocks(const torch::Tensor& x) {
@@ -68,17 +70,22 @@ torch::Tensor StarInnModel::ycbcr_scaled(const torch::Tensor& residual) const {
 }
 
 Embedding StarInnModel::embed(const torch::Tensor& cover, const torch::Tensor& secret) {
-  if (cover.dim() != 4 || cover.sizes() != secret.sizes() || cover.size(1) != options_.channels) {
-    throw PluginError(
-        "model 'star_inn': cover and secret must be NCHW images of the same shape with " +
-        std::to_string(options_.channels) + " channels, got " + c10::str(cover.sizes()) + " and " +
-        c10::str(secret.sizes()));
+  const int64_t secret_channels = options_.secrets * options_.channels;
+  if (cover.dim() != 4 || secret.dim() != 4 || cover.size(1) != options_.channels ||
+      secret.size(1) != secret_channels || cover.size(0) != secret.size(0) ||
+      cover.size(2) != secret.size(2) || cover.size(3) != secret.size(3)) {
+    throw PluginError("model 'star_inn': cover and secret must be NCHW images of the same size "
+                      "with " +
+                      std::to_string(options_.channels) + " and " +
+                      std::to_string(secret_channels) + " channels (" +
+                      std::to_string(options_.secrets) + " secrets), got " +
+                      c10::str(cover.sizes()) + " and " + c10::str(secret.sizes()));
   }
   const int64_t height = cover.size(2), width = cover.size(3);
   const auto z = run_blocks(torch::cat({to_coefficients(cover), to_coefficients(secret)}, 1));
   const auto cover_half = z.narrow(1, 0, band_channels_);
   Embedding out;
-  out.lost = z.narrow(1, band_channels_, band_channels_);
+  out.lost = z.narrow(1, band_channels_, z.size(1) - band_channels_);
   out.stego = from_coefficients(cover_half, height, width);
   if (options_.composition == "ycbcr_residual") {
     // Only the scaled change reaches the stego, so extraction (which sees the
@@ -95,10 +102,12 @@ torch::Tensor StarInnModel::extract(const torch::Tensor& stego) {
                       c10::str(stego.sizes()));
   }
   const auto cover_half = to_coefficients(stego);
-  const auto prior =
-      options_.lost == "gaussian" ? torch::randn_like(cover_half) : torch::zeros_like(cover_half);
+  std::vector<int64_t> prior_shape = cover_half.sizes().vec();
+  prior_shape[1] *= options_.secrets;
+  const auto prior = options_.lost == "gaussian" ? torch::randn(prior_shape, cover_half.options())
+                                                 : torch::zeros(prior_shape, cover_half.options());
   const auto x = run_blocks_inverse(torch::cat({cover_half, prior}, 1));
-  return from_coefficients(x.narrow(1, band_channels_, band_channels_), stego.size(2),
+  return from_coefficients(x.narrow(1, band_channels_, prior_shape[1]), stego.size(2),
                            stego.size(3));
 }
 

@@ -1,10 +1,11 @@
 // StarINN: an invertible network over the wavelet bands of cover and secret.
 //
-// embed:   [T(cover) | T(secret)] -> blocks -> [cover half | lost half];
+// embed:   [T(cover) | T(secret_1) .. T(secret_k)] -> blocks -> [cover half | lost half];
 //          stego = T^-1(cover half), lost = the secret half.
 // extract: [T(stego) | prior] -> blocks^-1 -> [. | secret half];
 //          secret = T^-1(secret half), prior = zeros or Gaussian noise.
 // T is the experiment's transform (BuildContext::transform), never a fixed one.
+// k secrets (BuildContext::secrets) widen the secret half to k images' bands.
 #pragma once
 
 #include <memory>
@@ -32,19 +33,22 @@ struct StarInnOptions {
   // separate ones on slices of the fused weights.
   SubnetExecution subnets = SubnetExecution::grouped;
   int64_t channels = 3;  // image channels
+  int64_t secrets = 1;   // secret images per cover
 };
 
 class StarInnModel : public StegoModel {
  public:
   StarInnModel(const StarInnOptions& options, std::shared_ptr<Transform> transform);
 
-  // cover, secret: NCHW float in [-1, 1], same shape.
+  // cover: NCHW float in [-1, 1]; secret: the k secrets along the channels,
+  // [N, k*C, H, W], same range.
   Embedding embed(const torch::Tensor& cover, const torch::Tensor& secret) override;
-  // stego: NCHW float in [-1, 1]. Returns the secret, nominally in [-1, 1].
+  // stego: NCHW float in [-1, 1]. Returns the k secrets, [N, k*C, H, W],
+  // nominally in [-1, 1].
   torch::Tensor extract(const torch::Tensor& stego) override;
   double flops_per_image(int64_t height, int64_t width) const override;
 
-  // The block stack on coefficients [N, 2 * band_channels(), h, w]; exposed
+  // The block stack on coefficients [N, (1 + k) * band_channels(), h, w]; exposed
   // for tests of exact invertibility.
   torch::Tensor run_blocks(const torch::Tensor& x);
   torch::Tensor run_blocks_inverse(const torch::Tensor& y);
@@ -53,8 +57,8 @@ class StarInnModel : public StegoModel {
   int64_t band_channels() const { return band_channels_; }
   const StarInnOptions& options() const { return options_; }
 
-  // Images NCHW in [-1, 1] <-> the network's coefficients
-  // (Transform::forward_images / inverse_images).
+  // Images NCHW in [-1, 1], one or several stacked along the channels, <->
+  // the network's coefficients (Transform::forward_image_stack / inverse_image_stack).
   torch::Tensor to_coefficients(const torch::Tensor& images) const;
   torch::Tensor from_coefficients(const torch::Tensor& coefficients, int64_t height,
                                   int64_t width) const;

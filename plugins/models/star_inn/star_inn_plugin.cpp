@@ -75,6 +75,7 @@ std::shared_ptr<StegoModel> make_star_inn(const Params& params, const BuildConte
   options.subnets = subnet_execution(
       params.get_choice("subnets", "auto", {"auto", "grouped", "separate"}), context.device);
   options.channels = context.channels;
+  options.secrets = context.secrets;
   if (!context.transform) {
     throw PluginError(params.owner() + ": needs a transform (BuildContext::transform is empty)");
   }

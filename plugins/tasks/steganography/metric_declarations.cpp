@@ -1,9 +1,13 @@
 // The steganography task's metrics, declared once: what each means, its
 // unit, direction, range, colour space and whether it is computed on 8-bit
-// values. Names follow <hide|rec>_<measure>[_float], ber[_float], the
-// recovery's under an attack <measure>@<attack> and payload_bpp
-// (docs/results.md).
+// values. Names follow <hide|rec>_<measure>[_j][_float], ber[_j][_float],
+// the recovery's under an attack <measure>@<attack> and payload_bpp
+// (docs/results.md); _j is secret j of several.
 #include "metric_declarations.hpp"
+
+#include <cctype>
+
+#include "secret_images.hpp"
 
 namespace stegolab::steganography {
 
@@ -14,12 +18,24 @@ bool ends_with(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// The name without a trailing secret number "_j".
+std::string without_secret_number(const std::string& name) {
+  const auto cut = name.rfind('_');
+  if (cut == std::string::npos || cut + 1 == name.size()) return name;
+  for (size_t i = cut + 1; i < name.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(name[i]))) return name;
+  }
+  return name.substr(0, cut);
+}
+
 // The typed facts of an evaluation metric, from its name: every name below
-// follows <hide|rec>_<measure>[_float] or ber[_float].
+// follows <hide|rec>_<measure>[_j][_float] or ber[_j][_float], then
+// possibly @<attack>.
 void describe_image_metric(MetricDeclaration& m) {
   const std::string name = m.name.substr(0, m.name.find('@'));
   const bool float_path = ends_with(name, "_float");
-  const std::string base = float_path ? name.substr(0, name.size() - 6) : name;
+  const std::string base =
+      without_secret_number(float_path ? name.substr(0, name.size() - 6) : name);
   // The database allows RGB or Y: which luma (full range or MATLAB's studio
   // range) is said by the name and the description.
   m.colour_space = ends_with(base, "_y") || ends_with(base, "_y_matlab") ? "Y" : "RGB";
@@ -83,6 +99,8 @@ std::vector<MetricDeclaration> attacked_declarations(const std::vector<MetricDec
   std::vector<MetricDeclaration> attacked;
   for (const MetricDeclaration& m : all) {
     if ((m.name.rfind("rec_", 0) != 0 && m.name != "ber") || ends_with(m.name, "_float")) continue;
+    // With several secrets an attack is measured on their mean only.
+    if (without_secret_number(m.name) != m.name) continue;
     MetricDeclaration a = m;
     a.name += "@<attack>";
     a.description =
@@ -94,6 +112,22 @@ std::vector<MetricDeclaration> attacked_declarations(const std::vector<MetricDec
     attacked.push_back(a);
   }
   return attacked;
+}
+
+// Several secrets: each recovery measure once more per secret j (the
+// measure's own name is then their mean).
+void add_per_secret(std::vector<MetricDeclaration>& c) {
+  const std::size_t count = c.size();
+  for (int64_t j = 1; j <= kMaxSecrets; ++j) {
+    for (std::size_t i = 0; i < count; ++i) {
+      if (c[i].name.rfind("rec_", 0) != 0 && c[i].name != "ber") continue;
+      MetricDeclaration m = c[i];
+      m.name += "_" + std::to_string(j);
+      m.description = "Secret " + std::to_string(j) + " alone (task.params.secrets above 1; " +
+                      c[i].name + " is the mean over the secrets). " + c[i].description;
+      c.push_back(m);
+    }
+  }
 }
 
 std::vector<MetricDeclaration> build_declarations() {
@@ -148,6 +182,7 @@ std::vector<MetricDeclaration> build_declarations() {
        "of a NaN recovered value counts as wrong.",
        "fraction", "lower"},
   };
+  add_per_secret(c);
   // eval.quantize_stego = false adds the same measures on the float path:
   // extraction from the unquantised stego, images scaled but not rounded.
   const std::size_t main_count = c.size();
@@ -161,12 +196,15 @@ std::vector<MetricDeclaration> build_declarations() {
         f.description;
     c.push_back(f);
   }
-  for (MetricDeclaration& m : literature_declarations(scale, psnr_rule)) c.push_back(m);
+  // The literature's measures exist on the 8-bit path only, per secret too.
+  std::vector<MetricDeclaration> literature = literature_declarations(scale, psnr_rule);
+  add_per_secret(literature);
+  for (MetricDeclaration& m : literature) c.push_back(m);
   for (MetricDeclaration& m : attacked_declarations(c)) c.push_back(m);
   for (MetricDeclaration& m : c) describe_image_metric(m);
   c.push_back({"payload_bpp",
-               "Hidden payload in bits per cover pixel: the secret is a whole image "
-               "of the cover's size, 8 bits per channel (24 for RGB).",
+               "Hidden payload in bits per cover pixel: each secret is a whole image "
+               "of the cover's size, 8 bits per channel (24 for RGB, times task.params.secrets).",
                "bpp", "higher"});
   for (MetricDeclaration& m : c) {
     m.summary = m.name == "rec_psnr" ? 1 : m.name == "hide_psnr" ? 2 : m.name == "ber" ? 3 : 0;

@@ -15,4 +15,10 @@ class ExtractCommand : public Command {
   int run(const Params& options, CommandServices& services) override;
 };
 
+// `stegolab data pairs`: a pairs file (pairs_file.hpp) of a folder's images.
+class DataPairsCommand : public Command {
+ public:
+  int run(const Params& options, CommandServices& services) override;
+};
+
 }  // namespace stegolab::steganography

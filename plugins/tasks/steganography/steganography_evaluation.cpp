@@ -2,13 +2,15 @@
 
 #include <torch/torch.h>
 
+#include "secret_images.hpp"
 #include "stegolab/pixel_scale.hpp"
 
 namespace stegolab::steganography {
 
 void SteganographyEvaluation::add(const TensorMap& batch, const PrecisionScope& scope) {
   const torch::Tensor& cover = batch.at("cover");
-  const torch::Tensor& secret = batch.at("secret");
+  const int64_t secrets = task_.settings().secrets;
+  const torch::Tensor secret = secrets_along_channels(batch, secrets);
   const bool float_path = !task_.settings().quantize_stego;
   torch::Tensor stego;
   torch::Tensor quantized;
@@ -23,9 +25,9 @@ void SteganographyEvaluation::add(const TensorMap& batch, const PrecisionScope& 
     if (float_path) recovered_float = task_.extract(stego).to(torch::kFloat);
   });
   torch::NoGradGuard no_grad;
-  metrics_.add(cover, secret, quantized, recovered, /*quantize=*/true);
+  metrics_.add(cover, secret, quantized, recovered, /*quantize=*/true, "", secrets);
   if (float_path) {
-    metrics_.add(cover, secret, stego, recovered_float, /*quantize=*/false, "_float");
+    metrics_.add(cover, secret, stego, recovered_float, /*quantize=*/false, "_float", secrets);
   }
   add_attacked(cover, secret, quantized, scope);
   ++batches_;
@@ -43,14 +45,15 @@ void SteganographyEvaluation::add_attacked(const torch::Tensor& cover, const tor
           *attack.attack, attack.owner, quantized, cover, AttackMode::evaluation, batches_));
       recovered = task_.extract(received).to(torch::kFloat);
     });
-    metrics_.add_recovery(secret, recovered, "@" + attack.label);
+    metrics_.add_recovery(secret, recovered, "@" + attack.label, task_.settings().secrets);
   }
 }
 
 std::vector<std::pair<std::string, double>> SteganographyEvaluation::means() {
   std::vector<std::pair<std::string, double>> means = metrics_.means();
-  // The secret is a whole image the size of the cover: 8 bits per channel per pixel.
-  means.emplace_back("payload_bpp", 8.0 * static_cast<double>(task_.channels()));
+  // Each secret is a whole image the size of the cover: 8 bits per channel per pixel.
+  means.emplace_back("payload_bpp", 8.0 * static_cast<double>(task_.channels() *
+                                                              task_.settings().secrets));
   return means;
 }
 

@@ -1,16 +1,35 @@
-// The steganography task's gallery: the panels papers print for a pair, the
-// stego as the receiver gets it (rounded to 8 bits, as evaluation measures).
+// The steganography task's gallery: the panels papers print for a sample, the
+// stego as the receiver gets it (rounded to 8 bits, as evaluation measures),
+// then each secret beside its recovery.
 #include <torch/torch.h>
 
+#include "secret_images.hpp"
 #include "steganography_task.hpp"
 #include "stegolab/pixel_scale.hpp"
 
 namespace stegolab::steganography {
 
+namespace {
+
+// One secret's panels; the suffixes are "" for a single secret, else "_j" and " j".
+void add_secret_panels(std::vector<GalleryPanel>& panels, const torch::Tensor& secret,
+                       const torch::Tensor& recovered, const std::string& name_suffix,
+                       const std::string& caption_suffix) {
+  panels.push_back({"secret" + name_suffix, "secret" + caption_suffix, images_to_uint8(secret)});
+  panels.push_back({"recovered" + name_suffix, "recovered secret" + caption_suffix,
+                    images_to_uint8(recovered)});
+  panels.push_back({"recovered" + name_suffix + "_residual_x10",
+                    "|recovered - secret" + caption_suffix + "| x10",
+                    amplified_difference(recovered, secret, 10.0)});
+}
+
+}  // namespace
+
 std::vector<GalleryPanel> SteganographyTask::gallery(const TensorMap& batch,
                                                      const PrecisionScope& scope) {
+  const int64_t secrets = settings_.secrets;
   const torch::Tensor& cover = batch.at("cover");
-  const torch::Tensor& secret = batch.at("secret");
+  const torch::Tensor secret = secrets_along_channels(batch, secrets);
   torch::Tensor stego;
   torch::Tensor recovered;
   scope([&] {
@@ -18,14 +37,22 @@ std::vector<GalleryPanel> SteganographyTask::gallery(const TensorMap& batch,
     recovered = extract(stego).to(torch::kFloat);
   });
   torch::NoGradGuard no_grad;
-  return {{"cover", "cover", images_to_uint8(cover)},
-          {"stego", "stego (8-bit)", images_to_uint8(stego)},
-          {"stego_residual_x10", "|stego - cover| x10", amplified_difference(stego, cover, 10.0)},
-          {"stego_residual_x20", "|stego - cover| x20", amplified_difference(stego, cover, 20.0)},
-          {"secret", "secret", images_to_uint8(secret)},
-          {"recovered", "recovered secret", images_to_uint8(recovered)},
-          {"recovered_residual_x10", "|recovered - secret| x10",
-           amplified_difference(recovered, secret, 10.0)}};
+  std::vector<GalleryPanel> panels = {
+      {"cover", "cover", images_to_uint8(cover)},
+      {"stego", "stego (8-bit)", images_to_uint8(stego)},
+      {"stego_residual_x10", "|stego - cover| x10", amplified_difference(stego, cover, 10.0)},
+      {"stego_residual_x20", "|stego - cover| x20", amplified_difference(stego, cover, 20.0)}};
+  if (secrets == 1) {
+    add_secret_panels(panels, secret, recovered, "", "");
+    return panels;
+  }
+  const std::vector<torch::Tensor> each = each_secret(secret, secrets);
+  const std::vector<torch::Tensor> each_recovered = each_secret(recovered, secrets);
+  for (int64_t j = 0; j < secrets; ++j) {
+    const std::string number = std::to_string(j + 1);
+    add_secret_panels(panels, each[j], each_recovered[j], "_" + number, " " + number);
+  }
+  return panels;
 }
 
 }  // namespace stegolab::steganography

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "secret_images.hpp"
 #include "stegolab/errors.hpp"
 #include "stegolab/image_quality.hpp"
 #include "stegolab/pixel_scale.hpp"
@@ -78,30 +79,49 @@ void SteganographyMetrics::add_literature_quality(const std::string& prefix,
 
 void SteganographyMetrics::add(const torch::Tensor& cover, const torch::Tensor& secret,
                                const torch::Tensor& stego, const torch::Tensor& recovered,
-                               bool quantize, const std::string& suffix) {
-  if (cover.dim() != 4 || cover.sizes() != secret.sizes() || cover.sizes() != stego.sizes() ||
-      cover.sizes() != recovered.sizes()) {
-    throw Error("metrics: cover, secret, stego and recovered must be NCHW of the same shape");
+                               bool quantize, const std::string& suffix, int64_t secrets) {
+  if (cover.dim() != 4 || cover.sizes() != stego.sizes() || secret.sizes() != recovered.sizes() ||
+      secret.dim() != 4 || secret.size(1) != secrets * cover.size(1) ||
+      secret.size(0) != cover.size(0) || secret.size(2) != cover.size(2) ||
+      secret.size(3) != cover.size(3)) {
+    throw Error("metrics: cover and stego must be NCHW of one shape, secret and recovered of it "
+                "with " + std::to_string(secrets) + " times the channels");
   }
   torch::NoGradGuard no_grad;
   // cover and secret come from 8-bit files: rounding only undoes float error.
-  const torch::Tensor cover_px = to_pixel_scale(cover, true);
-  const torch::Tensor secret_px = to_pixel_scale(secret, true);
-  const bool literature = quantize;  // the float path keeps its original set
-  add_quality("hide", cover_px, to_pixel_scale(stego, quantize), suffix, literature);
-  add_quality("rec", secret_px, to_pixel_scale(recovered, quantize), suffix, literature);
-  add_bit_errors(secret_px, recovered, suffix);
+  // The float path keeps its original set (no literature measures).
+  add_quality("hide", to_pixel_scale(cover, true), to_pixel_scale(stego, quantize), suffix,
+              /*literature=*/quantize);
+  // Along the batch, each mean weighs every secret of every sample alike.
+  add_recovery_stack(secrets_along_batch(secret, secrets), secrets_along_batch(recovered, secrets),
+                     quantize, suffix);
+  if (secrets == 1) return;
+  const std::vector<torch::Tensor> each = each_secret(secret, secrets);
+  const std::vector<torch::Tensor> each_recovered = each_secret(recovered, secrets);
+  for (int64_t j = 0; j < secrets; ++j) {
+    add_recovery_stack(each[j], each_recovered[j], quantize, "_" + std::to_string(j + 1) + suffix);
+  }
 }
 
 void SteganographyMetrics::add_recovery(const torch::Tensor& secret,
-                                        const torch::Tensor& recovered,
-                                        const std::string& suffix) {
-  if (secret.dim() != 4 || secret.sizes() != recovered.sizes()) {
-    throw Error("metrics: secret and recovered must be NCHW of the same shape");
+                                        const torch::Tensor& recovered, const std::string& suffix,
+                                        int64_t secrets) {
+  if (secret.dim() != 4 || secret.sizes() != recovered.sizes() ||
+      secret.size(1) % secrets != 0) {
+    throw Error("metrics: secret and recovered must be NCHW of the same shape, " +
+                std::to_string(secrets) + " images along the channels");
   }
   torch::NoGradGuard no_grad;
+  add_recovery_stack(secrets_along_batch(secret, secrets), secrets_along_batch(recovered, secrets),
+                     /*quantize=*/true, suffix);
+}
+
+void SteganographyMetrics::add_recovery_stack(const torch::Tensor& secret,
+                                              const torch::Tensor& recovered, bool quantize,
+                                              const std::string& suffix) {
   const torch::Tensor secret_px = to_pixel_scale(secret, true);
-  add_quality("rec", secret_px, to_pixel_scale(recovered, true), suffix, true);
+  add_quality("rec", secret_px, to_pixel_scale(recovered, quantize), suffix,
+              /*literature=*/quantize);
   add_bit_errors(secret_px, recovered, suffix);
 }
 

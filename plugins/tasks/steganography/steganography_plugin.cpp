@@ -1,7 +1,9 @@
 // Registration of the steganography task and its commands.
 #include "metric_declarations.hpp"
+#include "secret_images.hpp"
 #include "steganography_commands.hpp"
 #include "steganography_task.hpp"
+#include "stegolab/errors.hpp"
 #include "stegolab/plugin.hpp"
 
 namespace stegolab::steganography {
@@ -12,7 +14,8 @@ PluginInfo task_info() {
   PluginInfo info;
   info.name = "steganography";
   info.version = "1.0.0";
-  info.summary = "hide a secret image in a cover and recover it (hiding/recovery PSNR, SSIM, BER)";
+  info.summary =
+      "hide secret images in a cover and recover them (hiding/recovery PSNR, SSIM, BER)";
   info.params = {{"quantize_stego", "bool", true,
                   "quantise the stego to 8 bits before extraction in evaluation, as a saved PNG "
                   "would; false adds the float path's metrics (suffix _float). Also accepted as "
@@ -25,11 +28,38 @@ PluginInfo task_info() {
                   "training attack mix, same form: per batch one of them, drawn uniformly, "
                   "between embed and extract; when set it replaces the loss's perturb()"},
                  {"train_attack_probability", "number", 1.0,
-                  "probability per training batch of passing through the mix", 0.0, 1.0}};
+                  "probability per training batch of passing through the mix", 0.0, 1.0},
+                 {"secrets", "int", 1,
+                  "secret images hidden in each cover (24 bpp each for RGB); above 1 the "
+                  "recovery metrics are the mean over the secrets, with rec_psnr_1 .. "
+                  "rec_psnr_k etc. per secret",
+                  1.0, static_cast<double>(kMaxSecrets)},
+                 {"pairs", "object", nlohmann::json::object(),
+                  "fixed samples per split: {\"train\"|\"val\"|\"test\": FILE}, each line of "
+                  "FILE 'cover secret_1 .. secret_k' (image names of the data source), a relative "
+                  "FILE against the experiment file's folder; a split without a file is paired at "
+                  "random"}};
   info.components = SteganographyTask::sections();
   info.metrics = metric_declarations();
   info.best_metric = "rec_psnr";
   return info;
+}
+
+std::map<std::string, std::string> pairs_files(const Params& params) {
+  std::map<std::string, std::string> files;
+  if (!params.has("pairs")) return files;
+  for (const auto& [split, file] : params.get_json("pairs").items()) {
+    if (split != "train" && split != "val" && split != "test") {
+      throw ParamError(params.owner() + ": parameter 'pairs' names splits train, val and test, "
+                       "got '" + split + "'");
+    }
+    if (!file.is_string() || file.get<std::string>().empty()) {
+      throw ParamError(params.owner() + ": parameter 'pairs." + split +
+                       "' must name a pairs file, got " + file.dump());
+    }
+    files[split] = file.get<std::string>();
+  }
+  return files;
 }
 
 std::shared_ptr<Task> make_task(const Params& params, const BuildContext& /*context*/) {
@@ -39,6 +69,12 @@ std::shared_ptr<Task> make_task(const Params& params, const BuildContext& /*cont
   settings.train_attack_probability = params.get_number_in(
       "train_attack_probability", settings.train_attack_probability, 0.0, 1.0);
   settings.eval_attacks = read_attack_list(params, "attacks");
+  settings.secrets = params.get_int_at_least("secrets", settings.secrets, 1);
+  if (settings.secrets > kMaxSecrets) {
+    throw ParamError(params.owner() + ": parameter 'secrets' must be at most " +
+                     std::to_string(kMaxSecrets) + ", got " + std::to_string(settings.secrets));
+  }
+  settings.pairs = pairs_files(params);
   return std::make_shared<SteganographyTask>(settings);
 }
 
@@ -47,7 +83,7 @@ std::vector<ParamDoc> with_common(std::vector<ParamDoc> own) {
   own.push_back({"checkpoint", "string", nullptr, "checkpoint directory"});
   own.push_back({"out", "string", nullptr,
                  "output image, 8-bit; a lossless format (.png, .bmp, .tif, .ppm) unless "
-                 "--allow-lossy"});
+                 "--allow-lossy; extract with k secrets writes OUT's name + _1 .. _k"});
   own.push_back({"allow-lossy", "bool", false,
                  "allow a lossy --out format (JPEG, WebP, ...); the quality printed is then of "
                  "the file as written"});
@@ -63,9 +99,11 @@ PluginInfo embed_info() {
   PluginInfo info;
   info.name = "embed";
   info.version = "1.0.0";
-  info.summary = "hide a secret image in a cover with a checkpoint";
-  info.params = with_common({{"cover", "string", nullptr, "cover image"},
-                             {"secret", "string", nullptr, "secret image to hide"}});
+  info.summary = "hide secret images in a cover with a checkpoint";
+  info.params = with_common(
+      {{"cover", "string", nullptr, "cover image"},
+       {"secret", "string", nullptr,
+        "secret image to hide; a checkpoint trained with k secrets takes k, comma-separated"}});
   return info;
 }
 
@@ -73,11 +111,32 @@ PluginInfo extract_info() {
   PluginInfo info;
   info.name = "extract";
   info.version = "1.0.0";
-  info.summary = "recover a secret image from a stego image";
+  info.summary = "recover the secret images from a stego image";
   info.params = with_common(
       {{"stego", "string", nullptr, "stego image"},
-       {"reference", "string", "", "the original secret, to report PSNR/SSIM against"}});
+       {"reference", "string", "",
+        "the original secret, to report PSNR/SSIM against (k secrets: k files, "
+        "comma-separated)"}});
   return info;
+}
+
+PluginInfo data_pairs_info() {
+  PluginInfo info;
+  info.name = "data_pairs";
+  info.version = "1.0.0";
+  info.summary = "write a pairs file (task.params.pairs) of a folder's images for a seed";
+  info.params = {
+      {"folder", "string", nullptr, "folder of images, as the image_folder dataset reads it"},
+      {"seed", "int", 0, "seed of the pairing (the same seed gives the same file)", 0.0,
+       9007199254740992.0},
+      {"secrets", "int", 1, "secrets per cover: names per line after the cover", 1.0,
+       static_cast<double>(kMaxSecrets)},
+      {"out", "string", "", "the file to write; standard output when left out"}};
+  return info;
+}
+
+std::shared_ptr<Command> make_data_pairs(const Params&, const BuildContext&) {
+  return std::make_shared<DataPairsCommand>();
 }
 
 std::shared_ptr<Command> make_embed(const Params&, const BuildContext&) {
@@ -96,5 +155,7 @@ STEGOLAB_PLUGIN(stegolab::Task, steganography, stegolab::steganography::task_inf
                 stegolab::steganography::make_task)
 STEGOLAB_PLUGIN(stegolab::Command, embed, stegolab::steganography::embed_info,
                 stegolab::steganography::make_embed)
+STEGOLAB_PLUGIN(stegolab::Command, data_pairs, stegolab::steganography::data_pairs_info,
+                stegolab::steganography::make_data_pairs)
 STEGOLAB_PLUGIN(stegolab::Command, extract, stegolab::steganography::extract_info,
                 stegolab::steganography::make_extract)

@@ -1,6 +1,9 @@
 #include "steganography_task.hpp"
 
-#include "image_pairs.hpp"
+#include <filesystem>
+
+#include "pairs_file.hpp"
+#include "secret_images.hpp"
 #include "steganography_evaluation.hpp"
 #include "stegolab/errors.hpp"
 
@@ -21,7 +24,9 @@ void SteganographyTask::build(ComponentBuilder& builder, const BuildContext& con
     transform_ = builder.build<Transform>("transform", context);
     with_transform.transform = transform_;
   }
-  model_ = builder.build<StegoModel>("model", with_transform);
+  BuildContext for_model = with_transform;
+  for_model.secrets = settings_.secrets;
+  model_ = builder.build<StegoModel>("model", for_model);
   model_->to(context.device);
   // A task restored from a checkpoint for inference has no loss section.
   if (builder.has("loss")) loss_ = builder.build<Loss>("loss", with_transform);
@@ -30,17 +35,42 @@ void SteganographyTask::build(ComponentBuilder& builder, const BuildContext& con
                            settings_.eval_attacks);
   attacks_.build(builder, with_transform);
   channels_ = context.channels;
+  // A task restored from a checkpoint has no data source and composes no samples.
+  if (context.source) read_pairs_files(*context.source, context.folder);
+}
+
+void SteganographyTask::read_pairs_files(const ImageSource& source, const std::string& folder) {
+  for (const auto& [split, file] : settings_.pairs) {
+    std::filesystem::path path(file);
+    if (path.is_relative() && !folder.empty()) path = std::filesystem::path(folder) / path;
+    fixed_samples_[split] = resolve_pairs(
+        read_pairs_file(file, path.string(), settings_.secrets), source, file, settings_.secrets);
+  }
 }
 
 TensorMap SteganographyTask::training_samples(const torch::Tensor& split, uint64_t seed,
                                               int64_t epoch, int64_t count) {
-  const ImagePairs pairs = epoch_pairs(split, seed, epoch, count);
-  return {{"cover", pairs.covers}, {"secret", pairs.secrets}};
+  const auto fixed = fixed_samples_.find("train");
+  if (fixed != fixed_samples_.end()) return named(epoch_order(fixed->second, seed, epoch, count));
+  return named(epoch_pairs(split, seed, epoch, count, settings_.secrets));
+}
+
+TensorMap SteganographyTask::evaluation_samples_of(const std::string& split_name,
+                                                   const torch::Tensor& split) {
+  const auto fixed = fixed_samples_.find(split_name);
+  if (fixed != fixed_samples_.end()) return named(fixed->second);
+  return evaluation_samples(split);
 }
 
 TensorMap SteganographyTask::evaluation_samples(const torch::Tensor& split) {
-  const ImagePairs pairs = fixed_pairs(split);
-  return {{"cover", pairs.covers}, {"secret", pairs.secrets}};
+  return named(fixed_pairs(split, settings_.secrets));
+}
+
+TensorMap SteganographyTask::named(const ImagePairs& pairs) const {
+  TensorMap samples{{"cover", pairs.covers}};
+  const std::vector<std::string> names = secret_names(settings_.secrets);
+  for (size_t j = 0; j < names.size(); ++j) samples.set(names[j], pairs.secrets[j]);
+  return samples;
 }
 
 Embedding SteganographyTask::embed(const torch::Tensor& cover, const torch::Tensor& secret) {
@@ -51,7 +81,9 @@ Embedding SteganographyTask::embed(const torch::Tensor& cover, const torch::Tens
 
 torch::Tensor SteganographyTask::extract(const torch::Tensor& stego) {
   torch::Tensor recovered = model_->extract(stego);
-  expect_shape(model_owner_, "extract", "secret", recovered, stego.sizes());
+  std::vector<int64_t> expected = stego.sizes().vec();
+  if (expected.size() == 4) expected[1] *= settings_.secrets;
+  expect_shape(model_owner_, "extract", "secret", recovered, expected);
   return recovered;
 }
 
@@ -59,15 +91,16 @@ LossValue SteganographyTask::training_loss(const TensorMap& batch,
                                            const TrainingProgress& progress) {
   if (!loss_) throw PluginError("task 'steganography': training needs a loss section");
   const torch::Tensor& cover = batch.at("cover");
-  const torch::Tensor& secret = batch.at("secret");
+  const torch::Tensor secret = secrets_along_channels(batch, settings_.secrets);
   const Embedding embedding = embed(cover, secret);
   const torch::Tensor received = attacks_.trains() ? attacks_.training(embedding.stego, cover)
                                                    : loss_->perturb(embedding.stego, progress);
   LossInput input;
+  // Along the batch, every term of the loss covers every secret.
   input.tensors = {{"cover", cover},
-                   {"secret", secret},
+                   {"secret", secrets_along_batch(secret, settings_.secrets)},
                    {"stego", embedding.stego},
-                   {"recovered", extract(received)},
+                   {"recovered", secrets_along_batch(extract(received), settings_.secrets)},
                    {"lost", embedding.lost}};
   input.progress = progress;
   return loss_->compute(input);

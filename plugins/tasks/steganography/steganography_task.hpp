@@ -1,18 +1,23 @@
-// The steganography task: hide a secret image in a cover image and recover
-// it. Composes (cover, secret) pairs from a split, trains embed -> channel
-// (the training attack mix, else the loss's perturb) -> extract, and
-// evaluates on 8-bit stego images, clean and under each evaluation attack.
+// The steganography task: hide k secret images in a cover image and recover
+// them. Composes samples of a cover and k secrets from a split, trains embed
+// -> channel (the training attack mix, else the loss's perturb) -> extract,
+// and evaluates on 8-bit stego images, clean and under each evaluation attack.
 //
-// Names it gives the loss (LossInput::tensors): cover, secret (the batch),
-// stego (embed's output before the channel), recovered (extracted from the
-// channel's output), lost (Embedding::lost; may be undefined).
+// Names it gives the loss (LossInput::tensors): cover (the batch), secret
+// (the batch's secrets stacked along the batch, [k*N, C, H, W]), stego
+// (embed's output before the channel), recovered (extracted from the
+// channel's output, laid out as secret), lost (Embedding::lost; may be
+// undefined).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "attack_channel.hpp"
+#include "image_pairs.hpp"
+#include "stegolab/dataset.hpp"
 #include "stegolab/loss.hpp"
 #include "stegolab/model.hpp"
 #include "stegolab/task.hpp"
@@ -28,6 +33,11 @@ struct TaskSettings {
   std::vector<AttackEntry> train_attacks;
   double train_attack_probability = 1.0;
   std::vector<AttackEntry> eval_attacks;
+  // Secret images hidden in each cover (secret_images.hpp).
+  int64_t secrets = 1;
+  // Split ("train", "val", "test") -> its pairs file as the experiment names
+  // it (pairs_file.hpp); a split without one is paired at random.
+  std::map<std::string, std::string> pairs;
 };
 
 class SteganographyTask : public Task {
@@ -44,6 +54,8 @@ class SteganographyTask : public Task {
   TensorMap training_samples(const torch::Tensor& split, uint64_t seed, int64_t epoch,
                              int64_t count) override;
   TensorMap evaluation_samples(const torch::Tensor& split) override;
+  TensorMap evaluation_samples_of(const std::string& split_name,
+                                  const torch::Tensor& split) override;
   LossValue training_loss(const TensorMap& batch, const TrainingProgress& progress) override;
   std::unique_ptr<Evaluation> start_evaluation() override;
   std::vector<GalleryPanel> gallery(const TensorMap& batch, const PrecisionScope& scope) override;
@@ -52,8 +64,12 @@ class SteganographyTask : public Task {
   double training_flops(int64_t height, int64_t width) const override;
 
   // Checked model calls: a wrong shape names the model plugin and the call.
+  // secret and the result of extract: the k secrets along the channels.
   Embedding embed(const torch::Tensor& cover, const torch::Tensor& secret);
   torch::Tensor extract(const torch::Tensor& stego);
+
+  // The sample's index lists as batch names: cover, then secret_names().
+  TensorMap named(const ImagePairs& pairs) const;
 
   StegoModel& model() { return *model_; }
   const TaskSettings& settings() const { return settings_; }
@@ -61,6 +77,9 @@ class SteganographyTask : public Task {
   int64_t channels() const { return channels_; }
 
  private:
+  // Reads every pairs file of settings_.pairs, paths relative to `folder`.
+  void read_pairs_files(const ImageSource& source, const std::string& folder);
+
   TaskSettings settings_;
   std::shared_ptr<Transform> transform_;
   std::shared_ptr<StegoModel> model_;
@@ -68,6 +87,8 @@ class SteganographyTask : public Task {
   AttackChannel attacks_;
   std::string model_owner_ = "model";  // "model 'star_inn'", for messages
   int64_t channels_ = 3;
+  // The pairs files' samples by split, read when the task is built with a data source.
+  std::map<std::string, ImagePairs> fixed_samples_;
 };
 
 }  // namespace stegolab::steganography
