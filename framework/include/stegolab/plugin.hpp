@@ -35,7 +35,10 @@ namespace stegolab {
 // 3: the Task and Command kinds; batches and loss inputs are TensorMaps; the
 //    ABI record; ParamDoc bounds and choices.
 // 4: ImageSource::seed_augmentations() (bit-identical resume).
-constexpr int kApiVersion = 5;
+// 5: Task::gallery().
+// 6: ImageSource reports extent(index), sample_extent(augment) and
+//    crops_per_image() instead of one square image_size().
+constexpr int kApiVersion = 6;
 
 // What a library was built with, as plain C data the host can read without
 // calling into the library. Compared field by field; any difference is refused.
@@ -114,7 +117,7 @@ class Transform;
 // rather than from globals, so two trials can be built side by side.
 struct BuildContext {
   torch::Device device = torch::kCPU;
-  int64_t image_size = 0;  // training images, pixels per side (square)
+  int64_t image_size = 0;  // training samples (crops), pixels per side (square)
   int64_t channels = 3;    // image channels
   uint64_t seed = 0;       // the trial's seed
   int64_t epochs = 1;      // planned epochs of the trial (losses ramp weights over them)

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "data/batch_pipeline.hpp"
-#include "data/dataset_splits.hpp"
+#include "data/joined_sources.hpp"
 #include "trainer/loss_ceiling.hpp"
 #include "trainer/progress_line.hpp"
 #include "trainer/random_streams.hpp"

@@ -65,7 +65,8 @@ class SyntheticImages : public ImageSource {
   }
 
   int64_t size() const override { return count_; }
-  int64_t image_size() const override { return size_; }
+  ImageExtent extent(int64_t /*index*/) const override { return {size_, size_}; }
+  ImageExtent sample_extent(bool /*augment*/) const override { return {size_, size_}; }
   int64_t channels() const override { return channels_; }
   void seed_augmentations(uint64_t seed) override { flip_engine_.seed(seed ^ kFlipStream); }
 
