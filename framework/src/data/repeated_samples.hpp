@@ -9,7 +9,7 @@
 
 namespace stegolab {
 
-// How many samples to draw so that `times` repeats of each cover `count`.
+// How many samples to draw so that `times` repeats of each make up `count`.
 int64_t samples_before_repeats(int64_t count, int64_t times);
 
 // Every list of `samples` with each entry repeated `times` times in a row
