@@ -15,6 +15,8 @@
 
 #include "data/batch_pipeline.hpp"
 #include "data/dataset_splits.hpp"
+#include "data/joined_sources.hpp"
+#include "data/repeated_samples.hpp"
 #include "stegolab/errors.hpp"
 
 namespace stegolab {
@@ -102,7 +104,8 @@ class CountingSource : public ImageSource {
   explicit CountingSource(int64_t size, std::chrono::milliseconds delay = {})
       : size_(size), delay_(delay) {}
   int64_t size() const override { return size_; }
-  int64_t image_size() const override { return 4; }
+  ImageExtent extent(int64_t) const override { return {4, 4}; }
+  ImageExtent sample_extent(bool) const override { return {4, 4}; }
   void seed_augmentations(uint64_t /*seed*/) override {}
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override {
     std::this_thread::sleep_for(delay_);
@@ -235,6 +238,50 @@ TEST(BatchPipelineOnCuda, ServesTheSameBatchesAsOnTheCpu) {
     EXPECT_EQ(batches, 8);
     EXPECT_FALSE(gpu.next().has_value());
   }
+}
+
+// A folder per split (DIV2K's train and valid folders): the split with its
+// own source takes all of it, the others fractions of the shared source.
+TEST(JoinedSources, ASplitWithItsOwnSourceTakesAllOfIt) {
+  auto shared = std::make_shared<CountingSource>(10);
+  auto validation = std::make_shared<CountingSource>(4);
+  JoinedSources joined({{"", shared}, {"val", validation}});
+  EXPECT_EQ(joined.size(), 14);
+  const DatasetSplits splits = make_trial_splits(joined, DataSplit{0.8, 0.0, 0.2}, 3);
+  EXPECT_EQ(to_vector(splits.val), (std::vector<int64_t>{10, 11, 12, 13}));
+  EXPECT_EQ(splits.train.size(0), 8);
+  EXPECT_EQ(splits.test.size(0), 2);
+  for (const int64_t index : to_vector(torch::cat({splits.train, splits.test}))) EXPECT_LT(index, 10);
+  // Index 11 is the validation source's image 1, loaded from it.
+  const torch::Tensor images = joined.load(torch::tensor({11, 2}, torch::kLong), torch::kCPU, false);
+  EXPECT_EQ(images[0][0][0][0].item<int>(), 1);
+  EXPECT_EQ(images[1][0][0][0].item<int>(), 2);
+  EXPECT_EQ(validation->calls.back(), (std::vector<int64_t>{1}));
+  EXPECT_EQ(shared->calls.back(), (std::vector<int64_t>{2}));
+}
+
+class WideSource : public CountingSource {
+ public:
+  WideSource() : CountingSource(4) {}
+  ImageExtent sample_extent(bool) const override { return {4, 8}; }
+};
+
+TEST(JoinedSources, SplitsMustCutSamplesOfOneSize) {
+  try {
+    JoinedSources joined({{"", std::make_shared<CountingSource>(10)},
+                          {"test", std::make_shared<WideSource>()}});
+    FAIL() << "samples of different sizes were joined";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("data.test"), std::string::npos) << error.what();
+  }
+}
+
+TEST(RepeatedSamples, EachSampleServesSeveralCropsInARow) {
+  const TensorMap samples = fixed_pairs(torch::arange(3, torch::kLong));
+  EXPECT_EQ(samples_before_repeats(7, 3), 3);
+  const TensorMap repeated = repeat_samples(samples, 3, 7);
+  EXPECT_EQ(to_vector(repeated.at("cover")), (std::vector<int64_t>{0, 0, 0, 1, 1, 1, 2}));
+  EXPECT_EQ(to_vector(repeated.at("secret")), (std::vector<int64_t>{1, 1, 1, 2, 2, 2, 0}));
 }
 
 }  // namespace

@@ -103,7 +103,8 @@ std::vector<std::string> progress(const std::filesystem::path& db) {
 
 // Every number of every trial that does not measure time, by trial key.
 std::vector<std::string> results_of(const std::filesystem::path& db) {
-  const std::string timing = "('images_per_s', 'step_time_ms', 'data_wait_ms')";
+  const std::string timing =
+      "('images_per_s', 'step_time_ms', 'data_wait_ms', 'data_images_per_s')";
   std::vector<std::string> rows = query(
       db, "SELECT t.key, e.epoch, e.split, e.metric, e.value FROM epoch_metrics e JOIN trials t "
           "ON t.id = e.trial_id WHERE e.metric NOT IN " + timing + " ORDER BY 1, 2, 3, 4");

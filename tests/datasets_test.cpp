@@ -56,7 +56,8 @@ int64_t count_flips(const torch::Tensor& plain, const torch::Tensor& augmented) 
 TEST(Synthetic, ShapeTypeAndVariety) {
   auto source = build("synthetic", {{"size", 32}, {"count", 10}});
   EXPECT_EQ(source->size(), 10);
-  EXPECT_EQ(source->image_size(), 32);
+  EXPECT_EQ(source->sample_extent(false), (ImageExtent{32, 32}));
+  EXPECT_EQ(source->extent(9), (ImageExtent{32, 32}));
   const torch::Tensor images = source->load(all(10), torch::kCPU, false);
   ASSERT_EQ(images.sizes(), (std::vector<int64_t>{10, 32, 32, 3}));
   EXPECT_EQ(images.scalar_type(), torch::kByte);

@@ -325,7 +325,7 @@ TEST(PluginRegistry, BuildsADatasetFromDocumentedDefaults) {
   auto source = registry.build<stegolab::ImageSource>("fixture_source", {{"size", 8}},
                                                       stegolab::BuildContext{});
   EXPECT_EQ(source->size(), 4);  // default count
-  EXPECT_EQ(source->image_size(), 8);
+  EXPECT_EQ(source->sample_extent(true), (stegolab::ImageExtent{8, 8}));
   const torch::Tensor images = source->load(torch::arange(5), torch::kCPU, false);
   EXPECT_EQ(images.sizes(), (std::vector<int64_t>{5, 8, 8, 3}));
   EXPECT_EQ(images.scalar_type(), torch::kUInt8);

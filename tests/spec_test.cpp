@@ -278,6 +278,25 @@ TEST(Spec, SplitFractionsMustNotExceedOne) {
   EXPECT_EQ(parse(document).trials.size(), 1u);
 }
 
+TEST(Spec, ASplitMayNameASourceOfItsOwn) {
+  json doc = with(minimal(), "/data/params", {{"count", 100}});
+  doc = with(doc, "/data/test", {{"params", {{"count", 20}}}});
+  const TrialSpec trial = parse(doc).trials[0];
+  ASSERT_EQ(trial.split_sources.count("test"), 1u);
+  EXPECT_EQ(trial.split_sources.count("val"), 0u);
+  // The shared source's plugin and parameters, overridden by the split's own.
+  EXPECT_EQ(trial.split_sources.at("test").plugin, "synthetic");
+  EXPECT_EQ(trial.split_sources.at("test").params, json({{"size", 64}, {"count", 20}}));
+  EXPECT_DOUBLE_EQ(trial.split.test, 0.0);
+  EXPECT_EQ(trial.resolved.at("data").at("test").at("params").at("count"), 20);
+  // The test fraction no longer counts against the shared source.
+  parse(with(doc, "/data/split", {{"train", 0.9}, {"val", 0.1}, {"test", 0.5}}));
+  EXPECT_THAT(error_of(with(doc, "/data/val/plugin", "nope")), HasSubstr("data.val.plugin"));
+  EXPECT_THAT(error_of(with(doc, "/data/val/params", {{"sizes", 3}})),
+              HasSubstr("data.val.params"));
+  EXPECT_THAT(error_of(with(doc, "/data/val/plugins", "synthetic")), HasSubstr("data.val.plugins"));
+}
+
 TEST(Spec, UnknownPluginListsTheKnownOnesOfThatKind) {
   EXPECT_EQ(
       error_of(with(minimal(), "/transform/plugin", "haar")),
@@ -472,7 +491,9 @@ TEST(Spec, ShippedExperimentsAreValid) {
   // Expected trial counts: quickstart 2 x 2; wavelet_comparison (4 x 3 - 1 + 1 include) x 3
   // repeats.
   const std::map<std::string, size_t> expected = {{"quickstart.json", 4},
-                                                  {"wavelet_comparison.json", 36}};
+                                                  {"wavelet_comparison.json", 36},
+                                                  {"hinet_div2k.json", 1},
+                                                  {"deepmih_div2k.json", 1}};
   for (const auto& [name, trials] : expected) {
     const auto file = std::filesystem::path(STEGOLAB_SOURCE_DIR) / "experiments" / name;
     try {

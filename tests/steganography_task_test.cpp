@@ -307,7 +307,8 @@ TEST(MetricDeclarations, PerSecretMetricsAreDeclaredWithTheirMeasuresFacts) {
 class NamedImages : public ImageSource {
  public:
   int64_t size() const override { return 6; }
-  int64_t image_size() const override { return 8; }
+  ImageExtent extent(int64_t) const override { return {8, 8}; }
+  ImageExtent sample_extent(bool) const override { return {8, 8}; }
   std::string image_name(int64_t index) const override {
     return std::string(1, static_cast<char>('a' + index)) + ".png";
   }

@@ -66,7 +66,8 @@ class FakeSource : public ImageSource {
  public:
   explicit FakeSource(Control& control) : control_(control) {}
   int64_t size() const override { return 20; }
-  int64_t image_size() const override { return 16; }
+  ImageExtent extent(int64_t) const override { return {16, 16}; }
+  ImageExtent sample_extent(bool) const override { return {16, 16}; }
   void seed_augmentations(uint64_t seed) override { control_.augmentation_seeds.push_back(seed); }
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override {
     int64_t training_loads = 0;
@@ -335,6 +336,7 @@ TEST(Trainer, RunsEveryEpochAndReportsTrainingAndValidationRows) {
   for (int64_t epoch = 0; epoch < 3; ++epoch) {
     for (const char* metric :
          {"loss", "loss/hide", "loss/rec", "lr", "images_per_s", "step_time_ms", "data_wait_ms",
+          "data_images_per_s",
           "nonfinite_steps", "exploded_steps", "overflow_steps"}) {
       ASSERT_NE(sink.find(epoch, Split::train, metric), nullptr) << metric << " epoch " << epoch;
     }

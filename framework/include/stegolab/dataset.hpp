@@ -11,23 +11,45 @@
 
 namespace stegolab {
 
-// A fixed, indexable set of square images. The host splits the indices into
-// train / validation / test and pairs covers with secrets; a source only
-// produces pixels. No OpenCV (or other library) types cross this interface.
+// Pixels down and across.
+struct ImageExtent {
+  int64_t height = 0;
+  int64_t width = 0;
+  bool operator==(const ImageExtent& other) const {
+    return height == other.height && width == other.width;
+  }
+  bool operator!=(const ImageExtent& other) const { return !(*this == other); }
+};
+
+// A fixed, indexable set of images of any sizes. The host splits the indices
+// into train / validation / test and pairs covers with secrets; a source
+// produces the pixels of the samples: it decides how an image of its own
+// size becomes a sample of sample_extent() (crops, resizing). No OpenCV (or
+// other library) types cross this interface.
 class STEGOLAB_VISIBLE ImageSource {
  public:
   virtual ~ImageSource();
-  virtual int64_t size() const = 0;        // number of images
-  virtual int64_t image_size() const = 0;  // pixels per side
+  virtual int64_t size() const = 0;  // number of images
+  // Image `index` as stored, before any crop or resize; {0, 0} when it
+  // cannot be read (load() then serves a replacement, see the source).
+  virtual ImageExtent extent(int64_t index) const = 0;
+  // The size of every image load() returns for training (`augment`) or for
+  // evaluation.
+  virtual ImageExtent sample_extent(bool augment) const = 0;
+  // Training samples the host draws from each image in a row (each a fresh
+  // random crop), so that one decode serves them all.
+  virtual int64_t crops_per_image() const { return 1; }
   virtual int64_t channels() const { return 3; }
   // A stable name of image `index` in [0, size()), unique within the source,
   // by which files of fixed samples refer to it (an image folder: the file's
   // path relative to the folder). Default: the index as text.
   virtual std::string image_name(int64_t index) const;
-  // The images at `indices` (int64, CPU) as uint8 [N, H, W, C] on `device`.
+  // The samples of the images at `indices` (int64, CPU) as uint8
+  // [N, H, W, C] on `device`, [H, W] = sample_extent(augment).
   // `augment` asks for the source's random augmentations (training only);
   // they are deterministic given the last seed_augmentations() seed (the
-  // seed in BuildContext before the first) and the call order.
+  // seed in BuildContext before the first) and the sequence of indices asked
+  // for, whatever the batch sizes of the calls.
   virtual torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) = 0;
   // Restarts the augmentations' random stream from `seed`. The host calls it
   // before every training epoch with a seed derived from the trial's seed

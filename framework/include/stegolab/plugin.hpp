@@ -39,7 +39,9 @@ namespace stegolab {
 // 6: StrategySetup::groups (parameter groups at their own learning rate); the
 //    Attack kind; ComponentBuilder::build_plugin_erased(); BuildContext::secrets,
 //    source, folder; ImageSource::image_name(); Task::evaluation_samples_of();
-//    CommandServices::data_source().
+//    CommandServices::data_source(); ImageSource reports extent(index),
+//    sample_extent(augment) and crops_per_image() instead of one square
+//    image_size().
 constexpr int kApiVersion = 6;
 
 // What a library was built with, as plain C data the host can read without
@@ -120,7 +122,7 @@ class ImageSource;
 // rather than from globals, so two trials can be built side by side.
 struct BuildContext {
   torch::Device device = torch::kCPU;
-  int64_t image_size = 0;  // training images, pixels per side (square)
+  int64_t image_size = 0;  // training samples (crops), pixels per side (square)
   int64_t channels = 3;    // image channels
   uint64_t seed = 0;       // the trial's seed
   int64_t epochs = 1;      // planned epochs of the trial (losses ramp weights over them)

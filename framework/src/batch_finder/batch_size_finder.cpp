@@ -10,7 +10,9 @@
 #include <torch/torch.h>
 
 #include "batch_finder/batch_search.hpp"
-#include "data/dataset_splits.hpp"
+#include "data/joined_sources.hpp"
+#include "data/sample_side.hpp"
+#include "trainer/trial_source.hpp"
 #include "stegolab/errors.hpp"
 #include "stegolab/pixel_scale.hpp"
 #include "trainer/peak_memory.hpp"
@@ -33,7 +35,7 @@ double measure_probe(ComponentFactory& factory, const TrialSpec& trial, torch::D
     TrialComponents components = build_trial_components(factory, trial, device);
     components.strategy->setup(make_strategy_setup(trial, components, 1));
     const int64_t channels = components.source->channels();
-    const int64_t size = components.source->image_size();
+    const int64_t size = training_sample_side(*components.source);
     Task& task = *components.task;
     const std::string task_name = "task '" + trial.task.plugin + "'";
 
@@ -85,9 +87,9 @@ BatchFinderResult find_largest_batch(ComponentFactory& factory, const TrialSpec&
     BuildContext context;
     context.device = torch::kCPU;
     context.seed = trial.seed;
-    const auto source = factory.make_source(trial.data, context);
+    const auto source = make_trial_source(factory, trial, context);
     result.limit = std::max<int64_t>(
-        1, make_dataset_splits(source->size(), trial.split, trial.seed).train.size(0));
+        1, make_trial_splits(*source, trial.split, trial.seed).train.size(0));
   }
 
   const auto fits = [&](int64_t batch) {

@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include "data/sample_side.hpp"
 #include "device/device_name.hpp"
 #include "device/peak_memory.hpp"
 #include "device/step_timer.hpp"
@@ -45,7 +46,7 @@ StepBenchmarkResult run_step_benchmark(ComponentFactory& factory, const TrialSpe
   result.threads = torch::get_num_threads();
   result.batch = batch;
   result.accumulation = accumulation;
-  result.image_size = components.source->image_size();
+  result.image_size = training_sample_side(*components.source);
   result.channels = components.source->channels();
   result.parameters = parameter_count(components.modules);
 

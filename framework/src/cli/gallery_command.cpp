@@ -59,7 +59,8 @@ int gallery_command(const Arguments& args) {
       "count", po::value(&count)->default_value(0),
       "samples (default: the trial's eval.gallery, else 4)")(
       "size", po::value(&size)->default_value(0),
-      "image size for the data source's `size` parameter (default: as trained)")(
+      "evaluation image side: the data source's `eval_crop` (native crops) or `size` "
+      "(default: as trained)")(
       "device", po::value(&request.device)->default_value("cpu"), "cpu | cuda | cuda:N")(
       "out", po::value(&out), "folder (default: <trial folder>/gallery/<split>-<checkpoint>)");
   add_plugin_path_option(options, &plugin_paths);

@@ -1,6 +1,7 @@
 #include "data/batch_pipeline.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -68,6 +69,7 @@ TensorMap BatchPipeline::load(int64_t batch) const {
     lists.push_back(indices.slice(0, begin, end));
   }
   const torch::Tensor indices = torch::cat(lists);
+  const auto load_begin = std::chrono::steady_clock::now();
   const std::vector<torch::Tensor> produced = transfer_->produce([&] {
     torch::Tensor loaded = source_->load(indices, device_, augment_);
     // A source that made its pixels on the host anyway: uint8 is the smallest
@@ -80,6 +82,12 @@ TensorMap BatchPipeline::load(int64_t batch) const {
     throw Error("an image source returned " + std::to_string(images.size(0)) + " images for " +
                 std::to_string(indices.size(0)) + " indices");
   }
+  {
+    std::lock_guard<std::mutex> lock(load_mutex_);
+    load_seconds_ +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - load_begin).count();
+    loaded_images_ += images.size(0);
+  }
   const int64_t count = end - begin;
   TensorMap named;
   int64_t offset = 0;
@@ -88,6 +96,12 @@ TensorMap BatchPipeline::load(int64_t batch) const {
     offset += count;
   }
   return named;
+}
+
+double BatchPipeline::load_rate() const {
+  std::lock_guard<std::mutex> lock(load_mutex_);
+  if (loaded_images_ == 0 || load_seconds_ <= 0.0) return NAN;
+  return static_cast<double>(loaded_images_) / load_seconds_;
 }
 
 void BatchPipeline::start(int64_t batch) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include <torch/types.h>
@@ -42,6 +43,9 @@ class BatchPipeline {
   std::optional<TensorMap> next();
   // Total seconds next() spent waiting for data.
   double wait_seconds() const { return wait_seconds_; }
+  // Images the source produced per second of loading (on the loading
+  // thread, decode and conversion included); NaN before the first batch.
+  double load_rate() const;
 
  private:
   TensorMap load(int64_t batch) const;
@@ -58,6 +62,9 @@ class BatchPipeline {
   int64_t next_batch_ = 0;
   std::future<TensorMap> pending_;
   double wait_seconds_ = 0.0;
+  mutable std::mutex load_mutex_;
+  mutable double load_seconds_ = 0.0;
+  mutable int64_t loaded_images_ = 0;
 };
 
 }  // namespace stegolab

@@ -43,7 +43,8 @@ DatasetSplits make_dataset_splits(int64_t size, const DataSplit& fractions, uint
   const int64_t val = std::min(size - train, rounded(fractions.val));
   const int64_t rest = size - train - val;
   const int64_t test = total >= 1.0 - 1e-9 ? rest : std::min(rest, rounded(fractions.test));
-  if (train < 2) {
+  // A train fraction of 0: training has a source of its own (data.train).
+  if (fractions.train > 0.0 && train < 2) {
     throw Error("data.split.train gives " + std::to_string(train) + " training images of " +
                 std::to_string(size) + "; at least 2 are needed");
   }

@@ -38,16 +38,36 @@ TrialSpec stored_trial_spec(const ResultStore& store, const TrialRecord& record,
   throw Error(label + ": the stored experiment has no trial of key '" + record.key + "'");
 }
 
-void set_image_size(TrialSpec& trial, int64_t size, const PluginRegistry& registry,
-                    const std::string& label) {
-  const PluginInfo& info = registry.find("dataset", trial.data.plugin).info;
+bool declares_param(const PluginInfo& info, const std::string& name) {
   for (const ParamDoc& doc : info.params) {
-    if (doc.name != "size") continue;
-    trial.data.params["size"] = size;
+    if (doc.name == name) return true;
+  }
+  return false;
+}
+
+// The evaluation samples' side: `eval_crop` where the source crops at native
+// resolution (no positive `size`), else `size`.
+void set_image_size(ComponentSpec& data, int64_t size, const PluginRegistry& registry,
+                    const std::string& label) {
+  const PluginInfo& info = registry.find("dataset", data.plugin).info;
+  const nlohmann::json resize = data.params.value("size", nlohmann::json());
+  const bool resizing = resize.is_number() && resize.get<double>() > 0;
+  if (declares_param(info, "eval_crop") && !resizing) {
+    data.params["eval_crop"] = size;
     return;
   }
-  throw Error(label + ": --size: data source '" + trial.data.plugin +
-              "' has no 'size' parameter to set");
+  if (declares_param(info, "size")) {
+    data.params["size"] = size;
+    return;
+  }
+  throw Error(label + ": --size: data source '" + data.plugin +
+              "' has no 'size' or 'eval_crop' parameter to set");
+}
+
+void set_image_size(TrialSpec& trial, int64_t size, const PluginRegistry& registry,
+                    const std::string& label) {
+  set_image_size(trial.data, size, registry, label);
+  for (auto& [split, own] : trial.split_sources) set_image_size(own, size, registry, label);
 }
 
 }  // namespace
@@ -79,7 +99,7 @@ StoredTrial rebuild_stored_trial(const ResultStore& store, const TrialRecord& re
   }
   set_training_mode(stored.components.modules, false);
   stored.splits =
-      make_dataset_splits(stored.components.source->size(), stored.spec.split, stored.spec.seed);
+      make_trial_splits(*stored.components.source, stored.spec.split, stored.spec.seed);
   return stored;
 }
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "data/dataset_splits.hpp"
+#include "data/joined_sources.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "store/result_store.hpp"
 #include "trainer/trial_components.hpp"

@@ -26,6 +26,10 @@ std::vector<MetricConvention> build_training_conventions() {
                "ms", "lower"});
   c.push_back({"data_wait_ms", "Mean time per optimiser step spent waiting for the next batch.",
                "ms", "lower"});
+  c.push_back({"data_images_per_s",
+               "Images the data source produced per second of loading in the epoch "
+               "(decoding, cropping, conversion; on the loading thread, overlapping the steps).",
+               "images/s", "higher"});
   c.push_back({"nonfinite_steps",
                "Optimiser steps skipped in the epoch because the loss or "
                "gradients were inf/NaN (fp16 loss-scale overflows excluded).",

@@ -3,10 +3,11 @@
 #include <chrono>
 #include <map>
 
-#include "data/dataset_splits.hpp"
+#include "data/joined_sources.hpp"
 #include "device/device_name.hpp"
 #include "spec/spec_error.hpp"
 #include "stegolab/errors.hpp"
+#include "trainer/trial_source.hpp"
 
 namespace stegolab {
 
@@ -24,42 +25,47 @@ torch::Device trial_device(const ExperimentSpec& spec, const TrialSpec& trial,
   }
 }
 
-// The source's image count, built once per distinct data section and seed.
-class SourceSizes {
+// The trial's source, built once per distinct data section.
+class TrialSources {
  public:
-  SourceSizes(ComponentFactory& factory, const ExperimentSpec& spec, std::ostream* progress)
+  TrialSources(ComponentFactory& factory, const ExperimentSpec& spec, std::ostream* progress)
       : factory_(factory), spec_(spec), progress_(progress) {}
 
-  int64_t size_of(const TrialSpec& trial) {
-    const std::string key = trial.data.plugin + trial.data.params.dump();
-    const auto found = sizes_.find(key);
-    if (found != sizes_.end()) return found->second;
+  const ImageSource& source_of(const TrialSpec& trial) {
+    std::string key = trial.data.plugin + trial.data.params.dump();
+    for (const auto& [split, own] : trial.split_sources) {
+      key += "|" + split + own.plugin + own.params.dump();
+    }
+    const auto found = sources_.find(key);
+    if (found != sources_.end()) return *found->second;
     const auto start = std::chrono::steady_clock::now();
     BuildContext context;
     context.device = torch::kCPU;
     context.seed = trial.seed;
     context.epochs = trial.train.epochs;
-    int64_t size = 0;
+    std::shared_ptr<ImageSource> source;
     try {
-      size = factory_.make_source(trial.data, context)->size();
+      source = make_trial_source(factory_, trial, context);
     } catch (const Error& error) {
-      throw SpecError(spec_.file + ": data.params: " + first_line(error.what()) +
+      const std::string message = first_line(error.what());
+      throw SpecError(spec_.file + ": " +
+                      (message.rfind("data.", 0) == 0 ? "" : "data.params: ") + message +
                       in_trial(trial));
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (progress_ != nullptr && seconds > 2.0) {
-      *progress_ << "checked data source '" << trial.data.plugin << "': " << size
+      *progress_ << "checked data source '" << trial.data.plugin << "': " << source->size()
                  << " images (" << static_cast<int>(seconds) << " s)\n";
     }
-    return sizes_[key] = size;
+    return *(sources_[key] = source);
   }
 
  private:
   ComponentFactory& factory_;
   const ExperimentSpec& spec_;
   std::ostream* progress_;
-  std::map<std::string, int64_t> sizes_;
+  std::map<std::string, std::shared_ptr<ImageSource>> sources_;
 };
 
 void check_strategy(ComponentFactory& factory, const ExperimentSpec& spec, const TrialSpec& trial,
@@ -80,12 +86,12 @@ void check_strategy(ComponentFactory& factory, const ExperimentSpec& spec, const
 
 void preflight_trials(ComponentFactory& factory, const ExperimentSpec& spec,
                       const std::string& device_override, std::ostream* progress) {
-  SourceSizes sources(factory, spec, progress);
+  TrialSources sources(factory, spec, progress);
   for (const TrialSpec& trial : spec.trials) {
     const torch::Device device = trial_device(spec, trial, device_override);
     check_strategy(factory, spec, trial, device);
     try {
-      make_dataset_splits(sources.size_of(trial), trial.split, trial.seed);
+      make_trial_splits(sources.source_of(trial), trial.split, trial.seed);
     } catch (const SpecError&) {
       throw;
     } catch (const Error& error) {

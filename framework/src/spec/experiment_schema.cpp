@@ -101,6 +101,15 @@ const std::vector<ComponentSection>& ExperimentSchema::components() {
   return list;
 }
 
+bool has_own_source(const json& document, const std::string& split) {
+  const json* own = find_json_path(document, "data." + split);
+  if (own == nullptr || !own->is_object()) return false;
+  const json plugin = own->value("plugin", json(""));
+  const json params = own->value("params", json::object());
+  return (plugin.is_string() && !plugin.get<std::string>().empty()) ||
+         (params.is_object() && !params.empty());
+}
+
 const char* section_kind(const std::string& section) {
   for (const auto& component : ExperimentSchema::components()) {
     if (section == component.section) return component.kind;
@@ -141,6 +150,14 @@ ExperimentSchema::ExperimentSchema() {
   rules_.push_back(number_in("data.split.train", 0, true, 1, false, split.train));
   rules_.push_back(number_in("data.split.val", 0, false, 1, false, split.val));
   rules_.push_back(number_in("data.split.test", 0, false, 1, false, split.test));
+  // A split's own source: "" and {} leave the split a fraction of `data`.
+  for (const char* name : kSplitsWithOwnSource) {
+    const std::string prefix = std::string("data.") + name;
+    rules_.push_back({prefix + ".plugin", "the name of a dataset plugin",
+                      [](const json& v) { return v.is_string(); }, "", false});
+    rules_.push_back({prefix + ".params", "an object", [](const json& v) { return v.is_object(); },
+                      json::object(), false});
+  }
   for (const auto& component : components()) {
     const std::string section = component.section;
     if (section == "data") continue;
@@ -217,8 +234,9 @@ ExperimentSchema::ExperimentSchema() {
                     json::array(), false});
 
   sections_ = {
-      "",         "data",  "data.split",      "task",           "transform", "model", "loss",
-      "strategy", "train", "train.optimizer", "train.schedule", "eval"};
+      "",         "data",  "data.split",      "data.train",     "data.val",  "data.test",
+      "task",     "transform", "model",         "loss",           "strategy",  "train",
+      "train.optimizer", "train.schedule", "eval"};
 }
 
 const FieldRule* ExperimentSchema::rule(const std::string& path) const {
@@ -291,9 +309,13 @@ void ExperimentSchema::check_value(const FieldRule& rule, const json& value,
 void ExperimentSchema::check_consistency(const json& document, const std::string& file,
                                          const std::string& context) const {
   const json& split = document.at("data").at("split");
-  const double train = split.at("train").get<double>();
-  const double val = split.at("val").get<double>();
-  const double test = split.at("test").get<double>();
+  // A split with its own source takes none of `data`'s images.
+  auto fraction = [&](const char* name) {
+    return has_own_source(document, name) ? 0.0 : split.at(name).get<double>();
+  };
+  const double train = fraction("train");
+  const double val = fraction("val");
+  const double test = fraction("test");
   // A little slack: 0.7 + 0.2 + 0.1 is 1.0000000000000002 in binary.
   if (train + val + test > 1.0 + 1e-9) {
     fail_spec(file, "data.split",

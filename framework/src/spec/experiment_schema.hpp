@@ -30,6 +30,13 @@ struct ComponentSection {
 // The plugin kind of component section `section` ("model" -> "model").
 const char* section_kind(const std::string& section);
 
+// The splits that may name their own data source (data.train, data.val, data.test).
+constexpr const char* kSplitsWithOwnSource[] = {"train", "val", "test"};
+
+// Whether `document`'s data.<split> names a source of its own (a plugin or
+// parameters) instead of taking a fraction of `data`'s images.
+bool has_own_source(const nlohmann::json& document, const std::string& split);
+
 class ExperimentSchema {
  public:
   static const ExperimentSchema& get();

@@ -143,6 +143,14 @@ TrialSpec make_trial(const json& doc, const std::string& name, const SweepPoint&
   const json& split = doc.at("data").at("split");
   trial.split = {split.at("train").get<double>(), split.at("val").get<double>(),
                  split.at("test").get<double>()};
+  for (const char* name : kSplitsWithOwnSource) {
+    if (!has_own_source(doc, name)) continue;
+    const json& own = doc.at("data").at(name);
+    trial.split_sources[name] = {own.at("plugin").get<std::string>(), own.at("params")};
+    const std::string which = name;
+    (which == "train" ? trial.split.train : which == "val" ? trial.split.val : trial.split.test) =
+        0.0;
+  }
 
   const json& train = doc.at("train");
   TrainSettings& t = trial.train;
@@ -286,6 +294,31 @@ void check_sweep_includes(const ExperimentSpec& spec, const json& complete, cons
   }
 }
 
+// data.<split> sources: the plugin defaults to data's, and with data's
+// plugin the parameters are data's overridden by the split's own.
+void resolve_split_sources(json& document, const std::string& file, const std::string& context,
+                           const PluginCatalog& catalog) {
+  json& data = document.at("data");
+  for (const char* name : kSplitsWithOwnSource) {
+    if (!has_own_source(document, name)) continue;
+    json& own = data.at(name);
+    const std::string path = std::string("data.") + name;
+    if (own.at("plugin").get<std::string>().empty()) own["plugin"] = data.at("plugin");
+    json params = own.at("params");
+    if (own.at("plugin") == data.at("plugin")) {
+      params = data.at("params");
+      params.update(own.at("params"));
+    }
+    const std::string plugin = own.at("plugin").get<std::string>();
+    checked_plugin(catalog, "dataset", own.at("plugin"), file, path + ".plugin");
+    try {
+      own["params"] = catalog.resolve_params("dataset", plugin, params);
+    } catch (const std::exception& error) {
+      fail_spec(file, path + ".params", std::string(error.what()) + context);
+    }
+  }
+}
+
 // The sections' parameters with their plugins' defaults filled in; `context`
 // names the trial in errors ("" for the base experiment).
 void resolve_section_params(json& document, const std::string& file, const std::string& context,
@@ -301,6 +334,7 @@ void resolve_section_params(json& document, const std::string& file, const std::
       fail_spec(file, section + ".params", std::string(error.what()) + context);
     }
   }
+  resolve_split_sources(document, file, context, catalog);
 }
 
 // One TrialSpec per sweep point, each validated as a whole document.

@@ -22,7 +22,9 @@ struct ComponentSpec {
 };
 
 struct DataSplit {
-  double train = 0.8;  // fractions of the source's images; the rest after val goes to test
+  // Fractions of the source's images; the rest after val goes to test. A
+  // split with a source of its own (TrialSpec::split_sources) has 0 here.
+  double train = 0.8;
   double val = 0.1;
   double test = 0.1;
 };
@@ -67,6 +69,9 @@ struct TrialSpec {
   std::vector<MetricDeclaration> task_metrics;  // the task's declarations (its PluginInfo)
   ComponentSpec data;
   DataSplit split;
+  // The splits ("train", "val", "test") that take every image of a source of
+  // their own (data.<split>), resolved; the others are fractions of `data`.
+  std::map<std::string, ComponentSpec> split_sources;
   SectionSpecs sections;  // the task's sections (transform, model, loss, ...)
   ComponentSpec strategy;
   TrainSettings train;

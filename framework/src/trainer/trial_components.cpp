@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include "data/sample_side.hpp"
+#include "trainer/trial_source.hpp"
 #include "stegolab/errors.hpp"
 #include "task_host/section_builder.hpp"
 
@@ -39,8 +41,8 @@ TrialComponents build_trial_components(ComponentFactory& factory, const TrialSpe
   context.device = device;
   context.seed = trial.seed;
   context.epochs = trial.train.epochs;
-  components.source = factory.make_source(trial.data, context);
-  context.image_size = components.source->image_size();
+  components.source = make_trial_source(factory, trial, context);
+  context.image_size = training_sample_side(*components.source);
   context.channels = components.source->channels();
   context.source = components.source;
   context.folder = trial.folder;

@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include "data/sample_side.hpp"
 #include "device/trial_utilisation.hpp"
 #include "trainer/peak_memory.hpp"
 #include "trainer/trial_execution.hpp"
@@ -80,10 +81,10 @@ std::string TrialExecution::save_checkpoints(int64_t epoch, const NamedValues& v
     // resumes from the older last/ and trains this epoch again.
     if (improved) {
       checkpointer_->save(run_.checkpoint_dir / "best", components_.modules, *components_.strategy,
-                          components, source.image_size(), source.channels(), record);
+                          components, training_sample_side(source), source.channels(), record);
     }
     checkpointer_->save(run_.checkpoint_dir / "last", components_.modules, *components_.strategy,
-                        components, source.image_size(), source.channels(), record);
+                        components, training_sample_side(source), source.channels(), record);
   } catch (const Error& error) {
     return first_line(error.what());
   }
@@ -154,7 +155,7 @@ Throughput TrialExecution::throughput() const {
   // different images, and a reader of the record needs both numbers.
   if (splits_.train.defined()) t.extra["train_split_size"] = splits_.train.size(0);
   if (components_.task && components_.source) {
-    const int64_t size = components_.source->image_size();
+    const int64_t size = training_sample_side(*components_.source);
     t.extra["flops_per_image"] = components_.task->inference_flops(size, size);
     t.extra["parameters"] = parameter_count(components_.modules);
     // The task's training FLOPs per second of step time: the figure to set

@@ -77,7 +77,7 @@ void TrialExecution::plan() {
   higher_is_better_ = best_metric_declaration(trial_).better == "higher";
   loss_ceiling_ = LossCeiling(trial_.train.explode_factor);
 
-  splits_ = make_dataset_splits(components_.source->size(), trial_.split, trial_.seed);
+  splits_ = make_trial_splits(*components_.source, trial_.split, trial_.seed);
   batch_size_ = trial_.train.batch_size;
   rank_batch_ = parallel_ ? parallel_->rank_batch(batch_size_) : batch_size_;
   accumulation_ = std::max<int64_t>(1, components_.strategy->accumulation());

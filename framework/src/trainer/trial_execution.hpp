@@ -13,6 +13,7 @@
 
 #include "data/batch_pipeline.hpp"
 #include "data/dataset_splits.hpp"
+#include "data/joined_sources.hpp"
 #include "trainer/data_parallel_trial.hpp"
 #include "trainer/loss_ceiling.hpp"
 #include "trainer/progress_line.hpp"

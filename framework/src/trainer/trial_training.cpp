@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include "data/repeated_samples.hpp"
 #include "trainer/trial_execution.hpp"
 
 namespace stegolab {
@@ -119,9 +120,12 @@ bool TrialExecution::train_epoch(int64_t epoch, std::vector<MetricRow>& rows) {
   set_training_mode(components_.modules, true);
   // Before the pipeline: its thread starts loading (and augmenting) at once.
   restart_random_streams(trial_.seed, RandomPhase::training, epoch, *components_.source);
-  const int64_t micro_batches = steps_per_epoch_ * accumulation_;
-  TensorMap samples = components_.task->training_samples(splits_.train, trial_.seed, epoch,
-                                                         micro_batches * batch_size_);
+  const int64_t count = steps_per_epoch_ * accumulation_ * batch_size_;
+  const int64_t crops = std::max<int64_t>(1, components_.source->crops_per_image());
+  TensorMap samples =
+      repeat_samples(components_.task->training_samples(splits_.train, trial_.seed, epoch,
+                                                        samples_before_repeats(count, crops)),
+                     crops, count);
   if (parallel_) samples = parallel_->training_share(samples, batch_size_);
   BatchPipeline pipeline(components_.source, components_.device, /*augment=*/true,
                          std::move(samples), rank_batch_, /*drop_last=*/true);
@@ -144,6 +148,7 @@ bool TrialExecution::train_epoch(int64_t epoch, std::vector<MetricRow>& rows) {
   train_seconds_ += epoch_seconds;
   data_wait_seconds_ += epoch_wait;
   record_epoch(epoch, tally, epoch_seconds, epoch_wait, rows);
+  rows.push_back({epoch, Split::train, "data_images_per_s", pipeline.load_rate()});
 
   const double mean_loss = rows.front().value;
   if (!std::isfinite(mean_loss)) {

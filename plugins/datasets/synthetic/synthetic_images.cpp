@@ -69,7 +69,8 @@ class SyntheticImages : public ImageSource {
   }
 
   int64_t size() const override { return count_; }
-  int64_t image_size() const override { return size_; }
+  ImageExtent extent(int64_t /*index*/) const override { return {size_, size_}; }
+  ImageExtent sample_extent(bool /*augment*/) const override { return {size_, size_}; }
   int64_t channels() const override { return channels_; }
   // The index as text: there is no file, and the index fixes the pixels.
   std::string image_name(int64_t index) const override {

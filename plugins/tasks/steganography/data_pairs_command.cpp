@@ -15,8 +15,9 @@ namespace stegolab::steganography {
 int DataPairsCommand::run(const Params& options, CommandServices& services) {
   const std::string folder = options.get_string("folder", "");
   const int64_t secrets = options.get_int_at_least("secrets", 1, 1);
-  // The names exactly as the image_folder dataset gives them to a trial.
-  const auto source = services.data_source("image_folder", {{"path", folder}});
+  // The names exactly as the image_folder dataset gives them to a trial; the
+  // source wants a sample size, which the names do not depend on.
+  const auto source = services.data_source("image_folder", {{"path", folder}, {"crop", 1}});
   std::vector<std::string> names;
   for (int64_t i = 0; i < source->size(); ++i) {
     names.push_back(source->image_name(i));

@@ -1,0 +1,66 @@
+#include "sample_framing.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace stegolab {
+namespace {
+
+cv::Mat centre_square(const cv::Mat& image, int side) {
+  const int edge = std::min(image.cols, image.rows);
+  cv::Mat square = image(cv::Rect((image.cols - edge) / 2, (image.rows - edge) / 2, edge, edge));
+  if (edge == side) return square;
+  cv::Mat resized;
+  cv::resize(square, resized, cv::Size(side, side), 0, 0,
+             edge > side ? cv::INTER_AREA : cv::INTER_CUBIC);
+  return resized;
+}
+
+// Offset of the window in [0, room]: u * (room + 1) rounded down.
+int window_offset(double uniform, int room) {
+  return std::min(room, static_cast<int>(std::floor(uniform * (room + 1))));
+}
+
+}  // namespace
+
+cv::Mat decode_rgb(const std::filesystem::path& file, int64_t square_side) {
+  cv::Mat image;
+  try {
+    // IMREAD_COLOR turns grayscale, RGBA and 16-bit images into 8-bit BGR.
+    image = cv::imread(file.string(), cv::IMREAD_COLOR);
+  } catch (const cv::Exception&) {
+    return {};
+  }
+  if (image.empty()) return {};
+  if (square_side > 0) image = centre_square(image, static_cast<int>(square_side));
+  cv::Mat rgb;
+  cv::cvtColor(image, rgb, cv::COLOR_BGR2RGB);
+  return rgb;
+}
+
+void write_window(const cv::Mat& image, int64_t side, const SampleDraw* draw, uint8_t* out) {
+  const int s = static_cast<int>(side);
+  cv::Mat source = image;
+  if (image.rows < s || image.cols < s) {
+    const double scale = static_cast<double>(s) / std::min(image.rows, image.cols);
+    const int rows = std::max(s, static_cast<int>(std::lround(image.rows * scale)));
+    const int cols = std::max(s, static_cast<int>(std::lround(image.cols * scale)));
+    cv::resize(image, source, cv::Size(cols, rows), 0, 0, cv::INTER_CUBIC);
+  }
+  const int rows_free = source.rows - s;
+  const int cols_free = source.cols - s;
+  const int top = draw ? window_offset(draw->top, rows_free) : rows_free / 2;
+  const int left = draw ? window_offset(draw->left, cols_free) : cols_free / 2;
+  cv::Mat target(s, s, CV_8UC3, out);
+  const cv::Mat window = source(cv::Rect(left, top, s, s));
+  if (draw && draw->flip) {
+    cv::flip(window, target, 1);
+  } else {
+    window.copyTo(target);
+  }
+}
+
+}  // namespace stegolab

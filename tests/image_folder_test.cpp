@@ -1,0 +1,178 @@
+// The `image_folder` dataset at native resolution: crops of images of any
+// size and format, the listing from headers, worker threads, the decoded-
+// image cache and corrupt files, with images the tests write themselves.
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#if defined(STEGOLAB_WITH_OPENCV)
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#endif
+
+#include "plugin_host/plugin_registry.hpp"
+#include "stegolab/dataset.hpp"
+#include "stegolab/errors.hpp"
+
+namespace stegolab {
+namespace {
+
+#if defined(STEGOLAB_WITH_OPENCV)
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::shared_ptr<ImageSource> build_folder(const json& params, uint64_t seed = 11) {
+  static PluginRegistry* registry = [] {
+    auto* r = new PluginRegistry();
+    r->discover({STEGOLAB_TEST_PLUGIN_DIR});
+    return r;
+  }();
+  BuildContext context;
+  context.seed = seed;
+  return registry->build<ImageSource>("image_folder", params, context);
+}
+
+// Pixel (r, c) is RGB (r, c, 7): a window's pixels say where it was cut.
+cv::Mat coordinates(int rows, int cols) {
+  cv::Mat image(rows, cols, CV_8UC3);
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) image.at<cv::Vec3b>(r, c) = cv::Vec3b(7, c, r);  // BGR
+  }
+  return image;
+}
+
+class NativeFolder : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = fs::temp_directory_path() /
+              ("stegolab_native_" + std::to_string(::getpid()) + "_" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(folder_);
+    fs::create_directories(folder_);
+    // Sorted: a (odd, non-square), b (wide), c (16-bit), d (gray), e (RGBA), f (small).
+    cv::imwrite(path("a_odd.png"), coordinates(37, 53));
+    cv::imwrite(path("b_wide.png"), coordinates(20, 90));
+    cv::imwrite(path("c_deep.png"), cv::Mat(24, 30, CV_16UC3, cv::Scalar(0x1000, 0x4000, 0x8000)));
+    cv::imwrite(path("d_gray.png"), cv::Mat(33, 17, CV_8UC1, cv::Scalar(99)));
+    cv::imwrite(path("e_alpha.png"), cv::Mat(19, 21, CV_8UC4, cv::Scalar(10, 20, 30, 128)));
+    cv::imwrite(path("f_small.jpg"), cv::Mat(8, 12, CV_8UC3, cv::Scalar(50, 50, 50)));
+  }
+  void TearDown() override { fs::remove_all(folder_); }
+  std::string path(const std::string& name) const { return (folder_ / name).string(); }
+  json params(json extra = json::object()) const {
+    json p = {{"path", folder_.string()}, {"crop", 16}, {"workers", 1}};
+    p.update(extra);
+    return p;
+  }
+  fs::path folder_;
+};
+
+TEST_F(NativeFolder, ReportsEveryImagesOwnSizeFromItsHeader) {
+  auto source = build_folder(params());
+  ASSERT_EQ(source->size(), 6);
+  EXPECT_EQ(source->extent(0), (ImageExtent{37, 53}));
+  EXPECT_EQ(source->extent(1), (ImageExtent{20, 90}));
+  EXPECT_EQ(source->extent(3), (ImageExtent{33, 17}));
+  EXPECT_EQ(source->extent(5), (ImageExtent{8, 12}));  // JPEG frame header
+  EXPECT_EQ(source->sample_extent(true), (ImageExtent{16, 16}));
+  EXPECT_EQ(source->sample_extent(false), (ImageExtent{16, 16}));
+  EXPECT_EQ(build_folder(params({{"eval_crop", 12}}))->sample_extent(false), (ImageExtent{12, 12}));
+}
+
+TEST_F(NativeFolder, EvaluationTakesTheCentreAtNativeResolution) {
+  auto source = build_folder(params({{"eval_crop", 12}}));
+  const torch::Tensor images = source->load(torch::arange(6), torch::kCPU, false);
+  ASSERT_EQ(images.sizes(), (std::vector<int64_t>{6, 12, 12, 3}));
+  // 37x53: the window starts at row (37 - 12) / 2 = 12, column (53 - 12) / 2 = 20.
+  EXPECT_EQ(images[0][0][0][0].item<int>(), 12);
+  EXPECT_EQ(images[0][0][0][1].item<int>(), 20);
+  EXPECT_EQ(images[0][11][11][0].item<int>(), 23);
+  // 16-bit becomes 8-bit (0x8000 -> 128 in red), gray and RGBA become RGB.
+  EXPECT_TRUE(torch::equal(images[2][5][5], torch::tensor({128, 64, 16}, torch::kByte)));
+  EXPECT_TRUE(torch::equal(images[3], torch::full({12, 12, 3}, 99, torch::kByte)));
+  EXPECT_TRUE(torch::equal(images[4][0][0], torch::tensor({30, 20, 10}, torch::kByte)));
+  // An image smaller than the window is enlarged, not padded: still uniform.
+  EXPECT_NEAR(images[5].to(torch::kFloat).mean().item<double>(), 50.0, 2.0);
+}
+
+TEST_F(NativeFolder, TrainingWindowsReachEveryBorderAndStayInside) {
+  auto source = build_folder(params({{"augment_flip", false}}));
+  int64_t lowest = 1000, highest = -1;
+  for (int call = 0; call < 64; ++call) {
+    const torch::Tensor window = source->load(torch::tensor({1}, torch::kLong), torch::kCPU, true)[0];
+    const int64_t top = window[0][0][0].item<int64_t>();
+    const int64_t left = window[0][0][1].item<int64_t>();
+    // Contiguous and inside the 20x90 image.
+    EXPECT_EQ(window[15][15][0].item<int64_t>(), top + 15);
+    EXPECT_EQ(window[15][15][1].item<int64_t>(), left + 15);
+    EXPECT_LE(top, 20 - 16);
+    EXPECT_LE(left, 90 - 16);
+    lowest = std::min(lowest, top);
+    highest = std::max(highest, top);
+  }
+  EXPECT_EQ(lowest, 0);   // the top border
+  EXPECT_EQ(highest, 4);  // the bottom border (5 positions, 64 draws)
+}
+
+// The k-th sample of an epoch is the same window whatever the worker count and batch sizes.
+TEST_F(NativeFolder, CropsAreDeterministicAcrossWorkersAndBatchSizes) {
+  const torch::Tensor order = torch::tensor({0, 1, 1, 4, 2, 0, 3, 5, 1, 0, 2, 4}, torch::kLong);
+  auto one = build_folder(params({{"workers", 1}}));
+  auto three = build_folder(params({{"workers", 3}, {"cache", true}}));
+  one->seed_augmentations(5);
+  three->seed_augmentations(5);
+  std::vector<torch::Tensor> by_four, by_five;
+  for (int64_t begin = 0; begin < 12; begin += 4)
+    by_four.push_back(one->load(order.slice(0, begin, begin + 4), torch::kCPU, true));
+  for (int64_t begin = 0; begin < 12; begin += 5)
+    by_five.push_back(three->load(order.slice(0, begin, begin + 5), torch::kCPU, true));
+  EXPECT_TRUE(torch::equal(torch::cat(by_four), torch::cat(by_five)));
+  // A new seed, new windows.
+  one->seed_augmentations(6);
+  EXPECT_FALSE(torch::equal(one->load(order, torch::kCPU, true), torch::cat(by_four)));
+}
+
+TEST_F(NativeFolder, AFileThatWillNotDecodeIsWarnedAboutOnceAndReplacedByTheNext) {
+  // A PNG whose header is intact (listed, with its size) but whose pixels are cut off.
+  const std::string broken = path("b_wide.png");
+  fs::resize_file(broken, 60);
+  ::testing::internal::CaptureStderr();
+  auto source = build_folder(params({{"eval_crop", 12}}));
+  ASSERT_EQ(source->size(), 6);
+  const torch::Tensor first = source->load(torch::tensor({1, 1, 2}, torch::kLong), torch::kCPU, false);
+  const torch::Tensor again = source->load(torch::tensor({1}, torch::kLong), torch::kCPU, false);
+  const std::string warnings = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(warnings.find("b_wide.png"), warnings.rfind("b_wide.png")) << warnings;
+  EXPECT_NE(warnings.find("b_wide.png"), std::string::npos) << warnings;
+  // Image 1 is served as image 2 (c_deep), every time.
+  EXPECT_TRUE(torch::equal(first[0], first[2]));
+  EXPECT_TRUE(torch::equal(again[0], first[2]));
+}
+
+TEST_F(NativeFolder, ParametersSayHowToChooseBetweenCropAndResize) {
+  json both = params({{"size", 16}});
+  try {
+    build_folder(both);
+    FAIL() << "crop and size together were accepted";
+  } catch (const ParamError& error) {
+    EXPECT_NE(std::string(error.what()).find("exactly one of 'crop'"), std::string::npos);
+  }
+  json neither = params();
+  neither.erase("crop");
+  EXPECT_THROW(build_folder(neither), ParamError);
+  EXPECT_THROW(build_folder(params({{"augment_crop", true}})), ParamError);
+  EXPECT_EQ(build_folder(params({{"crops_per_image", 4}}))->crops_per_image(), 4);
+}
+
+#endif  // STEGOLAB_WITH_OPENCV
+
+}  // namespace
+}  // namespace stegolab
