@@ -282,6 +282,29 @@ TEST(MetricAccumulator, SeveralSecretsGetTheirOwnMetricsAndTheirMean) {
   EXPECT_EQ(m.count("rec_psnr_3"), 0u);
 }
 
+TEST(MetricAccumulator, SeveralSecretsGetTheLiteratureMeasuresEachAndAttacksTheirMean) {
+  const torch::Tensor cover = uniform(100, 2);
+  const torch::Tensor secrets = torch::cat({uniform(50, 2), uniform(200, 2)}, 1);
+  const torch::Tensor recovered = torch::cat({uniform(50, 2), uniform(210, 2)}, 1);
+  MetricAccumulator accumulator;
+  accumulator.add(cover, secrets, cover, recovered, true, "", 2);
+  accumulator.add_recovery(secrets, recovered, "@jpeg(q=90)", 2);
+  const auto m = as_map(accumulator);
+  EXPECT_NEAR(m.at("rec_apd_1"), 0.0, 1e-6);
+  EXPECT_NEAR(m.at("rec_apd_2"), 10.0, 1e-4);
+  EXPECT_NEAR(m.at("rec_apd"), 5.0, 1e-4);
+  EXPECT_NEAR(m.at("rec_ms_ssim_1"), 1.0, 1e-6);
+  EXPECT_NEAR(m.at("rec_psnr_y_matlab_1"), 100.0, 1e-6);
+  // Under an attack only the mean over the secrets.
+  EXPECT_NEAR(m.at("rec_psnr@jpeg(q=90)"), m.at("rec_psnr"), 1e-9);
+  EXPECT_NEAR(m.at("ber@jpeg(q=90)"), m.at("ber"), 1e-12);
+  EXPECT_EQ(m.count("rec_psnr_1@jpeg(q=90)"), 0u);
+  for (const auto& [name, value] : m) {
+    EXPECT_TRUE(find_metric_convention(name).has_value()) << name;
+  }
+  EXPECT_FALSE(find_metric_convention("rec_psnr_1@jpeg(q=90)").has_value());
+}
+
 TEST(MetricAccumulator, OneSecretAddsNoPerSecretMetrics) {
   MetricAccumulator accumulator;
   accumulator.add(uniform(100), uniform(50), uniform(100), uniform(50), true);
