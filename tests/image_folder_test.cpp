@@ -18,6 +18,7 @@
 #endif
 
 #include "plugin_host/plugin_registry.hpp"
+#include "support/build_locations.hpp"
 #include "stegolab/dataset.hpp"
 #include "stegolab/errors.hpp"
 

@@ -17,6 +17,7 @@
 
 #include "image_io/image_io.hpp"
 #include "metrics/metric_convention.hpp"
+#include "support/build_locations.hpp"
 #include "support/shell_command.hpp"
 #include "stegolab/errors.hpp"
 #include "stegolab/pixel_scale.hpp"
