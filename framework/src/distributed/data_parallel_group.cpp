@@ -1,5 +1,6 @@
 #include "distributed/data_parallel_group.hpp"
 
+#include <csignal>
 #include <cstdlib>
 
 #include <torch/torch.h>
@@ -45,6 +46,10 @@ DataParallelGroup::DataParallelGroup(const RankEnvironment& environment,
     : environment_(environment), timeout_(timeout), device_(device) {
   const std::string where = "data-parallel rank " + std::to_string(environment.rank) + " of " +
                             std::to_string(environment.world);
+  // A peer that dies leaves Gloo writing to a closed socket: without this the
+  // write's SIGPIPE kills this rank silently (status 141) instead of Gloo
+  // raising an error that lets rank 0 record the trial as failed.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     store_ = rendezvous_store(environment, timeout);
     store_->setTimeout(timeout);
