@@ -621,13 +621,22 @@ TEST_F(ResultStoreTest, ConventionsAreQueryableByRangeColourSpaceAndQuantisation
   EXPECT_EQ(raw_query(file,
                       "SELECT group_concat(metric, ' ') FROM (SELECT metric FROM "
                       "metric_conventions WHERE colour_space = 'Y' ORDER BY metric)"),
+            // Secrets 1..4 (issue 18) are declared per secret beside their mean.
             "hide_psnr_y hide_psnr_y_float hide_psnr_y_matlab rec_psnr_y rec_psnr_y@<attack> "
-            "rec_psnr_y_float rec_psnr_y_matlab rec_psnr_y_matlab@<attack>");
+            "rec_psnr_y_1 rec_psnr_y_1_float rec_psnr_y_2 rec_psnr_y_2_float rec_psnr_y_3 "
+            "rec_psnr_y_3_float rec_psnr_y_4 rec_psnr_y_4_float rec_psnr_y_float "
+            "rec_psnr_y_matlab rec_psnr_y_matlab@<attack> rec_psnr_y_matlab_1 "
+            "rec_psnr_y_matlab_2 rec_psnr_y_matlab_3 rec_psnr_y_matlab_4");
   EXPECT_EQ(raw_query(file,
                       "SELECT group_concat(metric, ' ') FROM (SELECT metric FROM "
                       "metric_conventions WHERE quantised = 0 AND metric LIKE 'rec_%' "
                       "ORDER BY metric)"),
-            "rec_mae_float rec_psnr_float rec_psnr_y_float rec_rmse_float rec_ssim_float");
+            "rec_mae_1_float rec_mae_2_float rec_mae_3_float rec_mae_4_float rec_mae_float "
+            "rec_psnr_1_float rec_psnr_2_float rec_psnr_3_float rec_psnr_4_float "
+            "rec_psnr_float rec_psnr_y_1_float rec_psnr_y_2_float rec_psnr_y_3_float "
+            "rec_psnr_y_4_float rec_psnr_y_float rec_rmse_1_float rec_rmse_2_float "
+            "rec_rmse_3_float rec_rmse_4_float rec_rmse_float rec_ssim_1_float "
+            "rec_ssim_2_float rec_ssim_3_float rec_ssim_4_float rec_ssim_float");
   EXPECT_EQ(raw_query(file,
                       "SELECT range_min || '-' || range_max FROM metric_conventions "
                       "WHERE metric = 'hide_mae'"),

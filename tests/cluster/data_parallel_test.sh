@@ -55,7 +55,7 @@ numbers() {
   sqlite3 -separator ' ' "$1" "
     SELECT t.key, m.epoch, m.split, m.metric, m.value FROM epoch_metrics m
       JOIN trials t ON t.id = m.trial_id
-     WHERE m.metric NOT IN ('images_per_s', 'step_time_ms', 'data_wait_ms')
+     WHERE m.metric NOT IN ('images_per_s', 'step_time_ms', 'data_wait_ms', 'data_images_per_s')
     UNION ALL
     SELECT t.key, -1, f.split, f.metric, f.value FROM final_metrics f
       JOIN trials t ON t.id = f.trial_id
