@@ -17,6 +17,7 @@
 #include "../plugins/datasets/line_render/line_drawing.cpp"
 #include "../plugins/datasets/line_render/sequence_file.cpp"
 #include "plugin_host/plugin_registry.hpp"
+#include "stegolab/dataset.hpp"
 #include "stegolab/errors.hpp"
 #include "support/build_locations.hpp"
 
