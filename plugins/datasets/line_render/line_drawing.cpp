@@ -11,8 +11,13 @@ namespace stegolab {
 namespace {
 
 // Elements of one [B, H, W] float temporary the batched drawing allows
-// itself (about 128 MiB); larger batches are drawn in parts.
-constexpr int64_t kChunkElements = int64_t{1} << 25;
+// itself; larger batches are drawn in parts. On a GPU about 128 MiB: the
+// more pixels per kernel the better. On the CPU about 8 MiB (5 charts of
+// 800x500): temporaries that stay in the caches; 128 MiB ones made the
+// drawing 3x slower there (docs/performance.md).
+int64_t part_elements(const torch::Device& device) {
+  return device.is_cpu() ? int64_t{1} << 21 : int64_t{1} << 25;
+}
 
 // The segments within reach of each pixel column: int64 [K, W] indices into
 // the L - 1 segments (repeats where fewer are near). A segment k spans
@@ -101,7 +106,8 @@ torch::Tensor render_lines(const torch::Tensor& sequences, const LineStyle& styl
   torch::NoGradGuard no_grad;
   const int64_t count = sequences.size(0);
   const torch::Tensor segments = column_segments(sequences.size(1), style, sequences.device());
-  const int64_t part = std::max<int64_t>(1, kChunkElements / (style.height * style.width));
+  const int64_t part =
+      std::max<int64_t>(1, part_elements(sequences.device()) / (style.height * style.width));
   if (count <= part) return render_part(sequences, style, segments);
   std::vector<torch::Tensor> parts;
   for (int64_t begin = 0; begin < count; begin += part) {
