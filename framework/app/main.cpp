@@ -31,7 +31,7 @@ const Command kCommands[] = {
     {"report", stegolab::cli::report_command, "comparison tables (Markdown, LaTeX, CSV)"},
     {"plot", stegolab::cli::plot_command, "SVG plots of metrics and throughput"},
     {"gallery", stegolab::cli::gallery_command, "a trial's pictures again, from a checkpoint"},
-    {"bench", stegolab::cli::bench_command, "benchmarks: step, matrix, transforms"},
+    {"bench", stegolab::cli::bench_command, "benchmarks: step, matrix, transforms, data"},
     {"tune-batch", stegolab::cli::tune_batch_command, "find the largest batch that fits"},
     {"submit", stegolab::cli::submit_command, "run a sweep as a Slurm job array; --status"},
     {"compare", stegolab::cli::compare_command, "PSNR, SSIM, MS-SSIM, APD, ... of two images"},

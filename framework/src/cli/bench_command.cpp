@@ -16,9 +16,11 @@
 #include "bench/step_benchmark.hpp"
 #include "bench/transform_benchmark.hpp"
 #include "bench/trial_selection.hpp"
+#include "cli/bench_data_command.hpp"
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/plugin_path_option.hpp"
+#include "cli/plugin_commands.hpp"
 #include "device/device_name.hpp"
 #include "run/interrupt_handlers.hpp"
 #include "run/sweep_runner.hpp"
@@ -371,6 +373,8 @@ const Benchmark kBenchmarks[] = {
     {"matrix", bench_matrix,
      "every trial for a fixed number of steps, throughput into the database"},
     {"transforms", bench_transforms, "forward+inverse throughput of every transform plugin"},
+    {"data", bench_data,
+     "a trial's training data pipeline: crops/s, per worker; with --step the data wait"},
 };
 
 void print_usage(std::ostream& out) {
@@ -378,6 +382,7 @@ void print_usage(std::ostream& out) {
   for (const auto& benchmark : kBenchmarks) {
     out << "  " << std::left << std::setw(12) << benchmark.name << benchmark.summary << "\n";
   }
+  out << "  (a plugin's command bench_<name> runs as `stegolab bench <name>`)\n";
 }
 
 }  // namespace
@@ -390,9 +395,12 @@ int bench_command(const Arguments& args) {
   for (const auto& benchmark : kBenchmarks) {
     if (args[0] == benchmark.name) return benchmark.run(Arguments(args.begin() + 1, args.end()));
   }
+  // A plugin's benchmark: the command plugin named bench_<name>.
+  if (const auto code = run_plugin_command("bench", args)) return *code;
   std::ostringstream known;
   for (const auto& benchmark : kBenchmarks) known << " " << benchmark.name;
-  throw Error("unknown benchmark '" + args[0] + "'; available:" + known.str());
+  throw Error("unknown benchmark '" + args[0] + "'; available:" + known.str() +
+              " (and a plugin's command bench_<name>)");
 }
 
 }  // namespace stegolab::cli

@@ -1,13 +1,16 @@
 #include "trainer/trial_components.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <torch/torch.h>
 
+#include "data/repeated_samples.hpp"
 #include "data/sample_side.hpp"
-#include "trainer/trial_source.hpp"
 #include "stegolab/errors.hpp"
 #include "task_host/section_builder.hpp"
+#include "trainer/random_streams.hpp"
+#include "trainer/trial_source.hpp"
 
 namespace stegolab {
 
@@ -99,6 +102,16 @@ MicroBatch random_batch(Task& task, bool training, int64_t n, int64_t channels, 
     batch.set(name, torch::rand({n, channels, size, size}, options) * 2 - 1);
   }
   return batch;
+}
+
+TensorMap epoch_training_samples(const TrialComponents& components, const TrialSpec& trial,
+                                 const torch::Tensor& train, int64_t epoch, int64_t count) {
+  // Before the pipeline starts loading (and augmenting).
+  restart_random_streams(trial.seed, RandomPhase::training, epoch, *components.source);
+  const int64_t crops = std::max<int64_t>(1, components.source->crops_per_image());
+  return repeat_samples(components.task->training_samples(train, trial.seed, epoch,
+                                                          samples_before_repeats(count, crops)),
+                        crops, count);
 }
 
 int64_t parameter_count(const std::vector<NamedModule>& modules) {

@@ -43,6 +43,14 @@ PrecisionScope precision_scope(Strategy& strategy);
 MicroBatch random_batch(Task& task, bool training, int64_t n, int64_t channels, int64_t size,
                         torch::Device device);
 
+// The samples of training epoch `epoch` (0-based), `count` of them: restarts
+// the epoch's random streams (random_streams.hpp), then takes the task's
+// training_samples() of `train` with each drawn sample repeated the
+// source's crops_per_image() times in a row. What the trainer and `bench
+// data` feed the batch pipeline.
+TensorMap epoch_training_samples(const TrialComponents& components, const TrialSpec& trial,
+                                 const torch::Tensor& train, int64_t epoch, int64_t count);
+
 // Trainable and fixed parameters of all modules together.
 int64_t parameter_count(const std::vector<NamedModule>& modules);
 

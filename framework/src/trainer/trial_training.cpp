@@ -7,7 +7,6 @@
 
 #include <torch/torch.h>
 
-#include "data/repeated_samples.hpp"
 #include "trainer/trial_execution.hpp"
 
 namespace stegolab {
@@ -118,14 +117,8 @@ double TrialExecution::train_step(int64_t epoch, int64_t step, BatchPipeline& pi
 
 bool TrialExecution::train_epoch(int64_t epoch, std::vector<MetricRow>& rows) {
   set_training_mode(components_.modules, true);
-  // Before the pipeline: its thread starts loading (and augmenting) at once.
-  restart_random_streams(trial_.seed, RandomPhase::training, epoch, *components_.source);
-  const int64_t count = steps_per_epoch_ * accumulation_ * batch_size_;
-  const int64_t crops = std::max<int64_t>(1, components_.source->crops_per_image());
-  TensorMap samples =
-      repeat_samples(components_.task->training_samples(splits_.train, trial_.seed, epoch,
-                                                        samples_before_repeats(count, crops)),
-                     crops, count);
+  TensorMap samples = epoch_training_samples(components_, trial_, splits_.train, epoch,
+                                             steps_per_epoch_ * accumulation_ * batch_size_);
   if (parallel_) samples = parallel_->training_share(samples, batch_size_);
   BatchPipeline pipeline(components_.source, components_.device, /*augment=*/true,
                          std::move(samples), rank_batch_, /*drop_last=*/true);
