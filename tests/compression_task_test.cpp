@@ -26,6 +26,7 @@
 #include "../plugins/tasks/compression/compression_metrics.cpp"
 #include "../plugins/tasks/compression/compression_task.cpp"
 #include "../plugins/tasks/compression/image_codec.cpp"
+#include "../plugins/tasks/compression/jpeg_anchor.cpp"
 
 namespace stegolab {
 namespace {
@@ -157,6 +158,39 @@ TEST(RateDistortionLoss, MatchesAHandComputation) {
   EXPECT_NEAR(value.total.item<double>(), 0.01 * 65025.0 * 0.01 + 0.4375 + 3.0, 1e-4);
 }
 
+TEST(RateDistortionLoss, MsSsimVariantMatchesAHandComputation) {
+  rate_distortion::RateDistortionLoss loss(8.0, rate_distortion::Distortion::ms_ssim);
+  LossInput input;
+  // 16x16 holds one scale: MS-SSIM is SSIM. Uniform images 0.5 and 0.75 on
+  // [0, 1] (0 and 0.5 on [-1, 1], exact in binary, so the variances are
+  // exactly 0) make contrast-structure C2 / C2 = 1 and SSIM the luminance
+  // term (2 * 0.5 * 0.75 + C1) / (0.5^2 + 0.75^2 + C1), C1 = 0.01^2: 0.7501 / 0.8126.
+  const torch::Tensor image = torch::zeros({2, 3, 16, 16});
+  input.tensors = {{"image", image},
+                   {"reconstruction", image + 0.5},
+                   {"likelihoods.y", torch::full({2, 5, 1, 1}, 0.5)},
+                   {"likelihoods.z", torch::full({2, 1, 1, 1}, 0.25)},
+                   {"aux_loss", torch::tensor(3.0)}};
+  const LossValue value = loss.compute(input);
+  // Bits: 14 over 2 * 256 pixels.
+  const double expected = 8.0 * (1.0 - 0.7501 / 0.8126) + 14.0 / 512.0 + 3.0;
+  // The fp32 window's weights do not sum to exactly 1, which leaves variances
+  // of about 1e-7 against C2 = 9e-4: SSIM holds to about 5e-4, times lambda 8.
+  EXPECT_NEAR(value.total.item<double>(), expected, 8.0 * 5e-4);
+  // mse's loss would be 8 * 65025 * 0.0625 = 32512: the ms_ssim variant is another objective.
+  EXPECT_LT(value.total.item<double>(), 4.0);
+  input.tensors.set("reconstruction", image);
+  EXPECT_NEAR(loss.compute(input).total.item<double>(), 14.0 / 512.0 + 3.0, 1e-5);
+  // The gradient reaches the reconstruction through MS-SSIM.
+  const torch::Tensor reconstruction = (image + 0.5).requires_grad_(true);
+  input.tensors.set("reconstruction", reconstruction);
+  loss.compute(input).total.backward();
+  EXPECT_GT(reconstruction.grad().abs().sum().item<double>(), 0.0);
+  input.tensors.set("image", torch::zeros({1, 3, 8, 8}));
+  input.tensors.set("reconstruction", torch::zeros({1, 3, 8, 8}));
+  EXPECT_THROW(loss.compute(input), PluginError);
+}
+
 // A model of the other kind, to check that the task refuses it by name.
 class NotACodec : public StegoModel {
  public:
@@ -229,6 +263,35 @@ TEST(CompressionTask, TrainsAndEvaluatesOnRealBytes) {
   EXPECT_GT(means.at("bpp"), means.at("bpp_payload"));
   EXPECT_GT(means.at("bpp_estimated"), 0.0);
   EXPECT_TRUE(std::isfinite(means.at("bpp_gap_percent")));
+  // 32x32 holds two MS-SSIM scales; the clock saw both directions.
+  EXPECT_GT(means.at("ms_ssim"), 0.0);
+  EXPECT_LE(means.at("ms_ssim"), 1.0);
+  EXPECT_GT(means.at("encode_ms"), 0.0);
+  EXPECT_GT(means.at("decode_ms"), 0.0);
+  EXPECT_EQ(means.count("bpp@jpeg(q=50)"), 0u);  // no anchor named
+}
+
+TEST(CompressionTask, MeasuresTheJpegAnchorOnTheSameImages) {
+  FixedBuilder builder(std::static_pointer_cast<void>(tiny_codec(false, 13)));
+  compression::CompressionTask task({20, 90});
+  task.build(builder, BuildContext{});
+  task.modules()[0].second->eval();
+  // A smooth image, as JPEG is meant for: a diagonal ramp.
+  const torch::Tensor ramp = torch::linspace(-0.8, 0.8, 48);
+  const torch::Tensor image = (ramp.view({1, 1, 1, 48}) * 0.5 + ramp.view({1, 1, 48, 1}) * 0.5)
+                                  .expand({1, 3, 48, 48})
+                                  .contiguous();
+  auto evaluation = task.start_evaluation();
+  evaluation->add({{"image", image}}, [](const std::function<void()>& fn) { fn(); });
+  std::map<std::string, double> means;
+  for (const auto& [name, value] : evaluation->means()) means[name] = value;
+  // A higher quality costs more bytes and decodes closer to the original.
+  EXPECT_GT(means.at("bpp@jpeg(q=90)"), means.at("bpp@jpeg(q=20)"));
+  EXPECT_GT(means.at("psnr@jpeg(q=90)"), means.at("psnr@jpeg(q=20)"));
+  EXPECT_GT(means.at("psnr@jpeg(q=90)"), 30.0);
+  EXPECT_GT(means.at("ms_ssim@jpeg(q=90)"), means.at("ms_ssim@jpeg(q=20)"));
+  // The JPEG file's rate: at least its headers (a few hundred bytes) over 48 * 48 pixels.
+  EXPECT_GT(means.at("bpp@jpeg(q=20)"), 8.0 * 300 / (48.0 * 48.0));
 }
 
 }  // namespace

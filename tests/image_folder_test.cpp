@@ -104,6 +104,24 @@ TEST_F(NativeFolder, EvaluationTakesTheCentreAtNativeResolution) {
   EXPECT_NEAR(images[5].to(torch::kFloat).mean().item<double>(), 50.0, 2.0);
 }
 
+TEST_F(NativeFolder, EvaluationWindowsMayBeWiderThanTall) {
+  auto source = build_folder(params({{"eval_height", 10}, {"eval_width", 30}}));
+  EXPECT_EQ(source->sample_extent(false), (ImageExtent{10, 30}));
+  EXPECT_EQ(source->sample_extent(true), (ImageExtent{16, 16}));
+  const torch::Tensor images = source->load(torch::arange(2), torch::kCPU, false);
+  ASSERT_EQ(images.sizes(), (std::vector<int64_t>{2, 10, 30, 3}));
+  // 37x53: the window starts at row (37 - 10) / 2 = 13, column (53 - 30) / 2 = 11.
+  EXPECT_EQ(images[0][0][0][0].item<int>(), 13);
+  EXPECT_EQ(images[0][0][0][1].item<int>(), 11);
+  EXPECT_EQ(images[0][9][29][1].item<int>(), 40);
+  // 20x90 holds 10x30 at native resolution: rows 5.., columns 30...
+  EXPECT_EQ(images[1][0][0][0].item<int>(), 5);
+  EXPECT_EQ(images[1][0][0][1].item<int>(), 30);
+  EXPECT_THROW(build_folder(params({{"eval_height", 10}})), ParamError);
+  EXPECT_THROW(build_folder(params({{"eval_height", 10}, {"eval_width", 30}, {"eval_crop", 8}})),
+               ParamError);
+}
+
 TEST_F(NativeFolder, TrainingWindowsReachEveryBorderAndStayInside) {
   auto source = build_folder(params({{"augment_flip", false}}));
   int64_t lowest = 1000, highest = -1;

@@ -99,11 +99,16 @@ std::vector<MetricDeclaration> summary_metrics(const std::vector<MetricDeclarati
 std::optional<MetricConvention> find_metric_convention(
     const std::vector<MetricConvention>& conventions, const std::string& metric) {
   const auto at = metric.find('@');
-  const std::string key = metric.rfind("loss/", 0) == 0 ? "loss/<term>"
-                          : at != std::string::npos ? metric.substr(0, at) + "@<attack>"
-                                                    : metric;
+  const std::string key = metric.rfind("loss/", 0) == 0 ? "loss/<term>" : metric;
+  // "<name>@<label>" matches a declaration "<name>@<placeholder>", whatever
+  // the task calls the condition (an attack, an anchor codec).
+  const std::string conditioned = at != std::string::npos ? metric.substr(0, at + 1) + "<" : "";
   for (const auto& convention : conventions) {
     if (convention.name == key || convention.name == metric) return convention;
+    if (!conditioned.empty() && convention.name.rfind(conditioned, 0) == 0 &&
+        convention.name.back() == '>') {
+      return convention;
+    }
   }
   return std::nullopt;
 }

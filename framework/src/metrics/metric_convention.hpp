@@ -30,7 +30,8 @@ std::vector<MetricConvention> experiment_conventions(
 std::vector<MetricDeclaration> summary_metrics(const std::vector<MetricDeclaration>& metrics);
 
 // The convention of `metric` in `conventions` (loss terms match "loss/<term>",
-// a measure under an attack, "<name>@<label>", matches "<name>@<attack>").
+// a measure under a condition, "<name>@<label>", matches a declaration
+// "<name>@<placeholder>": "<name>@<attack>", "<name>@<anchor>").
 std::optional<MetricConvention> find_metric_convention(
     const std::vector<MetricConvention>& conventions, const std::string& metric);
 

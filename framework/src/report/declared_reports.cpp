@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "report/rate_quality_report.hpp"
 #include "report/report_table.hpp"
 #include "report/table_renderer.hpp"
 
@@ -29,6 +30,25 @@ std::string report_extension(const std::string& format) {
   return ".md";
 }
 
+namespace {
+
+// The entry's table, then, for an entry naming a rate and a quality, the
+// rate-quality points and the BD-rates, each in the entry's format.
+std::string render_entry(const ResultStore& store, const ExperimentRecord& experiment,
+                         const ReportSpec& spec, std::vector<std::string>& warnings) {
+  const ReportTable table = ReportTable::build(store, experiment, spec);
+  warnings = table.warnings;
+  std::string text = TableRenderer::render(table);
+  if (spec.rate.empty()) return text;
+  const RateQualityReport curves = RateQualityReport::build(store, experiment, spec);
+  text += "\n" + TableRenderer::render(curves.points);
+  if (!curves.bd_rate.row_keys.empty()) text += "\n" + TableRenderer::render(curves.bd_rate);
+  for (const auto& warning : curves.warnings) warnings.push_back("BD-rate of " + warning);
+  return text;
+}
+
+}  // namespace
+
 int render_declared_reports(const ResultStore& store, const ExperimentRecord& experiment,
                             std::ostream& text, std::ostream& log, const std::string& format) {
   if (!declares_reports(experiment)) return 0;
@@ -41,17 +61,17 @@ int render_declared_reports(const ResultStore& store, const ExperimentRecord& ex
         entry, "experiment '" + experiment.name + "' in '" + store.file().string() + "'", path);
     if (!format.empty()) spec.format = format;
     const std::string name = entry.value("name", "");
-    ReportTable table;
+    std::vector<std::string> warnings;
+    std::string rendered_text;
     try {
-      table = ReportTable::build(store, experiment, spec);
+      rendered_text = render_entry(store, experiment, spec, warnings);
     } catch (const ReportError& error) {
       throw ReportError(path + (name.empty() ? "" : " '" + name + "'") + ": " + error.what());
     }
-    for (const auto& warning : table.warnings) {
+    for (const auto& warning : warnings) {
       log << "stegolab report" << (name.empty() ? "" : " '" + name + "'")
           << ": warning: " << warning << "\n";
     }
-    const std::string rendered_text = TableRenderer::render(table);
     const std::string out = entry.value("out", "");
     if (!out.empty()) {
       std::filesystem::path file = out;

@@ -9,8 +9,8 @@ namespace stegolab {
 
 namespace {
 
-const std::vector<std::string> kKeys = {"name",     "rows",   "cols", "metrics", "split",
-                                        "decimals", "format", "out",  "caption", "label"};
+const std::vector<std::string> kKeys = {"name",   "rows", "cols",    "metrics", "split",  "decimals",
+                                        "format", "out",  "caption", "label",   "rate",   "quality"};
 
 struct EntryReader {
   const nlohmann::json& entry;
@@ -80,6 +80,14 @@ ReportSpec ReportSpec::from_json(const nlohmann::json& entry, const std::string&
   spec.caption = read.text("caption", "");
   spec.label = read.text("label", "");
   read.text("out", "");
+  spec.rate = read.text("rate", "");
+  spec.quality = read.text("quality", "");
+  if (spec.rate.empty() != spec.quality.empty()) {
+    read.fail(spec.rate.empty() ? "rate" : "quality",
+              "expected beside \"" + std::string(spec.rate.empty() ? "quality" : "rate") +
+                  "\": a rate-quality report names both (e.g. \"rate\": \"bpp\", "
+                  "\"quality\": \"psnr\")");
+  }
   if (entry.contains("decimals")) {
     const auto& value = entry.at("decimals");
     const double decimals = value.is_number() ? value.get<double>() : -1.0;

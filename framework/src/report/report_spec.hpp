@@ -26,6 +26,9 @@ struct ReportSpec {
   int decimals = 2;
   std::string format = "markdown";  // markdown | latex | csv
   std::string caption, label;
+  // Both set: the report adds the rate-quality curves and their BD-rates
+  // (rate_quality_report.hpp), e.g. rate "bpp", quality "psnr".
+  std::string rate, quality;
 
   // One entry of an experiment's "reports" list, checked completely (known
   // keys, types, values), so that a mistake shows when the experiment is

@@ -34,6 +34,8 @@ struct FolderSettings {
   std::string path;
   int64_t crop = 0;        // native-resolution windows (training)
   int64_t eval_crop = 0;   // centre windows (evaluation); 0: crop
+  int64_t eval_height = 0;  // both > 0: centre eval_height x eval_width windows instead
+  int64_t eval_width = 0;
   int64_t size = 0;        // > 0: centre square resized to size first
   int64_t crops_per_image = 1;
   int64_t min_images = 4;
@@ -98,6 +100,9 @@ class ImageFolder : public ImageSource {
     return images_->listed(index).extent;
   }
   ImageExtent sample_extent(bool augment) const override {
+    if (!augment && settings_.size == 0 && settings_.eval_height > 0) {
+      return {settings_.eval_height, settings_.eval_width};
+    }
     const int64_t side = sample_side(augment);
     return {side, side};
   }
@@ -114,12 +119,12 @@ class ImageFolder : public ImageSource {
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override {
     const std::vector<int64_t> wanted = checked_indices(indices);
     const auto n = static_cast<int64_t>(wanted.size());
-    const int64_t side = sample_side(augment);
+    const ImageExtent window = sample_extent(augment);
     std::vector<SampleDraw> draws;
     if (augment) draws = draw_samples(n);
     // Pinned host memory makes the copy to a GPU asynchronous.
     const auto options = torch::TensorOptions().dtype(torch::kByte).pinned_memory(device.is_cuda());
-    torch::Tensor batch = torch::empty({n, side, side, 3}, options);
+    torch::Tensor batch = torch::empty({n, window.height, window.width, 3}, options);
     // One decode per distinct image of the call, however many samples it serves.
     std::map<int64_t, std::vector<int64_t>> samples_of;
     for (int64_t slot = 0; slot < n; ++slot) samples_of[wanted[slot]].push_back(slot);
@@ -132,7 +137,8 @@ class ImageFolder : public ImageSource {
       for (const int64_t slot : jobs[job].second) {
         SampleDraw draw = augment ? draws[slot] : SampleDraw{};
         if (!random_window) draw.top = draw.left = 0.5;
-        write_window(image, side, augment ? &draw : nullptr, pixels + slot * side * side * 3);
+        write_window(image, window.height, window.width, augment ? &draw : nullptr,
+                     pixels + slot * window.height * window.width * 3);
       }
     });
     if (device.is_cpu()) return batch;
@@ -189,6 +195,11 @@ PluginInfo image_folder_info() {
       {"crop", "int", 0, "training: random crop x crop windows at native resolution", 0.0, 65536.0},
       {"eval_crop", "int", 0, "evaluation: centre eval_crop x eval_crop windows (0: crop)", 0.0,
        65536.0},
+      {"eval_height", "int", 0,
+       "evaluation: with eval_width, centre eval_height x eval_width windows instead (768 x 512 "
+       "Kodak-shaped images whole: eval_height 512, eval_width 768)",
+       0.0, 65536.0},
+      {"eval_width", "int", 0, "evaluation: see eval_height", 0.0, 65536.0},
       {"size", "int", 0,
        "instead of crop: centre square resized to size x size (the behaviour before 2.0)", 0.0,
        65536.0},
@@ -213,6 +224,14 @@ std::shared_ptr<ImageSource> make_image_folder(const Params& params, const Build
   settings.crop = params.get_int_at_least("crop", 0, 0);
   settings.eval_crop = params.get_int_at_least("eval_crop", 0, 0);
   settings.size = params.get_int_at_least("size", 0, 0);
+  settings.eval_height = params.get_int_at_least("eval_height", 0, 0);
+  settings.eval_width = params.get_int_at_least("eval_width", 0, 0);
+  if ((settings.eval_height > 0) != (settings.eval_width > 0) ||
+      (settings.eval_height > 0 && (settings.eval_crop > 0 || settings.size > 0))) {
+    throw ParamError(params.owner() +
+                     ": 'eval_height' and 'eval_width' go together, with 'crop' and without "
+                     "'eval_crop' or 'size'");
+  }
   if ((settings.crop > 0) == (settings.size > 0)) {
     throw ParamError(params.owner() +
                      ": set exactly one of 'crop' (native-resolution windows, e.g. 224) or "

@@ -41,21 +41,24 @@ cv::Mat decode_rgb(const std::filesystem::path& file, int64_t square_side) {
   return rgb;
 }
 
-void write_window(const cv::Mat& image, int64_t side, const SampleDraw* draw, uint8_t* out) {
-  const int s = static_cast<int>(side);
+void write_window(const cv::Mat& image, int64_t height, int64_t width, const SampleDraw* draw,
+                  uint8_t* out) {
+  const int h = static_cast<int>(height);
+  const int w = static_cast<int>(width);
   cv::Mat source = image;
-  if (image.rows < s || image.cols < s) {
-    const double scale = static_cast<double>(s) / std::min(image.rows, image.cols);
-    const int rows = std::max(s, static_cast<int>(std::lround(image.rows * scale)));
-    const int cols = std::max(s, static_cast<int>(std::lround(image.cols * scale)));
+  if (image.rows < h || image.cols < w) {
+    const double scale = std::max(static_cast<double>(h) / image.rows,
+                                  static_cast<double>(w) / image.cols);
+    const int rows = std::max(h, static_cast<int>(std::lround(image.rows * scale)));
+    const int cols = std::max(w, static_cast<int>(std::lround(image.cols * scale)));
     cv::resize(image, source, cv::Size(cols, rows), 0, 0, cv::INTER_CUBIC);
   }
-  const int rows_free = source.rows - s;
-  const int cols_free = source.cols - s;
+  const int rows_free = source.rows - h;
+  const int cols_free = source.cols - w;
   const int top = draw ? window_offset(draw->top, rows_free) : rows_free / 2;
   const int left = draw ? window_offset(draw->left, cols_free) : cols_free / 2;
-  cv::Mat target(s, s, CV_8UC3, out);
-  const cv::Mat window = source(cv::Rect(left, top, s, s));
+  cv::Mat target(h, w, CV_8UC3, out);
+  const cv::Mat window = source(cv::Rect(left, top, w, h));
   if (draw && draw->flip) {
     cv::flip(window, target, 1);
   } else {

@@ -24,10 +24,11 @@ struct SampleDraw {
 // Empty when the file cannot be decoded.
 cv::Mat decode_rgb(const std::filesystem::path& file, int64_t square_side);
 
-// Writes the side x side window of `image` chosen by `draw` (nullptr: the
-// centre, not mirrored) to `out` (side * side * 3 bytes, row-major RGB). An
-// image smaller than the window is first enlarged (INTER_CUBIC, aspect
-// kept) until its shorter side is `side`.
-void write_window(const cv::Mat& image, int64_t side, const SampleDraw* draw, uint8_t* out);
+// Writes the height x width window of `image` chosen by `draw` (nullptr:
+// the centre, not mirrored) to `out` (height * width * 3 bytes, row-major
+// RGB). An image smaller than the window is first enlarged (INTER_CUBIC,
+// aspect kept) until the window fits.
+void write_window(const cv::Mat& image, int64_t height, int64_t width, const SampleDraw* draw,
+                  uint8_t* out);
 
 }  // namespace stegolab

@@ -2,6 +2,7 @@
 #include "compression_commands.hpp"
 #include "compression_metrics.hpp"
 #include "compression_task.hpp"
+#include "stegolab/errors.hpp"
 #include "stegolab/plugin.hpp"
 
 namespace stegolab::compression {
@@ -13,14 +14,32 @@ PluginInfo task_info() {
   info.name = "compression";
   info.version = "1.0.0";
   info.summary = "learned image compression: real streams, bpp (header included) and PSNR";
+  info.params = {{"anchor_jpeg_qualities", "array", nlohmann::json::array(),
+                  "JPEG qualities (1-100) whose rate and quality are measured on the same "
+                  "evaluation images as the codec (OpenCV's encoder): the anchor of a "
+                  "rate-distortion comparison, recorded as psnr@jpeg(q=Q), ms_ssim@jpeg(q=Q), "
+                  "bpp@jpeg(q=Q)"}};
   info.components = CompressionTask::sections();
   info.metrics = compression_metric_declarations();
   info.best_metric = "psnr";
   return info;
 }
 
-std::shared_ptr<Task> make_task(const Params& /*params*/, const BuildContext& /*context*/) {
-  return std::make_shared<CompressionTask>();
+std::shared_ptr<Task> make_task(const Params& params, const BuildContext& /*context*/) {
+  const nlohmann::json listed = params.has("anchor_jpeg_qualities")
+                                    ? params.get_json("anchor_jpeg_qualities")
+                                    : nlohmann::json::array();
+  std::vector<int> qualities;
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    const nlohmann::json& quality = listed[i];
+    if (!quality.is_number_integer() || quality.get<int64_t>() < 1 || quality.get<int64_t>() > 100) {
+      throw ParamError(params.owner() + ": anchor_jpeg_qualities[" + std::to_string(i) +
+                       "]: expected a JPEG quality, an integer from 1 to 100, got " +
+                       quality.dump());
+    }
+    qualities.push_back(quality.get<int>());
+  }
+  return std::make_shared<CompressionTask>(std::move(qualities));
 }
 
 std::vector<ParamDoc> with_checkpoint(std::vector<ParamDoc> own) {

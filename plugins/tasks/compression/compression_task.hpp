@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "stegolab/codec.hpp"
@@ -19,6 +20,11 @@ namespace stegolab::compression {
 
 class CompressionTask : public Task {
  public:
+  // anchor_jpeg_qualities: JPEG qualities (1..100) measured on the same
+  // evaluation images as the codec, the rate-distortion anchor; none: no anchor.
+  explicit CompressionTask(std::vector<int> anchor_jpeg_qualities = {})
+      : anchor_jpeg_qualities_(std::move(anchor_jpeg_qualities)) {}
+
   // PluginInfo::components of the task.
   static std::vector<ComponentNeed> sections();
 
@@ -40,11 +46,13 @@ class CompressionTask : public Task {
   CodecForward forward(const torch::Tensor& images);
   CodecModel& model() { return *model_; }
   const std::string& model_plugin() const { return model_plugin_; }
+  const std::vector<int>& anchor_jpeg_qualities() const { return anchor_jpeg_qualities_; }
 
  private:
   std::shared_ptr<CodecModel> model_;
   std::shared_ptr<Loss> loss_;
   std::string model_plugin_;
+  std::vector<int> anchor_jpeg_qualities_;
 };
 
 }  // namespace stegolab::compression
