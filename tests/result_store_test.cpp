@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <iterator>
 #include <limits>
 #include <random>
@@ -311,6 +312,22 @@ TEST_F(ResultStoreTest, ListsExperimentsWithTrialCounts) {
   EXPECT_EQ(all[0].status_counts.at(TrialStatus::running), 1);
   EXPECT_EQ(all[0].experiment, kExperiment);
   EXPECT_EQ(store.trials(experiment).size(), 2u);
+}
+
+TEST_F(ResultStoreTest, MetricsAddedAfterATrialEndedJoinItsOwn) {
+  ResultStore store(dir_ / "r.db", ResultStore::Mode::read_write);
+  const int64_t experiment = store.open_experiment("demo", kExperiment, false).id;
+  const int64_t trial = store.start_trial(experiment, provenance("haar_dwt", 2, 0));
+  store.finish_trial(trial, TrialStatus::done, "",
+                     {{3, Split::test, "rec_psnr", 30.0}, {3, Split::test, "late", 1.0}},
+                     Throughput{});
+  // A later measurement: one new metric, one replaced, the trial's own kept.
+  store.add_final_metrics(trial, {{3, Split::test, "late", 0.5}, {3, Split::test, "new", 0.75}});
+  std::map<std::string, double> rows;
+  for (const MetricRow& row : store.final_metrics(trial)) rows[row.metric] = row.value;
+  EXPECT_EQ(rows, (std::map<std::string, double>{{"late", 0.5}, {"new", 0.75}, {"rec_psnr", 30.0}}));
+  EXPECT_EQ(store.trial(trial).status, TrialStatus::done);
+  EXPECT_THROW(store.add_final_metrics(trial + 100, {{0, Split::test, "new", 1.0}}), StoreError);
 }
 
 TEST_F(ResultStoreTest, RefusesNewerSchemaWithoutWriting) {

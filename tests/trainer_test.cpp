@@ -31,6 +31,13 @@
 #include "../plugins/tasks/steganography/steganography_gallery.cpp"
 #include "../plugins/tasks/steganography/steganography_metrics.cpp"
 #include "../plugins/tasks/steganography/steganography_task.cpp"
+#include "../plugins/tasks/steganography/steganalysis/detection_scores.cpp"
+#include "../plugins/tasks/steganography/steganalysis/sample_pair_analysis.cpp"
+#include "../plugins/tasks/steganography/steganalysis/xunet.cpp"
+#include "../plugins/tasks/steganography/steganalysis/steganalyser_training.cpp"
+#include "../plugins/tasks/steganography/steganalysis/stego_image_sets.cpp"
+#include "../plugins/tasks/steganography/steganalysis/steganalysis.cpp"
+#include "../plugins/tasks/steganography/steganalysis/trial_steganalysis.cpp"
 
 namespace stegolab {
 namespace {

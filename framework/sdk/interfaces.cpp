@@ -32,6 +32,21 @@ std::shared_ptr<void> ComponentBuilder::build_plugin_erased(const std::string& k
                     "')");
 }
 
+RecordedTrial CommandServices::recorded_trial(const std::string& /*database*/,
+                                              const std::string& /*experiment*/,
+                                              const std::string& trial,
+                                              const std::string& /*checkpoint*/,
+                                              const std::string& /*device*/) {
+  throw Error("this host cannot rebuild recorded trials (asked for trial '" + trial + "')");
+}
+
+void CommandServices::add_trial_metrics(const std::string& /*database*/, int64_t trial_id,
+                                        const std::string& /*split*/,
+                                        const std::vector<std::pair<std::string, double>>&,
+                                        const std::vector<MetricDeclaration>&) {
+  throw Error("this host cannot record metrics (of trial " + std::to_string(trial_id) + ")");
+}
+
 torch::Tensor apply_checked(Attack& attack, const std::string& owner, const torch::Tensor& image,
                             const torch::Tensor& original, AttackMode mode, uint64_t seed) {
   torch::Tensor received = attack.apply(image, original, mode, seed);
@@ -42,6 +57,11 @@ torch::Tensor apply_checked(Attack& attack, const std::string& owner, const torc
 TensorMap Task::evaluation_samples_of(const std::string& /*split_name*/,
                                       const torch::Tensor& split) {
   return evaluation_samples(split);
+}
+
+std::vector<std::pair<std::string, double>> Task::after_training(const TrialData& /*data*/,
+                                                                 const ProgressNote& /*note*/) {
+  return {};
 }
 
 std::string ImageSource::image_name(int64_t index) const { return std::to_string(index); }

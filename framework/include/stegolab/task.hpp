@@ -23,6 +23,7 @@
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
+#include "stegolab/dataset.hpp"
 #include "stegolab/export.hpp"
 #include "stegolab/loss.hpp"
 #include "stegolab/plugin.hpp"
@@ -93,6 +94,19 @@ struct GalleryPanel {
 
 using NamedModule = std::pair<std::string, std::shared_ptr<torch::nn::Module>>;
 
+// A trial's data as the host built and split it: what a task needs to
+// measure its trained models on more than one split.
+struct TrialData {
+  std::shared_ptr<ImageSource> source;  // evaluation samples (load(..., augment = false))
+  torch::Tensor train, val, test;       // int64 indices into `source`, on the CPU
+  torch::Device device = torch::kCPU;
+  int64_t eval_batch_size = 16;  // the experiment's eval.batch_size
+  uint64_t seed = 0;             // the trial's seed
+};
+
+// A line for the trial's progress output.
+using ProgressNote = std::function<void(const std::string&)>;
+
 class STEGOLAB_VISIBLE Task {
  public:
   virtual ~Task();
@@ -131,6 +145,14 @@ class STEGOLAB_VISIBLE Task {
   // reader should look at to judge the trial. Model calls go through `scope`.
   virtual std::vector<GalleryPanel> gallery(const TensorMap& batch,
                                             const PrecisionScope& scope) = 0;
+
+  // Measures taken once after training, after the test split's evaluation,
+  // with the final weights in evaluation mode: recorded as final metrics of
+  // split test (declare them in PluginInfo::metrics like the others). An
+  // error is recorded as the trial's event "after_training_failed" and its
+  // other numbers stand. Default: none.
+  virtual std::vector<std::pair<std::string, double>> after_training(const TrialData& data,
+                                                                     const ProgressNote& note);
 
   // Floating-point operations for one sample of height x width (a multiply-
   // add counts 2): what inference computes, and one training step.

@@ -7,6 +7,7 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/plugin_path_option.hpp"
+#include "cli/trial_choice.hpp"
 #include "gallery/gallery_writer.hpp"
 #include "gallery/stored_trial.hpp"
 #include "store/database_locator.hpp"
@@ -16,27 +17,6 @@ namespace stegolab::cli {
 namespace {
 
 namespace po = boost::program_options;
-
-// A trial id, or a part of a key of the chosen experiment's trials.
-TrialRecord find_trial(const ResultStore& store, const std::string& experiment_option,
-                       const std::string& trial) {
-  if (!trial.empty() && trial.find_first_not_of("0123456789") == std::string::npos) {
-    return store.trial(std::stoll(trial));
-  }
-  const ExperimentRecord experiment = choose_experiment(store, experiment_option, "gallery");
-  std::vector<TrialRecord> matches;
-  std::string keys;
-  for (const TrialRecord& record : store.trials(experiment.id)) {
-    keys += "\n  " + std::to_string(record.id) + "  " + record.key;
-    if (record.key == trial) return record;
-    if (record.key.find(trial) != std::string::npos) matches.push_back(record);
-  }
-  if (matches.size() == 1) return matches.front();
-  throw Error("gallery: --trial '" + trial + "' matches " +
-              (matches.empty() ? std::string("no") : std::to_string(matches.size())) +
-              " trials of experiment '" + experiment.name +
-              "'; give an id or a longer key:" + keys);
-}
 
 }  // namespace
 
@@ -72,7 +52,7 @@ int gallery_command(const Arguments& args) {
   const Split chosen = split_option("gallery", split);
   const ResultStore store(locate_database(db, std::filesystem::current_path()),
                           ResultStore::Mode::read_only);
-  const TrialRecord record = find_trial(store, experiment, trial);
+  const TrialRecord record = choose_trial(store, experiment, trial, "gallery");
   const PluginRegistry registry = load_plugins(plugin_paths, &std::cerr);
   StoredTrial stored = rebuild_stored_trial(store, record, registry, request);
   GalleryRequest gallery;

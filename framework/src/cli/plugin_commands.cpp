@@ -3,51 +3,13 @@
 #include <iostream>
 #include <optional>
 
-#include "checkpoint/checkpoint.hpp"
+#include "cli/host_services.hpp"
 #include "cli/plugin_path_option.hpp"
-#include "device/device_name.hpp"
-#include "image_io/image_io.hpp"
 #include "stegolab/command.hpp"
 
 namespace stegolab::cli {
 
 namespace {
-
-// The host's side of a plugin command: checkpoints, devices and image files.
-class HostServices : public CommandServices {
- public:
-  explicit HostServices(const PluginRegistry& registry) : registry_(registry) {}
-  torch::Device device(const std::string& name) override { return parse_device(name, "--device"); }
-  RestoredTask restore(const std::string& checkpoint_dir, torch::Device device) override {
-    LoadedCheckpoint loaded = load_checkpoint(checkpoint_dir, registry_, device);
-    const CheckpointManifest& m = loaded.manifest;
-    return {loaded.task,
-            {{"components", m.components},
-             {"image_size", m.image_size},
-             {"channels", m.channels},
-             {"epoch", m.epoch},
-             {"metrics", m.metrics},
-             {"resize", m.resize}}};
-  }
-  torch::Tensor read_image(const std::string& file) override {
-    return stegolab::read_image(file, &std::cerr);
-  }
-  void write_image(const std::string& file, const torch::Tensor& pixels) override {
-    stegolab::write_image(file, pixels);
-  }
-  torch::Tensor resize_image(const torch::Tensor& pixels, int64_t height, int64_t width) override {
-    return stegolab::resize_image(pixels, height, width);
-  }
-  std::shared_ptr<ImageSource> data_source(const std::string& plugin,
-                                           const nlohmann::json& params) override {
-    const ComponentRecord& record = registry_.find("dataset", plugin);
-    return registry_.build<ImageSource>(plugin, registry_.resolve_params(record, params),
-                                        BuildContext{});
-  }
-
- private:
-  const PluginRegistry& registry_;
-};
 
 // How a command is typed: data_pairs -> "data pairs".
 std::string command_words(std::string name) {

@@ -96,6 +96,11 @@ class ResultStore {
   // status: done, failed or interrupted.
   void finish_trial(int64_t trial_id, TrialStatus status, const std::string& error,
                     const std::vector<MetricRow>& final_metrics, const Throughput& throughput);
+  // Adds rows to a trial's final metrics after it ended (a later measurement
+  // of the trial), replacing rows of the same split and metric and keeping
+  // the others; the trial's status is kept. Throws StoreError for an
+  // unknown trial.
+  void add_final_metrics(int64_t trial_id, const std::vector<MetricRow>& rows);
   // Replaces the conventions of the metrics named (others are kept),
   // typed columns (range, colour space, quantised) included; see docs/results.md.
   void write_conventions(const std::vector<MetricDeclaration>& conventions);

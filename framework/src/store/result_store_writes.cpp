@@ -294,6 +294,23 @@ void ResultStore::finish_trial(int64_t trial_id, TrialStatus status, const std::
   transaction.commit();
 }
 
+void ResultStore::add_final_metrics(int64_t trial_id, const std::vector<MetricRow>& rows) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string what = "adding final metrics of trial " + std::to_string(trial_id);
+  WriteTransaction transaction(db_, file_, what);
+  // Touching the row proves the trial exists before any metric names it.
+  SqliteStatement touch(db_, file_, "UPDATE trials SET id = id WHERE id = ?", what);
+  touch.bind(1, trial_id);
+  touch.run();
+  check_trial_changed(trial_id);
+  SqliteStatement insert(db_, file_,
+                         "INSERT OR REPLACE INTO final_metrics "
+                         "(trial_id, split, metric, value, is_nan) VALUES (?, ?, ?, ?, ?)",
+                         what);
+  for (const auto& row : rows) insert_metric_row(insert, trial_id, row);
+  transaction.commit();
+}
+
 void ResultStore::write_conventions(const std::vector<MetricDeclaration>& conventions) {
   for (const auto& convention : conventions) {
     if (convention.better != "higher" && convention.better != "lower" &&

@@ -184,6 +184,25 @@ std::vector<GalleryImage> TrialExecution::write_trial_gallery() {
   }
 }
 
+void TrialExecution::add_after_training_measures(std::vector<MetricRow>& final_metrics) {
+  const int64_t last = trial_.train.epochs - 1;
+  set_training_mode(components_.modules, false);
+  const TrialData data{components_.source, splits_.train,         splits_.val,     splits_.test,
+                       components_.device, trial_.eval.batch_size, trial_.seed};
+  try {
+    const auto measures = components_.task->after_training(
+        data, [this](const std::string& line) { progress_.message(line); });
+    for (const auto& [name, value] : measures) {
+      final_metrics.push_back({last, Split::test, name, value});
+    }
+  } catch (const std::exception& error) {
+    // The trial's numbers stand without these.
+    const std::string message = "no after-training measures: " + first_line(error.what());
+    sink_.on_event(last, "after_training_failed", message);
+    progress_.message(message);
+  }
+}
+
 TrialOutcome TrialExecution::execute() {
   build();
   reset_peak_memory(components_.device);
@@ -226,6 +245,7 @@ TrialOutcome TrialExecution::execute() {
       outcome.final_metrics.push_back({epochs - 1, Split::test, name, value});
     }
   }
+  add_after_training_measures(outcome.final_metrics);
   outcome.gallery = write_trial_gallery();
   outcome.epochs_completed = epochs_completed_;
   outcome.throughput = throughput();

@@ -89,6 +89,8 @@ class TrialExecution {
   NamedValues evaluate(const torch::Tensor& indices, RandomPhase phase, int64_t epoch);
   // The first test (else validation) samples' pictures, eval.gallery of them.
   std::vector<GalleryImage> write_trial_gallery();
+  // The task's after_training() measures, as final rows of split test.
+  void add_after_training_measures(std::vector<MetricRow>& final_metrics);
   // Why the checkpoints could not be written (a full disk, ...); "" when
   // they were. The trial then stops as interrupted: it can resume later.
   std::string save_checkpoints(int64_t epoch, const NamedValues& val);

@@ -21,4 +21,11 @@ class DataPairsCommand : public Command {
   int run(const Params& options, CommandServices& services) override;
 };
 
+// `stegolab steganalyze`: detectors against a recorded trial's stego images
+// (steganalysis/steganalysis.hpp), stored as metrics of the trial.
+class SteganalyzeCommand : public Command {
+ public:
+  int run(const Params& options, CommandServices& services) override;
+};
+
 }  // namespace stegolab::steganography

@@ -2,6 +2,7 @@
 #include "metric_declarations.hpp"
 #include "secret_images.hpp"
 #include "steganography_commands.hpp"
+#include "steganalysis/steganalysis.hpp"
 #include "steganography_task.hpp"
 #include "stegolab/errors.hpp"
 #include "stegolab/plugin.hpp"
@@ -39,8 +40,16 @@ PluginInfo task_info() {
                   "FILE 'cover secret_1 .. secret_k' (image names of the data source), a relative "
                   "FILE against the experiment file's folder; a split without a file is paired at "
                   "random"}};
+  info.params.push_back(
+      {"steganalysis", "any", false,
+       "after training, detect the stego images: true, or {\"epochs\": 10, \"batch\": 16, "
+       "\"learning_rate\": 0.001, \"max_images\": 0} (pairs per split, 0: all); a learned "
+       "steganalyser trained on the train split and sample-pair analysis, measured on the test "
+       "split (steganalysis_* metrics, 0.5 = undetectable; docs/security.md). Also accepted as "
+       "eval.steganalysis"});
   info.components = SteganographyTask::sections();
   info.metrics = metric_declarations();
+  for (const MetricDeclaration& m : steganalysis_declarations()) info.metrics.push_back(m);
   info.best_metric = "rec_psnr";
   return info;
 }
@@ -75,6 +84,7 @@ std::shared_ptr<Task> make_task(const Params& params, const BuildContext& /*cont
                      std::to_string(kMaxSecrets) + ", got " + std::to_string(settings.secrets));
   }
   settings.pairs = pairs_files(params);
+  settings.steganalysis = read_steganalysis_settings(params);
   return std::make_shared<SteganographyTask>(settings);
 }
 
@@ -135,6 +145,36 @@ PluginInfo data_pairs_info() {
   return info;
 }
 
+PluginInfo steganalyze_info() {
+  PluginInfo info;
+  info.name = "steganalyze";
+  info.version = "1.0.0";
+  info.summary =
+      "detect a recorded trial's stego images: learned steganalyser + sample-pair analysis";
+  info.params = {
+      {"db", "string", "", "results database (default: the only results/*.db)"},
+      {"trial", "string", nullptr, "trial id, or (a part of) its key"},
+      {"experiment", "string", "", "experiment name or id (when --trial is a key)"},
+      {"checkpoint", "string", "best", "best | last"},
+      {"device", "string", "cpu", "cpu, cuda or cuda:N"},
+      {"epochs", "int", 10, "training epochs of the learned steganalyser", 1.0, 1e6},
+      {"batch", "int", 16, "cover/stego pairs per training batch (twice as many images)", 1.0,
+       1e6},
+      {"learning-rate", "number", 1e-3, "Adam's learning rate", 0.0, 1.0},
+      {"max-images", "int", 0, "at most this many pairs per split (0: the whole split)", 0.0,
+       1e12},
+      {"control", "string", "none",
+       "none (the trial's stego images), lsb (the trial's covers with LSB replacement at 1 bit "
+       "per channel: a check that the detectors work) or identical (stego = cover: they must "
+       "read 0.5); a control records nothing"},
+      {"record", "bool", true, "store the results as metrics of the trial (split test)"}};
+  return info;
+}
+
+std::shared_ptr<Command> make_steganalyze(const Params&, const BuildContext&) {
+  return std::make_shared<SteganalyzeCommand>();
+}
+
 std::shared_ptr<Command> make_data_pairs(const Params&, const BuildContext&) {
   return std::make_shared<DataPairsCommand>();
 }
@@ -157,5 +197,7 @@ STEGOLAB_PLUGIN(stegolab::Command, embed, stegolab::steganography::embed_info,
                 stegolab::steganography::make_embed)
 STEGOLAB_PLUGIN(stegolab::Command, data_pairs, stegolab::steganography::data_pairs_info,
                 stegolab::steganography::make_data_pairs)
+STEGOLAB_PLUGIN(stegolab::Command, steganalyze, stegolab::steganography::steganalyze_info,
+                stegolab::steganography::make_steganalyze)
 STEGOLAB_PLUGIN(stegolab::Command, extract, stegolab::steganography::extract_info,
                 stegolab::steganography::make_extract)

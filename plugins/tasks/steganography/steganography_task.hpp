@@ -12,11 +12,13 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "attack_channel.hpp"
 #include "image_pairs.hpp"
+#include "steganalysis/trial_steganalysis.hpp"
 #include "stegolab/dataset.hpp"
 #include "stegolab/loss.hpp"
 #include "stegolab/model.hpp"
@@ -38,6 +40,9 @@ struct TaskSettings {
   // Split ("train", "val", "test") -> its pairs file as the experiment names
   // it (pairs_file.hpp); a split without one is paired at random.
   std::map<std::string, std::string> pairs;
+  // eval.steganalysis: detectors against the trial's stego images after
+  // training (steganalysis/trial_steganalysis.hpp); none when unset.
+  std::optional<SteganalysisSettings> steganalysis;
 };
 
 class SteganographyTask : public Task {
@@ -59,6 +64,9 @@ class SteganographyTask : public Task {
   LossValue training_loss(const TensorMap& batch, const TrainingProgress& progress) override;
   std::unique_ptr<Evaluation> start_evaluation() override;
   std::vector<GalleryPanel> gallery(const TensorMap& batch, const PrecisionScope& scope) override;
+  // eval.steganalysis' metrics (steganalysis/trial_steganalysis.cpp).
+  std::vector<std::pair<std::string, double>> after_training(const TrialData& data,
+                                                             const ProgressNote& note) override;
 
   double inference_flops(int64_t height, int64_t width) const override;
   double training_flops(int64_t height, int64_t width) const override;
