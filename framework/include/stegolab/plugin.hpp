@@ -42,7 +42,7 @@ namespace stegolab {
 //    CommandServices::data_source(); ImageSource reports extent(index),
 //    sample_extent(augment) and crops_per_image() instead of one square
 //    image_size().
-constexpr int kApiVersion = 6;
+constexpr int kApiVersion = 7;
 
 // What a library was built with, as plain C data the host can read without
 // calling into the library. Compared field by field; any difference is refused.
