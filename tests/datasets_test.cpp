@@ -14,6 +14,7 @@
 #include "support/build_locations.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/dataset.hpp"
+#include "support/test_folder.hpp"
 
 namespace stegolab {
 namespace {
@@ -114,10 +115,7 @@ TEST(Synthetic, AugmentationFlipsDeterministically) {
 class ImageFolderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    folder_ = fs::temp_directory_path() /
-              ("stegolab_image_folder_" + std::to_string(::getpid()) + "_" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(folder_);
+    folder_ = stegolab::testing::make_test_folder("stegolab_image_folder");
     fs::create_directories(folder_ / "sub");
     // Sorted order after skipping the corrupt file: a_const, b_gray, c_wide, d_grad, sub/e.
     // 8x8 constant, BGR (30, 60, 200): enlarged (INTER_CUBIC) it stays RGB (200, 60, 30).

@@ -21,6 +21,7 @@
 #include "support/build_locations.hpp"
 #include "stegolab/dataset.hpp"
 #include "stegolab/errors.hpp"
+#include "support/test_folder.hpp"
 
 namespace stegolab {
 namespace {
@@ -53,11 +54,7 @@ cv::Mat coordinates(int rows, int cols) {
 class NativeFolder : public ::testing::Test {
  protected:
   void SetUp() override {
-    folder_ = fs::temp_directory_path() /
-              ("stegolab_native_" + std::to_string(::getpid()) + "_" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
+    folder_ = stegolab::testing::make_test_folder("stegolab_native");
     // Sorted: a (odd, non-square), b (wide), c (16-bit), d (gray), e (RGBA), f (small).
     cv::imwrite(path("a_odd.png"), coordinates(37, 53));
     cv::imwrite(path("b_wide.png"), coordinates(20, 90));

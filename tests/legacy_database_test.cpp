@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "support/build_locations.hpp"
+#include "support/test_folder.hpp"
 
 namespace {
 
@@ -54,11 +55,7 @@ CommandResult stegolab(const std::string& arguments, bool with_stderr = false) {
 class LegacyDatabaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("stegolab_legacy_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = stegolab::testing::make_test_folder("stegolab_legacy");
     database_ = dir_ / "v2.db";
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(database_.c_str(), &db), SQLITE_OK);

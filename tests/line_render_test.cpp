@@ -20,6 +20,7 @@
 #include "stegolab/dataset.hpp"
 #include "stegolab/errors.hpp"
 #include "support/build_locations.hpp"
+#include "support/test_folder.hpp"
 
 namespace stegolab {
 namespace {
@@ -104,10 +105,7 @@ TEST(LineRender, MinimumAtTheBottomLeftAndMaximumAtTheTopRight) {
 class SequenceFiles : public ::testing::Test {
  protected:
   void SetUp() override {
-    folder_ = fs::temp_directory_path() /
-              ("stegolab_lines_" + std::to_string(::getpid()) + "_" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(folder_);
+    folder_ = stegolab::testing::make_test_folder("stegolab_lines");
   }
   void TearDown() override { fs::remove_all(folder_); }
   // A version-1 .npy file of `dtype` with the header NumPy writes.
