@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,12 @@
 #include <opencv2/imgcodecs.hpp>
 #endif
 
+#include "data/batch_pipeline.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "support/build_locations.hpp"
 #include "stegolab/dataset.hpp"
 #include "stegolab/errors.hpp"
+#include "stegolab/pixel_scale.hpp"
 #include "support/test_folder.hpp"
 
 namespace stegolab {
@@ -186,6 +189,101 @@ TEST_F(NativeFolder, ParametersSayHowToChooseBetweenCropAndResize) {
   EXPECT_THROW(build_folder(neither), ParamError);
   EXPECT_THROW(build_folder(params({{"augment_crop", true}})), ParamError);
   EXPECT_EQ(build_folder(params({{"crops_per_image", 4}}))->crops_per_image(), 4);
+}
+
+// ---- eval_crop "whole": every image at its own size ----
+
+TEST_F(NativeFolder, WholeImageEvaluationServesEachImageAtItsOwnSize) {
+  auto source = build_folder(params({{"eval_crop", "whole"}}));
+  EXPECT_TRUE(source->whole_image_evaluation());
+  EXPECT_EQ(source->sample_extent(false), (ImageExtent{}));   // no one size
+  EXPECT_EQ(source->sample_extent(true), (ImageExtent{16, 16}));  // training unchanged
+  EXPECT_FALSE(build_folder(params({{"eval_crop", 12}}))->whole_image_evaluation());
+  // a_odd.png, 37x53, whole: pixel (r, c) holds (r, c, 7) as written.
+  const torch::Tensor whole = source->load_window(torch::tensor({0}, torch::kLong),
+                                                  source->extent(0), torch::kCPU);
+  ASSERT_EQ(whole.sizes(), (std::vector<int64_t>{1, 37, 53, 3}));
+  EXPECT_EQ(whole[0][36][52][0].item<int>(), 36);
+  EXPECT_EQ(whole[0][36][52][1].item<int>(), 52);
+  // Another image fitted to it (a secret to its cover): b_wide.png, 20x90, is
+  // enlarged by 37 / 20 (aspect kept) and its centre 37x53 window taken.
+  const torch::Tensor fitted = source->load_window(torch::tensor({1}, torch::kLong),
+                                                   source->extent(0), torch::kCPU);
+  ASSERT_EQ(fitted.sizes(), (std::vector<int64_t>{1, 37, 53, 3}));
+  // load() itself serves whole images of one size, and refuses a mix.
+  EXPECT_TRUE(torch::equal(source->load(torch::tensor({0}, torch::kLong), torch::kCPU, false),
+                           whole));
+  EXPECT_THROW(source->load(torch::tensor({0, 1}, torch::kLong), torch::kCPU, false), PluginError);
+}
+
+TEST_F(NativeFolder, BadEvalCropValuesAreOneLineErrorsNamingTheParameter) {
+  const std::vector<std::pair<json, std::string>> cases = {
+      // Checked against the plugin's declaration (when the experiment loads).
+      {"hole",
+       "parameter 'eval_crop' must be a number in [0, 65536] or one of whole, got \"hole\""},
+      {-3, "parameter 'eval_crop' must be in [0, 65536], got -3"},
+      // Checked by the plugin.
+      {true, "parameter 'eval_crop' must be a side in pixels (0: crop's) or \"whole\", got true"},
+      {4.5, "parameter 'eval_crop' must be an integer"},
+  };
+  for (const auto& [value, expected] : cases) {
+    try {
+      build_folder(params({{"eval_crop", value}}));
+      ADD_FAILURE() << "eval_crop " << value.dump() << " was accepted";
+    } catch (const ParamError& error) {
+      const std::string message = error.what();
+      EXPECT_NE(message.find(expected), std::string::npos) << message;
+      EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    }
+  }
+  EXPECT_THROW(build_folder(params({{"eval_crop", "whole"}, {"size", 16}, {"crop", 0}})),
+               ParamError);
+  EXPECT_THROW(
+      build_folder(params({{"eval_crop", "whole"}, {"eval_height", 8}, {"eval_width", 8}})),
+      ParamError);
+}
+
+// Images of two sizes (18x26 and 20x14) and a third: each evaluated exactly
+// once, in batches of one size, through the host's batch pipeline.
+TEST(WholeImageFolder, AMixedSizeFolderEvaluatesEveryImageOnceInBatchesOfOneSize) {
+  const fs::path folder = fs::temp_directory_path() /
+                          ("stegolab_whole_" + std::to_string(::getpid()));
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  const std::vector<std::pair<int, int>> sizes = {{18, 26}, {20, 14}, {18, 26}, {20, 14}, {18, 26},
+                                                  {9, 7}};
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    // Blue channel 10 * (i + 1): which image a sample came from.
+    cv::imwrite((folder / ("img" + std::to_string(i) + ".png")).string(),
+                cv::Mat(sizes[i].first, sizes[i].second, CV_8UC3,
+                        cv::Scalar(10.0 * static_cast<double>(i + 1), 0, 0)));
+  }
+  auto source = build_folder({{"path", folder.string()}, {"crop", 8}, {"eval_crop", "whole"},
+                              {"workers", 2}});
+  const torch::Tensor firsts = torch::arange(6, torch::kLong);
+  const TensorMap samples = {{"first", firsts}, {"second", torch::roll(firsts, -1, 0)}};
+  BatchPipeline pipeline(source, torch::kCPU, /*augment=*/false, samples, /*batch_size=*/2,
+                         /*drop_last=*/false);
+  // 18x26 three times (batches of 2 and 1), 20x14 twice, 9x7 once.
+  EXPECT_EQ(pipeline.batch_count(), 4);
+  std::multiset<int> seen;
+  while (std::optional<TensorMap> batch = pipeline.next()) {
+    const torch::Tensor first = images_to_uint8(batch->at("first"));
+    const torch::Tensor second = images_to_uint8(batch->at("second"));
+    EXPECT_EQ(first.sizes(), second.sizes());  // the second image fitted to the first
+    for (int64_t i = 0; i < first.size(0); ++i) {
+      const int marker = first[i][0][0][2].item<int>();
+      const auto image = static_cast<size_t>(marker / 10 - 1);
+      ASSERT_LT(image, sizes.size());
+      EXPECT_EQ(first.size(1), sizes[image].first);
+      EXPECT_EQ(first.size(2), sizes[image].second);
+      // Its pair partner is the next image, whatever its own size.
+      EXPECT_EQ(second[i][0][0][2].item<int>(), 10 * static_cast<int>((image + 1) % 6 + 1));
+      seen.insert(marker);
+    }
+  }
+  EXPECT_EQ(seen, (std::multiset<int>{10, 20, 30, 40, 50, 60}));
+  fs::remove_all(folder);
 }
 
 #endif  // STEGOLAB_WITH_OPENCV

@@ -66,6 +66,13 @@ std::vector<std::pair<std::string, double>> Task::after_training(const TrialData
 
 std::string ImageSource::image_name(int64_t index) const { return std::to_string(index); }
 
+torch::Tensor ImageSource::load_window(const torch::Tensor& /*indices*/, ImageExtent window,
+                                       torch::Device /*device*/) {
+  throw PluginError("a data source without whole-image evaluation was asked for " +
+                    std::to_string(window.height) + "x" + std::to_string(window.width) +
+                    " evaluation windows");
+}
+
 torch::Tensor Loss::perturb(const torch::Tensor& signal, const TrainingProgress& /*progress*/) {
   return signal;
 }

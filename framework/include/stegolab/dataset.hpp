@@ -57,6 +57,21 @@ class STEGOLAB_VISIBLE ImageSource {
   // the augmentations an uninterrupted one would. A source whose load()
   // draws nothing random implements it as a no-op.
   virtual void seed_augmentations(uint64_t seed) = 0;
+
+  // Whether evaluation samples are whole images at their own sizes rather
+  // than windows of one size. sample_extent(false) is then {0, 0}, and the
+  // host loads evaluation batches with load_window(), grouping samples of one
+  // extent into a batch.
+  virtual bool whole_image_evaluation() const { return false; }
+  // Evaluation samples of the images at `indices` (int64, CPU) as uint8
+  // [N, window.height, window.width, C] on `device`: the centre window of
+  // each image, an image smaller than the window enlarged first (aspect
+  // kept), as evaluation windows are cut. Called by the host only for a
+  // source with whole_image_evaluation(), with the extent of the batch's
+  // first-named images, so the other images of a sample are fitted to it.
+  // Default: throws PluginError (a source that never evaluates whole images).
+  virtual torch::Tensor load_window(const torch::Tensor& indices, ImageExtent window,
+                                    torch::Device device);
 };
 
 template <>

@@ -50,6 +50,11 @@ BatchPipeline::BatchPipeline(std::shared_ptr<ImageSource> source, torch::Device 
   const int64_t n = sample_count(samples_);
   sample_count_ = n;
   batch_count_ = drop_last ? n / batch_size_ : (n + batch_size_ - 1) / batch_size_;
+  if (!augment_ && source_->whole_image_evaluation()) {
+    whole_images_ =
+        batches_by_extent(*source_, samples_.entries().front().second, batch_size_);
+    batch_count_ = static_cast<int64_t>(whole_images_.size());
+  }
   if (batch_count_ > 0) start(0);
 }
 
@@ -58,20 +63,39 @@ BatchPipeline::~BatchPipeline() {
   if (pending_.valid()) pending_.wait();
 }
 
-TensorMap BatchPipeline::load(int64_t batch) const {
-  // Runs on the worker thread: grad mode is thread-local, and these tensors are data.
-  torch::NoGradGuard no_grad;
+torch::Tensor BatchPipeline::batch_indices(int64_t batch, int64_t& count) const {
+  std::vector<torch::Tensor> lists;
+  if (!whole_images_.empty()) {
+    const torch::Tensor& positions = whole_images_[static_cast<size_t>(batch)].positions;
+    count = positions.numel();
+    for (const auto& [name, indices] : samples_.entries()) {
+      lists.push_back(indices.index_select(0, positions));
+    }
+    return torch::cat(lists);
+  }
   const int64_t begin = batch * batch_size_;
   const int64_t end = std::min(begin + batch_size_, sample_count_);
-  // Every named list in one load() call: one transfer, one conversion.
-  std::vector<torch::Tensor> lists;
+  count = end - begin;
   for (const auto& [name, indices] : samples_.entries()) {
     lists.push_back(indices.slice(0, begin, end));
   }
-  const torch::Tensor indices = torch::cat(lists);
+  return torch::cat(lists);
+}
+
+torch::Tensor BatchPipeline::load_pixels(int64_t batch, const torch::Tensor& indices) const {
+  if (whole_images_.empty()) return source_->load(indices, device_, augment_);
+  return source_->load_window(indices, whole_images_[static_cast<size_t>(batch)].extent, device_);
+}
+
+TensorMap BatchPipeline::load(int64_t batch) const {
+  // Runs on the worker thread: grad mode is thread-local, and these tensors are data.
+  torch::NoGradGuard no_grad;
+  // Every named list in one load() call: one transfer, one conversion.
+  int64_t count = 0;
+  const torch::Tensor indices = batch_indices(batch, count);
   const auto load_begin = std::chrono::steady_clock::now();
   const std::vector<torch::Tensor> produced = transfer_->produce([&] {
-    torch::Tensor loaded = source_->load(indices, device_, augment_);
+    torch::Tensor loaded = load_pixels(batch, indices);
     // A source that made its pixels on the host anyway: uint8 is the smallest
     // form to move, so it moves before the conversion.
     if (loaded.device().type() != device_.type()) loaded = transfer_->upload(loaded);
@@ -88,7 +112,6 @@ TensorMap BatchPipeline::load(int64_t batch) const {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - load_begin).count();
     loaded_images_ += images.size(0);
   }
-  const int64_t count = end - begin;
   TensorMap named;
   int64_t offset = 0;
   for (const auto& [name, list] : samples_.entries()) {

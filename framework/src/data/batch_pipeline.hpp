@@ -11,9 +11,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include <torch/types.h>
 
+#include "data/extent_batches.hpp"
 #include "device/transfer_stream.hpp"
 #include "stegolab/dataset.hpp"
 #include "stegolab/tensor_map.hpp"
@@ -30,6 +32,10 @@ class BatchPipeline {
   // [-1, 1] on `device`) of `batch_size` consecutive entries. With
   // `drop_last` a trailing partial batch is left out (training keeps every
   // micro-batch the same size), else it is served (evaluation sees all).
+  // Evaluation (no `augment`) of a source with whole_image_evaluation():
+  // each batch holds up to `batch_size` entries whose first-named images
+  // share one extent (extent_batches.hpp), every image of an entry framed
+  // to that extent.
   BatchPipeline(std::shared_ptr<ImageSource> source, torch::Device device, bool augment,
                 TensorMap samples, int64_t batch_size, bool drop_last);
   ~BatchPipeline();
@@ -49,6 +55,10 @@ class BatchPipeline {
 
  private:
   TensorMap load(int64_t batch) const;
+  // The indices of batch `batch`, every named list's in turn, and how many
+  // entries each list gives.
+  torch::Tensor batch_indices(int64_t batch, int64_t& count) const;
+  torch::Tensor load_pixels(int64_t batch, const torch::Tensor& indices) const;
   void start(int64_t batch);
 
   std::shared_ptr<ImageSource> source_;
@@ -59,6 +69,7 @@ class BatchPipeline {
   int64_t sample_count_ = 0;
   int64_t batch_size_;
   int64_t batch_count_;
+  std::vector<ExtentBatch> whole_images_;  // whole-image evaluation's batches, else empty
   int64_t next_batch_ = 0;
   std::future<TensorMap> pending_;
   double wait_seconds_ = 0.0;

@@ -15,6 +15,8 @@ std::string part_name(const JoinedSources::Part& part) {
 }
 
 std::string extent_text(const ImageExtent& extent) {
+  // What a source of whole-image evaluation reports (ImageSource::whole_image_evaluation).
+  if (extent == ImageExtent{}) return "whole images";
   return std::to_string(extent.height) + "x" + std::to_string(extent.width);
 }
 
@@ -73,11 +75,12 @@ int64_t JoinedSources::crops_per_image() const {
   return parts_.front().source->crops_per_image();
 }
 
-torch::Tensor JoinedSources::load(const torch::Tensor& indices, torch::Device device,
-                                  bool augment) {
+torch::Tensor JoinedSources::load_by_part(
+    const torch::Tensor& indices,
+    const std::function<torch::Tensor(ImageSource&, const torch::Tensor&)>& load_part) {
   const torch::Tensor cpu = indices.cpu().contiguous();
   const int64_t n = cpu.numel();
-  if (n == 0) return parts_.front().source->load(cpu, device, augment);
+  if (n == 0) return load_part(*parts_.front().source, cpu);
   const int64_t* values = cpu.data_ptr<int64_t>();
   // A batch comes from one split, so usually from one part: one call, in order.
   std::vector<torch::Tensor> pieces;
@@ -86,11 +89,24 @@ torch::Tensor JoinedSources::load(const torch::Tensor& indices, torch::Device de
     const size_t part = part_of(values[begin]);
     int64_t end = begin + 1;
     while (end < n && part_of(values[end]) == part) ++end;
-    pieces.push_back(parts_[part].source->load(cpu.slice(0, begin, end) - offsets_[part], device,
-                                               augment));
+    pieces.push_back(load_part(*parts_[part].source, cpu.slice(0, begin, end) - offsets_[part]));
     begin = end;
   }
   return pieces.size() == 1 ? pieces.front() : torch::cat(pieces);
+}
+
+torch::Tensor JoinedSources::load(const torch::Tensor& indices, torch::Device device,
+                                  bool augment) {
+  return load_by_part(indices, [&](ImageSource& part, const torch::Tensor& own) {
+    return part.load(own, device, augment);
+  });
+}
+
+torch::Tensor JoinedSources::load_window(const torch::Tensor& indices, ImageExtent window,
+                                         torch::Device device) {
+  return load_by_part(indices, [&](ImageSource& part, const torch::Tensor& own) {
+    return part.load_window(own, window, device);
+  });
 }
 
 void JoinedSources::seed_augmentations(uint64_t seed) {

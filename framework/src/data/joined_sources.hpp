@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,12 +37,23 @@ class JoinedSources : public ImageSource {
   std::string image_name(int64_t index) const override;
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override;
   void seed_augmentations(uint64_t seed) override;
+  // The parts agree on it: their evaluation samples' extents are compared.
+  bool whole_image_evaluation() const override {
+    return parts_.front().source->whole_image_evaluation();
+  }
+  torch::Tensor load_window(const torch::Tensor& indices, ImageExtent window,
+                            torch::Device device) override;
 
   const std::vector<Part>& parts() const { return parts_; }
   int64_t offset(size_t part) const { return offsets_[part]; }
 
  private:
   size_t part_of(int64_t index) const;
+  // `load_part(part, its own indices)` for each run of consecutive indices
+  // of one part, the results concatenated in order.
+  torch::Tensor load_by_part(
+      const torch::Tensor& indices,
+      const std::function<torch::Tensor(ImageSource&, const torch::Tensor&)>& load_part);
 
   std::vector<Part> parts_;
   std::vector<int64_t> offsets_;

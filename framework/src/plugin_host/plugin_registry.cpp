@@ -105,8 +105,14 @@ void check_declared_bounds(const std::string& owner, const ParamDoc& doc,
           doc.choices.end()) {
     std::string listing;
     for (const auto& choice : doc.choices) listing += (listing.empty() ? "" : ", ") + choice;
-    throw ParamError(owner + ": parameter '" + doc.name + "' must be one of " + listing + ", got " +
-                     value.dump());
+    // A parameter that takes a number or a word says both.
+    const std::string numbers =
+        doc.type == "any" && doc.minimum && doc.maximum
+            ? "a number in [" + bound_text(*doc.minimum) + ", " + bound_text(*doc.maximum) +
+                  "] or "
+            : "";
+    throw ParamError(owner + ": parameter '" + doc.name + "' must be " + numbers + "one of " +
+                     listing + ", got " + value.dump());
   }
 }
 

@@ -1,8 +1,9 @@
 // The `image_folder` dataset: every PNG/JPEG under a folder, streamed. The
 // listing reads only the files' headers; each batch decodes its images on
 // worker threads and cuts its samples from them: random crop x crop windows
-// at native resolution for training, centre eval_crop windows for
-// evaluation, or (`size`) windows of the centre square resized, as before.
+// at native resolution for training, centre eval_crop windows or whole
+// images (`eval_crop: "whole"`) for evaluation, or (`size`) windows of the
+// centre square resized, as before.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -34,6 +35,7 @@ struct FolderSettings {
   std::string path;
   int64_t crop = 0;        // native-resolution windows (training)
   int64_t eval_crop = 0;   // centre windows (evaluation); 0: crop
+  bool eval_whole = false;  // evaluation: whole images at their own sizes
   int64_t eval_height = 0;  // both > 0: centre eval_height x eval_width windows instead
   int64_t eval_width = 0;
   int64_t size = 0;        // > 0: centre square resized to size first
@@ -100,6 +102,7 @@ class ImageFolder : public ImageSource {
     return images_->listed(index).extent;
   }
   ImageExtent sample_extent(bool augment) const override {
+    if (!augment && settings_.eval_whole) return {};
     if (!augment && settings_.size == 0 && settings_.eval_height > 0) {
       return {settings_.eval_height, settings_.eval_width};
     }
@@ -116,12 +119,33 @@ class ImageFolder : public ImageSource {
   }
   void seed_augmentations(uint64_t seed) override { engine_.seed(seed ^ kAugmentStream); }
 
+  bool whole_image_evaluation() const override { return settings_.eval_whole; }
+
   torch::Tensor load(const torch::Tensor& indices, torch::Device device, bool augment) override {
     const std::vector<int64_t> wanted = checked_indices(indices);
-    const auto n = static_cast<int64_t>(wanted.size());
-    const ImageExtent window = sample_extent(augment);
+    if (!augment && settings_.eval_whole) return cut(wanted, common_extent(wanted), {}, device);
     std::vector<SampleDraw> draws;
-    if (augment) draws = draw_samples(n);
+    if (augment) draws = draw_samples(static_cast<int64_t>(wanted.size()));
+    return cut(wanted, sample_extent(augment), draws, device);
+  }
+
+  torch::Tensor load_window(const torch::Tensor& indices, ImageExtent window,
+                            torch::Device device) override {
+    if (window.height < 1 || window.width < 1) {
+      throw PluginError(std::string(kOwner) + ": evaluation window " +
+                        std::to_string(window.height) + "x" + std::to_string(window.width) +
+                        " is empty");
+    }
+    return cut(checked_indices(indices), window, {}, device);
+  }
+
+ private:
+  // The samples of `wanted` as `window`s: at `draws` (training, one per
+  // sample), else in the centre.
+  torch::Tensor cut(const std::vector<int64_t>& wanted, ImageExtent window,
+                    const std::vector<SampleDraw>& draws, torch::Device device) {
+    const bool augment = !draws.empty();
+    const auto n = static_cast<int64_t>(wanted.size());
     // Pinned host memory makes the copy to a GPU asynchronous.
     const auto options = torch::TensorOptions().dtype(torch::kByte).pinned_memory(device.is_cuda());
     torch::Tensor batch = torch::empty({n, window.height, window.width, 3}, options);
@@ -145,7 +169,26 @@ class ImageFolder : public ImageSource {
     return batch.to(device, /*non_blocking=*/true);
   }
 
- private:
+  // The one extent of the images at `wanted`, whole: a caller that loads
+  // whole images itself (not through the host's batches of one size) must
+  // ask for images of one size.
+  ImageExtent common_extent(const std::vector<int64_t>& wanted) const {
+    if (wanted.empty()) return {1, 1};
+    const ImageExtent first = extent(wanted.front());
+    for (const int64_t index : wanted) {
+      const ImageExtent other = extent(index);
+      if (other != first) {
+        throw PluginError(std::string(kOwner) + " (" + settings_.path +
+                          "): eval_crop \"whole\": images of different sizes (" +
+                          std::to_string(first.height) + "x" + std::to_string(first.width) +
+                          ", " + std::to_string(other.height) + "x" +
+                          std::to_string(other.width) +
+                          ") cannot share one batch; set a numeric eval_crop for this use");
+      }
+    }
+    return first;
+  }
+
   int64_t sample_side(bool augment) const {
     if (settings_.size > 0) return settings_.size;
     return augment || settings_.eval_crop == 0 ? settings_.crop : settings_.eval_crop;
@@ -193,8 +236,10 @@ PluginInfo image_folder_info() {
   info.params = {
       {"path", "string", nullptr, "folder with the images"},
       {"crop", "int", 0, "training: random crop x crop windows at native resolution", 0.0, 65536.0},
-      {"eval_crop", "int", 0, "evaluation: centre eval_crop x eval_crop windows (0: crop)", 0.0,
-       65536.0},
+      {"eval_crop", "any", 0,
+       "evaluation: centre eval_crop x eval_crop windows (0: crop), or \"whole\": every image "
+       "whole at its own size (the task pads it for its model and measures the original pixels)",
+       0.0, 65536.0, {"whole"}},
       {"eval_height", "int", 0,
        "evaluation: with eval_width, centre eval_height x eval_width windows instead (768 x 512 "
        "Kodak-shaped images whole: eval_height 512, eval_width 768)",
@@ -217,17 +262,34 @@ PluginInfo image_folder_info() {
   return info;
 }
 
+// `eval_crop`: a side in pixels (0: crop) or "whole".
+void read_eval_crop(const Params& params, FolderSettings& settings) {
+  if (!params.has("eval_crop")) return;
+  const nlohmann::json& value = params.get_json("eval_crop");
+  if (value.is_string() && value.get<std::string>() == "whole") {
+    settings.eval_whole = true;
+  } else if (value.is_number()) {
+    settings.eval_crop = params.get_int_at_least("eval_crop", 0, 0);
+  } else {
+    throw ParamError(params.owner() +
+                     ": parameter 'eval_crop' must be a side in pixels (0: crop's) or \"whole\", "
+                     "got " +
+                     value.dump());
+  }
+}
+
 std::shared_ptr<ImageSource> make_image_folder(const Params& params, const BuildContext& context) {
   FolderSettings settings;
   if (!params.has("path")) throw ParamError(params.owner() + ": missing required parameter 'path'");
   settings.path = params.get_string("path", "");
   settings.crop = params.get_int_at_least("crop", 0, 0);
-  settings.eval_crop = params.get_int_at_least("eval_crop", 0, 0);
+  read_eval_crop(params, settings);
   settings.size = params.get_int_at_least("size", 0, 0);
   settings.eval_height = params.get_int_at_least("eval_height", 0, 0);
   settings.eval_width = params.get_int_at_least("eval_width", 0, 0);
   if ((settings.eval_height > 0) != (settings.eval_width > 0) ||
-      (settings.eval_height > 0 && (settings.eval_crop > 0 || settings.size > 0))) {
+      (settings.eval_height > 0 &&
+       (settings.eval_crop > 0 || settings.eval_whole || settings.size > 0))) {
     throw ParamError(params.owner() +
                      ": 'eval_height' and 'eval_width' go together, with 'crop' and without "
                      "'eval_crop' or 'size'");
@@ -246,6 +308,11 @@ std::shared_ptr<ImageSource> make_image_folder(const Params& params, const Build
   settings.recursive = params.get_bool("recursive", true);
   settings.augment_flip = params.get_bool("augment_flip", true);
   settings.augment_crop = params.get_bool("augment_crop", false);
+  if (settings.eval_whole && settings.size > 0) {
+    throw ParamError(params.owner() +
+                     ": 'eval_crop' \"whole\" evaluates native-resolution images; it goes with "
+                     "'crop', not with 'size'");
+  }
   if (settings.augment_crop && settings.size == 0) {
     throw ParamError(params.owner() + ": 'augment_crop' applies to 'size' only; 'crop' is random");
   }

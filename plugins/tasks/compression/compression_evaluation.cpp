@@ -7,6 +7,7 @@
 
 #include "codec_stream.hpp"
 #include "jpeg_anchor.hpp"
+#include "stegolab/image_padding.hpp"
 #include "stegolab/image_quality.hpp"
 #include "stegolab/pixel_scale.hpp"
 
@@ -67,7 +68,8 @@ void CompressionEvaluation::measure_codec(const torch::Tensor& image) {
   measure_quality(decoded, image, "");
   sums_["bpp"] += 8.0 * static_cast<double>(stream.size()) / pixels;
   sums_["bpp_payload"] += 8.0 * (static_cast<double>(stream.size()) - header_bytes) / pixels;
-  const torch::Tensor padded = pad_to_multiple(image, task_.model().alignment());
+  const torch::Tensor padded =
+      pad_to_multiple(image, task_.model().alignment(), ImagePadding::replicate);
   sums_["bpp_estimated"] += estimated_bits(task_.forward(padded)) / pixels;
 }
 

@@ -6,6 +6,7 @@
 
 #include "codec_stream.hpp"
 #include "stegolab/errors.hpp"
+#include "stegolab/image_padding.hpp"
 
 namespace stegolab::compression {
 
@@ -26,10 +27,6 @@ void fnv_mix_tensor(uint32_t& hash, const std::string& name, const torch::Tensor
   fnv_mix(hash, values.data_ptr(), values.numel() * sizeof(float));
 }
 
-int64_t rounded_up(int64_t value, int64_t multiple) {
-  return (value + multiple - 1) / multiple * multiple;
-}
-
 }  // namespace
 
 uint32_t model_fingerprint(const CodecModel& model) {
@@ -39,14 +36,6 @@ uint32_t model_fingerprint(const CodecModel& model) {
   }
   for (const auto& buffer : model.named_buffers()) fnv_mix_tensor(hash, buffer.key(), buffer.value());
   return hash;
-}
-
-torch::Tensor pad_to_multiple(const torch::Tensor& image, int64_t alignment) {
-  const int64_t bottom = rounded_up(image.size(2), alignment) - image.size(2);
-  const int64_t right = rounded_up(image.size(3), alignment) - image.size(3);
-  if (bottom == 0 && right == 0) return image;
-  namespace F = torch::nn::functional;
-  return F::pad(image, F::PadFuncOptions({0, right, 0, bottom}).mode(torch::kReplicate));
 }
 
 ImageCodec::ImageCodec(CodecModel& model, std::string plugin)
@@ -61,7 +50,8 @@ std::vector<uint8_t> ImageCodec::compress(const torch::Tensor& image) const {
   header.fingerprint = fingerprint_;
   header.height = image.size(2);
   header.width = image.size(3);
-  return write_stream(header, model_.compress(pad_to_multiple(image, model_.alignment())));
+  return write_stream(header, model_.compress(
+      pad_to_multiple(image, model_.alignment(), ImagePadding::replicate)));
 }
 
 torch::Tensor ImageCodec::decompress(const std::vector<uint8_t>& stream,
@@ -72,15 +62,15 @@ torch::Tensor ImageCodec::decompress(const std::vector<uint8_t>& stream,
                 ", fingerprint " + std::to_string(parsed.header.fingerprint) + "), not this " +
                 plugin_ + " checkpoint (fingerprint " + std::to_string(fingerprint_) + ")");
   }
-  const int64_t height = rounded_up(parsed.header.height, model_.alignment());
-  const int64_t width = rounded_up(parsed.header.width, model_.alignment());
+  const int64_t height = rounded_up_to_multiple(parsed.header.height, model_.alignment());
+  const int64_t width = rounded_up_to_multiple(parsed.header.width, model_.alignment());
   torch::Tensor decoded;
   try {
     decoded = model_.decompress(parsed.payload, height, width);
   } catch (const Error& failure) {
     throw Error(source + ": " + failure.what());
   }
-  return decoded.narrow(2, 0, parsed.header.height).narrow(3, 0, parsed.header.width);
+  return crop_to(decoded, parsed.header.height, parsed.header.width);
 }
 
 }  // namespace stegolab::compression

@@ -35,7 +35,4 @@ class ImageCodec {
   uint32_t fingerprint_;
 };
 
-// The image padded on the bottom and right to multiples of `alignment`.
-torch::Tensor pad_to_multiple(const torch::Tensor& image, int64_t alignment);
-
 }  // namespace stegolab::compression

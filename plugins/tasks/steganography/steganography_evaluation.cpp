@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "secret_images.hpp"
+#include "stegolab/image_padding.hpp"
 #include "stegolab/pixel_scale.hpp"
 
 namespace stegolab::steganography {
@@ -12,6 +13,8 @@ void SteganographyEvaluation::add(const TensorMap& batch, const PrecisionScope& 
   const int64_t secrets = task_.settings().secrets;
   const torch::Tensor secret = secrets_along_channels(batch, secrets);
   const bool float_path = !task_.settings().quantize_stego;
+  const torch::Tensor padded_cover = task_.padded_for_model(cover);
+  const torch::Tensor padded_secret = task_.padded_for_model(secret);
   torch::Tensor stego;
   torch::Tensor quantized;
   torch::Tensor recovered;
@@ -19,22 +22,28 @@ void SteganographyEvaluation::add(const TensorMap& batch, const PrecisionScope& 
   // The model runs under the strategy's precision; the metrics run after,
   // outside it, in fp32.
   scope([&] {
-    stego = task_.embed(cover, secret).stego.to(torch::kFloat);
+    stego = task_.embed(padded_cover, padded_secret).stego.to(torch::kFloat);
     quantized = quantize_to_8bit(stego);
     recovered = task_.extract(quantized).to(torch::kFloat);
     if (float_path) recovered_float = task_.extract(stego).to(torch::kFloat);
   });
   torch::NoGradGuard no_grad;
-  metrics_.add(cover, secret, quantized, recovered, /*quantize=*/true, "", secrets);
+  const auto original = [&](const torch::Tensor& images) {
+    return crop_to(images, cover.size(2), cover.size(3));
+  };
+  metrics_.add(cover, secret, original(quantized), original(recovered), /*quantize=*/true, "",
+               secrets);
   if (float_path) {
-    metrics_.add(cover, secret, stego, recovered_float, /*quantize=*/false, "_float", secrets);
+    metrics_.add(cover, secret, original(stego), original(recovered_float), /*quantize=*/false,
+                 "_float", secrets);
   }
-  add_attacked(cover, secret, quantized, scope);
+  add_attacked(padded_cover, secret, quantized, scope);
   ++batches_;
 }
 
-void SteganographyEvaluation::add_attacked(const torch::Tensor& cover, const torch::Tensor& secret,
-                                           const torch::Tensor& quantized,
+void SteganographyEvaluation::add_attacked(const torch::Tensor& padded_cover,
+                                           const torch::Tensor& secret,
+                                           const torch::Tensor& padded_stego,
                                            const PrecisionScope& scope) {
   for (const BuiltAttack& attack : task_.attacks().evaluation()) {
     torch::Tensor recovered;
@@ -42,10 +51,12 @@ void SteganographyEvaluation::add_attacked(const torch::Tensor& cover, const tor
     // file. The batch number seeds its draws: every evaluation sees the same.
     scope([&] {
       const torch::Tensor received = quantize_to_8bit(apply_checked(
-          *attack.attack, attack.owner, quantized, cover, AttackMode::evaluation, batches_));
+          *attack.attack, attack.owner, padded_stego, padded_cover, AttackMode::evaluation,
+          batches_));
       recovered = task_.extract(received).to(torch::kFloat);
     });
-    metrics_.add_recovery(secret, recovered, "@" + attack.label, task_.settings().secrets);
+    metrics_.add_recovery(secret, crop_to(recovered, secret.size(2), secret.size(3)),
+                          "@" + attack.label, task_.settings().secrets);
   }
 }
 

@@ -1,7 +1,10 @@
 // One evaluation pass of the steganography task: embed, quantise the stego
 // to 8 bits (a saved PNG), extract, and the hiding/recovery metrics; with
 // quantize_stego false also the float path (suffix _float); per evaluation
-// attack the recovery metrics under it (suffix @<label>).
+// attack the recovery metrics under it (suffix @<label>). The model, the
+// quantisation and the attacks see the batch padded to the model's side
+// multiple (SteganographyTask::padded_for_model); every metric sees the
+// original pixels only.
 #pragma once
 
 #include <string>
@@ -21,8 +24,9 @@ class SteganographyEvaluation : public Evaluation {
   int64_t samples() const override { return metrics_.images(); }
 
  private:
-  void add_attacked(const torch::Tensor& cover, const torch::Tensor& secret,
-                    const torch::Tensor& quantized, const PrecisionScope& scope);
+  // padded_cover and padded_stego as the model saw and made them; secret unpadded.
+  void add_attacked(const torch::Tensor& padded_cover, const torch::Tensor& secret,
+                    const torch::Tensor& padded_stego, const PrecisionScope& scope);
 
   SteganographyTask& task_;
   SteganographyMetrics metrics_;

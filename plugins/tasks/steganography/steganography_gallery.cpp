@@ -5,6 +5,7 @@
 
 #include "secret_images.hpp"
 #include "steganography_task.hpp"
+#include "stegolab/image_padding.hpp"
 #include "stegolab/pixel_scale.hpp"
 
 namespace stegolab::steganography {
@@ -32,11 +33,15 @@ std::vector<GalleryPanel> SteganographyTask::gallery(const TensorMap& batch,
   const torch::Tensor secret = secrets_along_channels(batch, secrets);
   torch::Tensor stego;
   torch::Tensor recovered;
+  // As evaluation measures: the model sees the padded images, the panels the original pixels.
   scope([&] {
-    stego = quantize_to_8bit(embed(cover, secret).stego.to(torch::kFloat));
+    stego = quantize_to_8bit(
+        embed(padded_for_model(cover), padded_for_model(secret)).stego.to(torch::kFloat));
     recovered = extract(stego).to(torch::kFloat);
   });
   torch::NoGradGuard no_grad;
+  stego = crop_to(stego, cover.size(2), cover.size(3));
+  recovered = crop_to(recovered, cover.size(2), cover.size(3));
   std::vector<GalleryPanel> panels = {
       {"cover", "cover", images_to_uint8(cover)},
       {"stego", "stego (8-bit)", images_to_uint8(stego)},

@@ -6,6 +6,7 @@
 #include "secret_images.hpp"
 #include "steganography_evaluation.hpp"
 #include "stegolab/errors.hpp"
+#include "stegolab/image_padding.hpp"
 
 namespace stegolab::steganography {
 
@@ -85,6 +86,14 @@ torch::Tensor SteganographyTask::extract(const torch::Tensor& stego) {
   if (expected.size() == 4) expected[1] *= settings_.secrets;
   expect_shape(model_owner_, "extract", "secret", recovered, expected);
   return recovered;
+}
+
+int64_t SteganographyTask::side_multiple() const {
+  return transform_ ? int64_t{1} << transform_->levels() : 1;
+}
+
+torch::Tensor SteganographyTask::padded_for_model(const torch::Tensor& images) const {
+  return pad_to_multiple(images, side_multiple(), ImagePadding::reflect);
 }
 
 LossValue SteganographyTask::training_loss(const TensorMap& batch,

@@ -76,6 +76,14 @@ class SteganographyTask : public Task {
   Embedding embed(const torch::Tensor& cover, const torch::Tensor& secret);
   torch::Tensor extract(const torch::Tensor& stego);
 
+  // Images (NCHW) padded at the bottom and right by reflection to
+  // multiples of what the model's transform needs (2^levels; 1 without a
+  // transform), as evaluation and the gallery run whole images of any size;
+  // unchanged when they fit. Reflection, as papers pad: the texture goes on
+  // into the border, so the wavelet bands see no flat band or edge there.
+  torch::Tensor padded_for_model(const torch::Tensor& images) const;
+  int64_t side_multiple() const;
+
   // The sample's index lists as batch names: cover, then secret_names().
   TensorMap named(const ImagePairs& pairs) const;
 
