@@ -157,7 +157,7 @@ TEST_F(ResultStoreTest, RoundTripKeepsNanAndInfinityAndProvenance) {
             "haar_dwt 123.5");
   EXPECT_EQ(raw_query(file, "SELECT value FROM final_results WHERE metric = 'rec_psnr'"), "31.25");
   EXPECT_EQ(raw_query(file, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw_query(file, "SELECT version FROM schema_version"), "3");
+  EXPECT_EQ(raw_query(file, "SELECT version FROM schema_version"), "4");
 }
 
 TEST_F(ResultStoreTest, AGalleryIsStoredRelativeToTheDatabaseAndReplacedPerSplit) {
@@ -600,6 +600,8 @@ TEST_F(ResultStoreTest, MigratesAVersion1DatabaseKeepingItsData) {
     const std::string before = read_bytes(file);
     ResultStore store(file, ResultStore::Mode::read_only);
     EXPECT_EQ(store.trials(1).at(0).status, TrialStatus::done);
+    // Read as it is: no trials.kind before version 4, every trial trained.
+    EXPECT_EQ(store.trials(1).at(0).kind, "trained");
     EXPECT_EQ(read_bytes(file), before);
   }
   {
@@ -607,6 +609,7 @@ TEST_F(ResultStoreTest, MigratesAVersion1DatabaseKeepingItsData) {
     // The data is kept...
     const auto trial = store.trials(1).at(0);
     EXPECT_EQ(trial.key, "transform.plugin=haar_dwt#r0");
+    EXPECT_EQ(trial.kind, "trained");  // the column's default for the trials of old files
     EXPECT_EQ(trial.last_epoch, 4);
     const auto finals = store.final_metrics(trial.id);
     ASSERT_EQ(finals.size(), 2u);
@@ -619,7 +622,7 @@ TEST_F(ResultStoreTest, MigratesAVersion1DatabaseKeepingItsData) {
     EXPECT_EQ(store.open_experiment("demo", document, false).id, 1);
   }
   // ...and the new columns are filled for the conventions it held.
-  EXPECT_EQ(raw_query(file, "SELECT version FROM schema_version"), "3");
+  EXPECT_EQ(raw_query(file, "SELECT version FROM schema_version"), "4");
   EXPECT_EQ(raw_query(file,
                       "SELECT range_min || '-' || range_max || ' ' || quote(colour_space) "
                       "|| ' ' || quote(quantised) FROM metric_conventions "

@@ -40,6 +40,18 @@ RecordedTrial CommandServices::recorded_trial(const std::string& /*database*/,
   throw Error("this host cannot rebuild recorded trials (asked for trial '" + trial + "')");
 }
 
+torch::Tensor CommandServices::read_8bit_image(const std::string& file) {
+  throw Error("this host cannot read image files exactly (asked for '" + file + "')");
+}
+
+ExternalTrial CommandServices::record_external_trial(const std::string& /*database*/,
+                                                     const std::string& /*experiment*/,
+                                                     const std::string& name,
+                                                     const std::string& /*kind*/,
+                                                     const nlohmann::json& /*config*/) {
+  throw Error("this host cannot record trials (asked for '" + name + "')");
+}
+
 void CommandServices::add_trial_metrics(const std::string& /*database*/, int64_t trial_id,
                                         const std::string& /*split*/,
                                         const std::vector<std::pair<std::string, double>>&,

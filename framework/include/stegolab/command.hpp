@@ -43,6 +43,15 @@ struct RecordedTrial {
   TrialData data;
 };
 
+// The row record_external_trial() wrote.
+struct ExternalTrial {
+  std::string database;    // the file written (created when it was missing)
+  std::string experiment;  // the experiment it belongs to
+  int64_t id = 0;
+  bool created = false;          // a new row; else the row of an earlier run of that name
+  bool metrics_cleared = false;  // the earlier row's config differed: its metrics were deleted
+};
+
 class STEGOLAB_VISIBLE CommandServices {
  public:
   virtual ~CommandServices();
@@ -51,6 +60,10 @@ class STEGOLAB_VISIBLE CommandServices {
   virtual RestoredTask restore(const std::string& checkpoint_dir, torch::Device device) = 0;
   // Image files: uint8 [H, W, C] RGB on the CPU. Notes (conversions) go to stderr.
   virtual torch::Tensor read_image(const std::string& file) = 0;
+  // As read_image, but a file whose samples are not 8-bit (a 16-bit PNG) is
+  // refused with an Error naming it instead of converted, for measurements
+  // of a file's own values. The default: a host that cannot, said so.
+  virtual torch::Tensor read_8bit_image(const std::string& file);
   // Refuses a lossy format (JPEG, WebP) unless `allow_lossy`.
   virtual void write_image(const std::string& file, const torch::Tensor& pixels) = 0;
   virtual torch::Tensor resize_image(const torch::Tensor& pixels, int64_t height,
@@ -73,6 +86,21 @@ class STEGOLAB_VISIBLE CommandServices {
   // others, and writes the conventions of `declarations` (the metrics'
   // meaning, as PluginInfo::metrics declares them). Throws Error when a run
   // is writing the database. The default: a host that cannot, said so.
+  // A trial that no run here trained (kind e.g. "external": another
+  // method's output files measured by a command), named `name` (its key), in
+  // experiment `experiment` of `database`. "" database: the only
+  // results/*.db; a named file that is missing is created. "" experiment:
+  // the database's only experiment, or "external" in a database without
+  // any; an experiment that does not exist is created. The trial is done,
+  // with `config` as its configuration. The same name again reuses its row
+  // (same id): its metrics are kept when `config` is unchanged and deleted
+  // when it differs. Then add_trial_metrics() stores its metrics. Throws
+  // Error when a run is writing the database or the name is a trained
+  // trial's. The default: a host that cannot, said so.
+  virtual ExternalTrial record_external_trial(const std::string& database,
+                                              const std::string& experiment,
+                                              const std::string& name, const std::string& kind,
+                                              const nlohmann::json& config);
   virtual void add_trial_metrics(const std::string& database, int64_t trial_id,
                                  const std::string& split,
                                  const std::vector<std::pair<std::string, double>>& values,

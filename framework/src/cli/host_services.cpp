@@ -34,6 +34,10 @@ torch::Tensor HostServices::read_image(const std::string& file) {
   return stegolab::read_image(file, &std::cerr);
 }
 
+torch::Tensor HostServices::read_8bit_image(const std::string& file) {
+  return stegolab::read_8bit_image(file, &std::cerr);
+}
+
 void HostServices::write_image(const std::string& file, const torch::Tensor& pixels) {
   stegolab::write_image(file, pixels);
 }
@@ -73,6 +77,38 @@ RecordedTrial HostServices::recorded_trial(const std::string& database,
                    stored.splits.test, stored.components.device, stored.spec.eval.batch_size,
                    stored.spec.seed};
   return recorded;
+}
+
+namespace {
+
+// The database's only experiment, "external" in one without any.
+std::string experiment_for_external(const ResultStore& store) {
+  const std::vector<ExperimentRecord> all = store.experiments();
+  if (all.empty()) return "external";
+  if (all.size() == 1) return all.front().name;
+  return choose_experiment(store, "", "the trial's experiment").name;  // throws, naming them
+}
+
+}  // namespace
+
+ExternalTrial HostServices::record_external_trial(const std::string& database,
+                                                  const std::string& experiment,
+                                                  const std::string& name,
+                                                  const std::string& kind,
+                                                  const nlohmann::json& config) {
+  const std::filesystem::path file = locate_database(database, std::filesystem::current_path());
+  // A run writing the database would interleave its rows with these.
+  DatabaseWriterLock lock(file);
+  ResultStore store(file, ResultStore::Mode::read_write);
+  lock.lock_created_file();
+  ExternalTrial trial;
+  trial.database = file.string();
+  trial.experiment = experiment.empty() ? experiment_for_external(store) : experiment;
+  const ExternalTrialRow row = store.record_external_trial(trial.experiment, name, kind, config);
+  trial.id = row.id;
+  trial.created = row.created;
+  trial.metrics_cleared = row.metrics_cleared;
+  return trial;
 }
 
 void HostServices::add_trial_metrics(const std::string& database, int64_t trial_id,

@@ -112,7 +112,11 @@ int show(const ResultStore& store, const std::string& name, const StatusView& vi
       finals.back()[{split_name(row.split), row.metric}] = row.value;
     }
   }
+  // Trials not trained here (stegolab evaluate) are told by their kind and name.
+  const bool mixed = std::any_of(trials.begin(), trials.end(),
+                                 [](const TrialRecord& t) { return t.kind != "trained"; });
   std::vector<std::string> header = {"id", "status", "repeat", "epoch"};
+  if (mixed) header.insert(header.end(), {"kind", "name"});
   header.insert(header.end(), axes.begin(), axes.end());
   for (const auto& [split, metric] : metric_names) header.push_back(split + "/" + metric);
   header.push_back("train_images_per_s");
@@ -121,6 +125,7 @@ int show(const ResultStore& store, const std::string& name, const StatusView& vi
     const auto& trial = trials[t];
     std::vector<std::string> row = {std::to_string(trial.id), status_name(view(trial.status)),
                                     std::to_string(trial.repeat), std::to_string(trial.last_epoch)};
+    if (mixed) row.insert(row.end(), {trial.kind, trial.kind == "trained" ? "" : trial.key});
     for (const auto& axis : axes) row.push_back(sweep_value_text(sweep_value(trial, axis)));
     for (const auto& key : metric_names) {
       const auto found = finals[t].find(key);
@@ -162,6 +167,7 @@ void print_trial_record(const TrialRecord& record, const StatusView& view, std::
             "resumes it)"
           : "";
   out << "trial " << record.id << "  key " << record.key << "\n"
+      << "  kind          " << record.kind << "\n"
       << "  status        " << view(record.status) << stale
       << (record.error.empty() ? "" : " (" + record.error + ")") << "\n"
       << "  experiment id " << record.experiment_id << "\n"

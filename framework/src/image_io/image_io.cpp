@@ -32,15 +32,23 @@ torch::Tensor from_mat(const cv::Mat& rgb) {
   return torch::from_blob(rgb.data, {rgb.rows, rgb.cols, 3}, torch::kUInt8).clone();
 }
 
-}  // namespace
-
-torch::Tensor read_image(const fs::path& file, std::ostream* notes) {
+// 16-bit and float samples are scaled to 8 bits unless `exact`, which refuses them.
+torch::Tensor decode_image(const fs::path& file, std::ostream* notes, bool exact) {
   if (!fs::exists(file)) throw ImageFileError("image " + quoted(file) + " does not exist");
   if (fs::is_directory(file))
     throw ImageFileError("image " + quoted(file) + " is a directory, not an image file");
   cv::Mat image = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
   if (image.empty()) {
     throw ImageFileError("cannot read image " + quoted(file) + ": not an image file or corrupt");
+  }
+  if (image.depth() != CV_8U && exact) {
+    const int depth = image.depth();
+    const std::string samples = depth == CV_16U || depth == CV_16S ? "16-bit"
+                                : depth == CV_32F || depth == CV_64F ? "floating-point"
+                                                                     : "non-8-bit";
+    throw ImageFileError("image " + quoted(file) + " has " + samples +
+                         " samples; only 8-bit files are measured as they are (save it as an "
+                         "8-bit PNG first)");
   }
   if (image.depth() != CV_8U) {
     // 16-bit PNGs: scale to 8 bits, which is what the models were trained on.
@@ -66,6 +74,16 @@ torch::Tensor read_image(const fs::path& file, std::ostream* notes) {
                            " channels; expected grayscale, RGB or RGBA");
   }
   return from_mat(rgb);
+}
+
+}  // namespace
+
+torch::Tensor read_image(const fs::path& file, std::ostream* notes) {
+  return decode_image(file, notes, /*exact=*/false);
+}
+
+torch::Tensor read_8bit_image(const fs::path& file, std::ostream* notes) {
+  return decode_image(file, notes, /*exact=*/true);
 }
 
 void write_image(const fs::path& file, const torch::Tensor& image) {

@@ -23,6 +23,10 @@ class ImageFileError : public Error {
 // PNG/JPEG/... -> uint8 [H, W, 3] RGB. Grayscale and RGBA (and 16-bit) files
 // are converted to 8-bit RGB with a one-line note on `notes` (if given).
 torch::Tensor read_image(const std::filesystem::path& file, std::ostream* notes);
+// As read_image, but a file whose samples are not 8-bit (16-bit PNG or TIFF,
+// float) is refused with ImageFileError naming it instead of converted: for
+// measurements that must see the file's own values.
+torch::Tensor read_8bit_image(const std::filesystem::path& file, std::ostream* notes);
 
 // uint8 [H, W, 3] RGB -> file; the format follows the extension (.png is lossless).
 void write_image(const std::filesystem::path& file, const torch::Tensor& image);

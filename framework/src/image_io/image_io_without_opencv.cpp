@@ -24,6 +24,10 @@ torch::Tensor read_image(const std::filesystem::path& file, std::ostream* /*note
   unavailable("cannot read image", file);
 }
 
+torch::Tensor read_8bit_image(const std::filesystem::path& file, std::ostream* /*notes*/) {
+  unavailable("cannot read image", file);
+}
+
 void write_image(const std::filesystem::path& file, const torch::Tensor& /*image*/) {
   unavailable("cannot write image", file);
 }

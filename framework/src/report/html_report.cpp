@@ -140,6 +140,8 @@ std::string render_html_report(const ResultStore& store, const ExperimentRecord&
 }
 
 std::string trial_label(const TrialRecord& trial, const std::vector<std::string>& varying) {
+  // A trial not trained here has no sweep values: its name says which it is.
+  if (trial.kind != "trained") return trial.key + " (" + trial.kind + ")";
   if (varying.empty()) return trial.key;
   std::string label;
   for (const std::string& path : varying) {

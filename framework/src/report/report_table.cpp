@@ -36,8 +36,7 @@ ReportTable ReportTable::build(const ResultStore& store, const ExperimentRecord&
   for (const auto& trial : store.trials(experiment.id)) {
     if (trial.status != TrialStatus::done) continue;
     ++done;
-    Key row, col;
-    for (const auto& path : spec.rows) row.push_back(sweep_value(trial, path));
+    Key row = table_row_values(trial, spec.rows), col;
     for (const auto& path : spec.cols) col.push_back(sweep_value(trial, path));
     if (trial.sweep_point.is_object()) {
       for (const auto& axis : trial.sweep_point.items()) {

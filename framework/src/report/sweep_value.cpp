@@ -20,6 +20,16 @@ nlohmann::json sweep_value(const TrialRecord& trial, const std::string& path) {
   }
 }
 
+std::vector<nlohmann::json> table_row_values(const TrialRecord& trial,
+                                             const std::vector<std::string>& paths) {
+  std::vector<nlohmann::json> values;
+  for (const std::string& path : paths) values.push_back(sweep_value(trial, path));
+  if (trial.kind != "trained" && !values.empty() && values.front().is_null()) {
+    values.front() = trial.key;
+  }
+  return values;
+}
+
 std::string sweep_value_text(const nlohmann::json& value) {
   if (value.is_null()) return "-";
   if (value.is_string()) return value.get<std::string>();

@@ -14,6 +14,13 @@ namespace stegolab {
 // resolved config by following the dots; null when neither has it.
 nlohmann::json sweep_value(const TrialRecord& trial, const std::string& path);
 
+// The values of `paths` that place the trial in a table's rows: its sweep
+// values, except that a trial not trained here (kind external) has none, so
+// its name (key) stands in the first path's place and sits in the same
+// table as the trained trials.
+std::vector<nlohmann::json> table_row_values(const TrialRecord& trial,
+                                             const std::vector<std::string>& paths);
+
 // How a value is shown in tables, legends and CSV: strings bare, numbers as
 // JSON writes them, null as "-".
 std::string sweep_value_text(const nlohmann::json& value);

@@ -72,6 +72,18 @@ struct TrialRecord {
   std::string device, torch_version, git_revision, host;
   nlohmann::json plugins = nlohmann::json::object();
   std::string started_at, ended_at;  // ISO 8601 UTC; ended_at "" while running
+  // "trained" (a run trained it) or "external" (another method's outputs,
+  // measured by a command; key = the name it was given). Files before
+  // schema version 4 read "trained".
+  std::string kind = "trained";
+};
+
+// What record_external_trial() did.
+struct ExternalTrialRow {
+  int64_t id = 0;
+  int64_t experiment_id = 0;
+  bool created = false;          // a new row; else the row of an earlier run
+  bool metrics_cleared = false;  // an earlier row whose config differed lost its metrics
 };
 
 // What open_experiment() did, so that the caller can say it.

@@ -13,6 +13,11 @@ namespace stegolab {
 
 std::string ResultStore::name() const { return "results database '" + file_.string() + "'"; }
 
+std::string ResultStore::select_trials() const {
+  return std::string("SELECT ") + kTrialColumns + (trial_kinds_ ? ", kind" : ", 'trained'") +
+         " FROM trials";
+}
+
 void ResultStore::check_trial_changed(int64_t trial_id) const {
   if (sqlite3_changes(db_) == 0) {
     throw StoreError(name() + ": no trial with id " + std::to_string(trial_id));
@@ -52,6 +57,11 @@ ResultStore::ResultStore(const std::filesystem::path& file, Mode mode) : file_(f
     } else {
       create_or_migrate_schema();
     }
+    // A file older than version 4, read as it is, has no trials.kind: its
+    // trials were all trained.
+    SqliteStatement kind(db_, file_,
+                         "SELECT count(*) FROM pragma_table_info('trials') WHERE name = 'kind'");
+    trial_kinds_ = kind.step() && kind.column_int(0) != 0;
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -158,6 +168,8 @@ void ResultStore::create_or_migrate_schema() {
   if (version == 1) migrate_v1_to_v2();
   if (version <= 2)
     sqlite_exec(db_, file_, kMigrationV3, "migrating the schema from version 2 to 3");
+  if (version <= 3)
+    sqlite_exec(db_, file_, kMigrationV4, "migrating the schema from version 3 to 4");
   transaction.commit();
 }
 

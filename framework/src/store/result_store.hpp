@@ -41,8 +41,9 @@ class ResultStore {
   // writer checkpoints or ends.
   enum class Mode { read_write, read_only, snapshot };
   // 2 added the typed columns of metric_conventions (range, colour space,
-  // quantised); a version 1 file is migrated by the first read-write open.
-  static constexpr int kSchemaVersion = 3;
+  // quantised), 3 the galleries, 4 trials.kind; an older file is migrated by
+  // the first read-write open.
+  static constexpr int kSchemaVersion = 4;
 
   // read_write creates the file and schema (or migrates an older schema).
   // read_only never writes (a database copied from elsewhere stays untouched)
@@ -101,6 +102,16 @@ class ResultStore {
   // the others; the trial's status is kept. Throws StoreError for an
   // unknown trial.
   void add_final_metrics(int64_t trial_id, const std::vector<MetricRow>& rows);
+  // The row of a trial that no run here trained (kind `kind`, e.g.
+  // "external": another method's output files measured by a command), key
+  // `name`, in the newest experiment named `experiment`, which is created
+  // (its JSON a stub saying so) when there is none. Status done, `config`
+  // stored as its configuration. The same name again reuses the row (same
+  // id): its final metrics are kept when the stored config equals `config`
+  // and deleted (with a restart event) when it differs. Throws StoreError
+  // when the key belongs to a trial of another kind (a trained one).
+  ExternalTrialRow record_external_trial(const std::string& experiment, const std::string& name,
+                                         const std::string& kind, const nlohmann::json& config);
   // Replaces the conventions of the metrics named (others are kept),
   // typed columns (range, colour space, quantised) included; see docs/results.md.
   void write_conventions(const std::vector<MetricDeclaration>& conventions);
@@ -131,11 +142,14 @@ class ResultStore {
   // The -wal file an immutable read-only open cannot see, said as a warning.
   std::string open_without_wal();
   std::string name() const;                          // "results database '<file>'", for messages
+  std::string select_trials() const;  // "SELECT <columns read_trial_row reads> FROM trials"
+  int64_t experiment_for_external(const std::string& experiment);  // within a transaction
   void check_trial_changed(int64_t trial_id) const;  // after an UPDATE of one trial row
   std::optional<std::string> started_at(int64_t experiment_id, const std::string& key) const;
   std::filesystem::path file_;
   Mode mode_;
   std::vector<std::string> warnings_;
+  bool trial_kinds_ = true;  // trials.kind exists (schema version 4 on)
   sqlite3* db_ = nullptr;
   mutable std::mutex mutex_;
 };

@@ -51,7 +51,7 @@ std::vector<TrialRecord> ResultStore::trials(int64_t experiment_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   SqliteStatement query(
       db_, file_,
-      std::string("SELECT ") + kTrialColumns + " FROM trials WHERE experiment_id = ? ORDER BY id");
+      select_trials() + " WHERE experiment_id = ? ORDER BY id");
   query.bind(1, experiment_id);
   std::vector<TrialRecord> result;
   while (query.step()) result.push_back(read_trial_row(query, file_));
@@ -61,7 +61,7 @@ std::vector<TrialRecord> ResultStore::trials(int64_t experiment_id) const {
 TrialRecord ResultStore::trial(int64_t trial_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   SqliteStatement query(db_, file_,
-                        std::string("SELECT ") + kTrialColumns + " FROM trials WHERE id = ?");
+                        select_trials() + " WHERE id = ?");
   query.bind(1, trial_id);
   if (!query.step()) {
     throw StoreError("results database '" + file_.string() + "' has no trial with id " +

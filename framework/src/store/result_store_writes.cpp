@@ -82,7 +82,7 @@ std::optional<TrialRecord> ResultStore::find_trial(int64_t experiment_id,
   std::lock_guard<std::mutex> lock(mutex_);
   SqliteStatement query(
       db_, file_,
-      std::string("SELECT ") + kTrialColumns + " FROM trials WHERE experiment_id = ? AND key = ?");
+      select_trials() + " WHERE experiment_id = ? AND key = ?");
   query.bind(1, experiment_id).bind(2, key);
   if (!query.step()) return std::nullopt;
   return read_trial_row(query, file_);
@@ -112,6 +112,16 @@ int64_t ResultStore::start_trial(int64_t experiment_id, const TrialProvenance& p
   WriteTransaction transaction(db_, file_, "starting trial '" + provenance.key + "'");
   // A resumed trial keeps its row, last_epoch, checkpoint_dir and first start.
   const std::optional<std::string> first_start = started_at(experiment_id, provenance.key);
+  if (first_start && trial_kinds_) {
+    // A run must not overwrite another method's measured row of that name.
+    SqliteStatement kind(db_, file_,
+                         "SELECT kind FROM trials WHERE experiment_id = ? AND key = ?");
+    kind.bind(1, experiment_id).bind(2, provenance.key);
+    if (kind.step() && kind.column_text(0) != "trained") {
+      throw StoreError(name() + ": trial key '" + provenance.key + "' names a trial of kind '" +
+                       kind.column_text(0) + "' (not trained here); rename that trial's method");
+    }
+  }
   SqliteStatement upsert(
       db_, file_,
       std::string("INSERT INTO trials (experiment_id, key, status, error, seed, repeat, device, "

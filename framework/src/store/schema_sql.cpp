@@ -134,4 +134,13 @@ CREATE TABLE gallery_images (
 UPDATE schema_version SET version = 3;
 )SQL";
 
+// Version 4: where a trial's numbers come from. `trained`: a run of this
+// program trained it (every trial before version 4); `external`: another
+// method's output files measured by a command (the steganography task's
+// `stegolab evaluate`), its key the name the user gave it.
+extern const char* const kMigrationV4 = R"SQL(
+ALTER TABLE trials ADD COLUMN kind TEXT NOT NULL DEFAULT 'trained' CHECK (kind <> '');
+UPDATE schema_version SET version = 4;
+)SQL";
+
 }  // namespace stegolab

@@ -108,6 +108,7 @@ TrialRecord read_trial_row(const SqliteStatement& query, const std::filesystem::
   trial.plugins = parse_json_column(query.column_text(15));
   trial.started_at = query.column_text(16);
   trial.ended_at = query.column_text(17);
+  trial.kind = query.column_text(18);
   return trial;
 }
 

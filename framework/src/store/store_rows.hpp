@@ -15,7 +15,8 @@ namespace stegolab {
 
 // The current UTC time as SQLite writes it (ISO 8601 with milliseconds).
 extern const char* const kSqlNow;
-// The columns read_trial_row() reads, in its order.
+// The columns read_trial_row() reads, in its order, but its last: the
+// trial's kind (the column or, in files before version 4, 'trained').
 extern const char* const kTrialColumns;
 
 // "{}" for an empty column; a discarded (null) value for malformed text.

@@ -28,4 +28,11 @@ class SteganalyzeCommand : public Command {
   int run(const Params& options, CommandServices& services) override;
 };
 
+// `stegolab evaluate`: another method's output folders measured with this
+// task's metrics, recorded as an external trial (evaluate/).
+class EvaluateCommand : public Command {
+ public:
+  int run(const Params& options, CommandServices& services) override;
+};
+
 }  // namespace stegolab::steganography

@@ -103,6 +103,15 @@ void SteganographyMetrics::add(const torch::Tensor& cover, const torch::Tensor& 
   }
 }
 
+void SteganographyMetrics::add_hiding(const torch::Tensor& cover, const torch::Tensor& stego) {
+  if (cover.dim() != 4 || cover.sizes() != stego.sizes()) {
+    throw Error("metrics: cover and stego must be NCHW of one shape");
+  }
+  torch::NoGradGuard no_grad;
+  add_quality("hide", to_pixel_scale(cover, true), to_pixel_scale(stego, true), "",
+              /*literature=*/true);
+}
+
 void SteganographyMetrics::add_recovery(const torch::Tensor& secret,
                                         const torch::Tensor& recovered, const std::string& suffix,
                                         int64_t secrets) {

@@ -26,6 +26,10 @@ class SteganographyMetrics {
   void add(const torch::Tensor& cover, const torch::Tensor& secret, const torch::Tensor& stego,
            const torch::Tensor& recovered, bool quantize, const std::string& suffix = "",
            int64_t secrets = 1);
+  // The hiding metrics alone (hide_*; 8-bit path, with the literature's
+  // measures) of cover and stego, NCHW in [-1, 1] of one shape: images
+  // measured as files, with no recovery beside them.
+  void add_hiding(const torch::Tensor& cover, const torch::Tensor& stego);
   // The recovery metrics alone (rec_*, ber; 8-bit path, with the
   // literature's measures), names suffixed: under an attack, "@jpeg(q=90)".
   // secret and recovered as in add(); with several secrets only their mean

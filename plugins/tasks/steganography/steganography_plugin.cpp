@@ -171,6 +171,48 @@ PluginInfo steganalyze_info() {
   return info;
 }
 
+PluginInfo evaluate_info() {
+  PluginInfo info;
+  info.name = "evaluate";
+  info.version = "1.0.0";
+  info.summary = "measure another method's output folders and record them as an external trial";
+  info.params = {
+      {"name", "string", nullptr,
+       "the method's name as tables show it, e.g. \"HiNet, authors' checkpoint\"; the same "
+       "name again updates that trial"},
+      {"cover", "string", nullptr, "folder of cover images"},
+      {"stego", "string", nullptr,
+       "folder of the method's stego images, named as their covers (a.png goes with a.png or "
+       "a.jpg: names are matched without extension)"},
+      {"secret", "string", "", "folder of the hidden secret images (adds payload_bpp)"},
+      {"recovered", "string", "",
+       "folder of the secrets the method's own extraction recovered (adds rec_* and ber; needs "
+       "--secret)"},
+      {"attack", "string", "",
+       "the recovered images were extracted from attacked stegos: their metrics are stored as "
+       "rec_*@ATTACK, e.g. --attack 'jpeg(q=90)' as eval.attacks labels it"},
+      {"db", "string", "",
+       "results database (created when missing; default: the only results/*.db)"},
+      {"experiment", "string", "",
+       "experiment the trial joins (created when missing; default: the database's only one, "
+       "or 'external')"},
+      {"steganalysis", "bool", false,
+       "also detect the stegos: learned steganalyser + sample-pair analysis on the pairs split "
+       "by --seed"},
+      {"test-fraction", "number", 0.5, "steganalysis: share of the pairs in the test set", 0.0,
+       1.0},
+      {"seed", "int", 0, "steganalysis: seed of the split, the weights and the batch order", 0.0,
+       9007199254740992.0},
+      {"epochs", "int", 10, "steganalysis: training epochs", 1.0, 1e6},
+      {"batch", "int", 16, "steganalysis: cover/stego pairs per batch", 1.0, 1e6},
+      {"learning-rate", "number", 1e-3, "steganalysis: Adam's learning rate", 0.0, 1.0}};
+  return info;
+}
+
+std::shared_ptr<Command> make_evaluate(const Params&, const BuildContext&) {
+  return std::make_shared<EvaluateCommand>();
+}
+
 std::shared_ptr<Command> make_steganalyze(const Params&, const BuildContext&) {
   return std::make_shared<SteganalyzeCommand>();
 }
@@ -199,5 +241,7 @@ STEGOLAB_PLUGIN(stegolab::Command, data_pairs, stegolab::steganography::data_pai
                 stegolab::steganography::make_data_pairs)
 STEGOLAB_PLUGIN(stegolab::Command, steganalyze, stegolab::steganography::steganalyze_info,
                 stegolab::steganography::make_steganalyze)
+STEGOLAB_PLUGIN(stegolab::Command, evaluate, stegolab::steganography::evaluate_info,
+                stegolab::steganography::make_evaluate)
 STEGOLAB_PLUGIN(stegolab::Command, extract, stegolab::steganography::extract_info,
                 stegolab::steganography::make_extract)

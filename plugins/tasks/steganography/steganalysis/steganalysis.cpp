@@ -55,7 +55,9 @@ std::vector<std::pair<std::string, double>> steganalysis_metrics(const Steganaly
 std::vector<MetricDeclaration> steganalysis_declarations() {
   const std::string setting =
       " Cover: the test split's 8-bit cover; stego: its 8-bit stego image (the trial's "
-      "pairing); `stegolab steganalyze` or eval.steganalysis (docs/security.md).";
+      "pairing); `stegolab steganalyze` or eval.steganalysis (docs/security.md). An external "
+      "trial (`stegolab evaluate --steganalysis`): its matched files split by a seed into "
+      "train and test pairs.";
   std::vector<MetricDeclaration> declarations = {
       {"steganalysis_cnn_accuracy",
        "Accuracy of a learned steganalyser (XuNet-like: fixed 5x5 KV high-pass filter, five "
