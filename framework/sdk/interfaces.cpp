@@ -66,10 +66,6 @@ std::vector<std::pair<std::string, double>> Task::after_training(const TrialData
 
 std::string ImageSource::image_name(int64_t index) const { return std::to_string(index); }
 
-torch::Tensor Loss::perturb(const torch::Tensor& signal, const TrainingProgress& /*progress*/) {
-  return signal;
-}
-
 void expect_shape(const std::string& owner, const std::string& call, const std::string& what,
                   const torch::Tensor& tensor, c10::IntArrayRef expected) {
   const bool ok = tensor.defined() && tensor.is_floating_point() && tensor.sizes() == expected;
