@@ -137,7 +137,7 @@ class CrashHarness : public ::testing::Test {
           {"split", {{"train", 0.5}, {"val", 0.25}, {"test", 0.25}}}}},
         {"transform", {{"plugin", "haar_dwt"}}},
         {"model", {{"plugin", "star_inn"}, {"params", {{"blocks", 1}, {"hidden", 8}}}}},
-        {"loss", {{"plugin", "stego_loss"}, {"params", {{"noise_std", 0.02}}}}},
+        {"loss", {{"plugin", "stego_loss"}, {"params", nlohmann::json::object()}}},
         {"train",
          {{"epochs", kEpochs}, {"batch_size", 4}, {"device", "cpu"}, {"seed", 7},
           {"deterministic", true}}},

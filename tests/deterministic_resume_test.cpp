@@ -32,7 +32,12 @@ constexpr const char* kExperiment = R"({
            "split": {"train": 0.6, "val": 0.2, "test": 0.2}},
   "transform": {"plugin": "haar_dwt"},
   "model": {"plugin": "star_inn", "params": {"blocks": 1, "hidden": 8, "lost": "gaussian"}},
-  "loss": {"plugin": "stego_loss", "params": {"noise_std": 0.02}},
+  "task": {"plugin": "steganography",
+           "params": {"train_attacks": [{"chain": [{"plugin": "quantize8"},
+                                                   {"plugin": "gaussian_noise",
+                                                    "params": {"sigma": 2.55}}]}],
+                      "train_attack_probability": {"start": 0.2, "end": 0.9}}},
+  "loss": {"plugin": "stego_loss", "params": {}},
   "train": {"epochs": 4, "batch_size": 4, "device": "cpu", "seed": 11, "deterministic": true},
   "eval": {"batch_size": 8}
 })";

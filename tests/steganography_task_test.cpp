@@ -23,6 +23,7 @@
 #include "stegolab/pixel_scale.hpp"
 
 #include "../plugins/tasks/steganography/attack_channel.cpp"
+#include "../plugins/tasks/steganography/training_curriculum.cpp"
 #include "../plugins/tasks/steganography/image_pairs.cpp"
 #include "../plugins/tasks/steganography/pairs_file.cpp"
 #include "../plugins/tasks/steganography/metric_declarations.cpp"

@@ -23,6 +23,7 @@
 
 // The steganography task's sources: the trainer is tested driving the real task.
 #include "../plugins/tasks/steganography/attack_channel.cpp"
+#include "../plugins/tasks/steganography/training_curriculum.cpp"
 #include "../plugins/tasks/steganography/image_pairs.cpp"
 #include "../plugins/tasks/steganography/pairs_file.cpp"
 #include "../plugins/tasks/steganography/metric_declarations.cpp"

@@ -85,10 +85,6 @@ torch::Tensor ImageSource::load_window(const torch::Tensor& /*indices*/, ImageEx
                     " evaluation windows");
 }
 
-torch::Tensor Loss::perturb(const torch::Tensor& signal, const TrainingProgress& /*progress*/) {
-  return signal;
-}
-
 void expect_shape(const std::string& owner, const std::string& call, const std::string& what,
                   const torch::Tensor& tensor, c10::IntArrayRef expected) {
   const bool ok = tensor.defined() && tensor.is_floating_point() && tensor.sizes() == expected;

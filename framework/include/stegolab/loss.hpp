@@ -38,10 +38,6 @@ class STEGOLAB_VISIBLE Loss {
  public:
   virtual ~Loss();
   virtual LossValue compute(const LossInput& input) = 0;
-  // A training-time channel a task may apply between the two halves of its
-  // model (e.g. 8-bit quantisation and noise with a curriculum). The default
-  // is the identity.
-  virtual torch::Tensor perturb(const torch::Tensor& signal, const TrainingProgress& progress);
 };
 
 template <>

@@ -89,6 +89,15 @@ struct ParamDoc {
   std::vector<std::string> choices = {};  // strings: the allowed values (empty: any)
 };
 
+// A parameter the plugin had and no longer has, with what to write instead:
+// the host refuses it with that advice (naming the JSON path where it knows
+// it) rather than as an unknown name, so an old experiment file says how to
+// migrate. Not listed among the parameters.
+struct RetiredParam {
+  std::string name;
+  std::string instead;  // one line: "write task.params.X ... instead"
+};
+
 // A component section of the experiment file the task uses ("model"), the
 // plugin kind it names ("model"), and whether the experiment may leave it out.
 struct ComponentNeed {
@@ -107,6 +116,7 @@ struct PluginInfo {
   std::string version;
   std::string summary;  // one line
   std::vector<ParamDoc> params;
+  std::vector<RetiredParam> retired_params;
   // Tasks only: the sections besides data and strategy, the metrics, and the
   // validation metric that selects the best checkpoint by default.
   std::vector<ComponentNeed> components;

@@ -1,5 +1,6 @@
 #include "plugin_host/plugin_registry.hpp"
 #include "plugin_host/param_types.hpp"
+#include "plugin_host/retired_params.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -312,6 +313,8 @@ nlohmann::json PluginRegistry::resolve_params(const ComponentRecord& component,
   nlohmann::json resolved = params.is_null() ? nlohmann::json::object() : params;
   std::vector<std::string> known;
   for (const auto& doc : component.info.params) known.push_back(doc.name);
+  if (const RetiredParam* retired = first_retired_param(component.info, resolved))
+    throw ParamError(retired_param_message(component.info, *retired));
   Params(owner, resolved).reject_unknown(known);
   for (const auto& doc : component.info.params) {
     if (resolved.contains(doc.name)) {

@@ -4,8 +4,10 @@
 #include <set>
 #include <sstream>
 
+#include "plugin_host/retired_params.hpp"
 #include "report/report_spec.hpp"
 #include "spec/experiment_schema.hpp"
+#include "spec/retired_section_params.hpp"
 #include "spec/task_sections.hpp"
 #include "stegolab/params.hpp"
 #include "sweep/json_path.hpp"
@@ -88,6 +90,8 @@ void check_sweep_path(const std::string& path, const std::vector<json>& values,
       std::vector<std::string> names;
       for (const auto& doc : info.params) names.push_back(doc.name);
       if (std::find(names.begin(), names.end(), parts[2]) != names.end()) continue;
+      if (const RetiredParam* retired = first_retired_param(info, json{{parts[2], nullptr}}))
+        fail_spec(file, label, retired_param_message(info, *retired));
       const std::string suggestion = closest_name(parts[2], names);
       std::string listing;
       for (const auto& name : names) listing += (listing.empty() ? "" : ", ") + name;
@@ -331,6 +335,7 @@ void resolve_section_params(json& document, const std::string& file, const std::
       component["params"] = catalog.resolve_params(
           c.kind, component.at("plugin").get<std::string>(), component.at("params"));
     } catch (const std::exception& error) {
+      refuse_retired_params(catalog, c.kind, component, file, section, context);
       fail_spec(file, section + ".params", std::string(error.what()) + context);
     }
   }

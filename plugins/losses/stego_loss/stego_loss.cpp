@@ -5,7 +5,6 @@
 
 #include "stegolab/errors.hpp"
 #include "stegolab/image_quality.hpp"
-#include "stegolab/pixel_scale.hpp"
 
 namespace stegolab::stego_loss {
 
@@ -45,11 +44,6 @@ double StegoLoss::hide_weight(double fraction) const {
   const double t =
       weights_.hide_ramp <= 0.0 ? 1.0 : std::clamp(fraction / weights_.hide_ramp, 0.0, 1.0);
   return weights_.hide_start + (weights_.hide_end - weights_.hide_start) * t;
-}
-
-double StegoLoss::perturb_probability(double fraction) const {
-  const double t = std::clamp(fraction, 0.0, 1.0);
-  return weights_.perturb_start + (weights_.perturb_end - weights_.perturb_start) * t;
 }
 
 torch::Tensor StegoLoss::wavelet_term(const torch::Tensor& recovered,
@@ -107,22 +101,6 @@ LossValue StegoLoss::compute(const LossInput& input) {
   // All weights zero: a zero that still depends on the inputs, so backward works.
   value.total = total.defined() ? total : (stego.sum() * 0.0);
   return value;
-}
-
-torch::Tensor StegoLoss::perturb(const torch::Tensor& stego, const TrainingProgress& progress) {
-  const double probability = perturb_probability(progress.fraction);
-  if (probability <= 0.0) return stego;
-  // 8-bit quantisation as a saved PNG would do; straight-through, so the
-  // gradient sees the identity.
-  // fp32, which holds every 8-bit level exactly (bf16 does not).
-  auto perturbed = quantize_to_8bit_straight_through(stego);
-  if (weights_.noise_std > 0.0)
-    perturbed = perturbed + weights_.noise_std * torch::randn_like(stego);
-  if (probability >= 1.0) return perturbed;
-  // Per image, without a host sync: a Bernoulli mask picks which are perturbed.
-  const auto mask = torch::bernoulli(
-      torch::full({stego.size(0), 1, 1, 1}, probability, stego.options().dtype(torch::kFloat32)));
-  return torch::where(mask.to(torch::kBool), perturbed, stego.to(perturbed.scalar_type()));
 }
 
 }  // namespace stegolab::stego_loss

@@ -1,5 +1,6 @@
 // The steganography objective: hiding and recovery terms, each with its own
-// weight, plus the robustness channel perturb() used between embed and extract.
+// weight. (The channel between embed and extract is the task's: its
+// train_attacks and train_attack_probability.)
 #pragma once
 
 #include <memory>
@@ -21,9 +22,6 @@ struct StegoLossWeights {
   double tv = 0.0;
   double wavelet = 0.0;
   double low_freq = 0.0;
-  double perturb_start = 0.0;  // probability of perturbing at the start ...
-  double perturb_end = 0.0;    // ... and at the end of training (linear in between)
-  double noise_std = 0.0;      // Gaussian noise std, in [-1, 1] image units
 };
 
 class StegoLoss : public Loss {
@@ -33,13 +31,9 @@ class StegoLoss : public Loss {
 
   // All images in input: NCHW float in [-1, 1].
   LossValue compute(const LossInput& input) override;
-  // stego: NCHW float in [-1, 1].
-  torch::Tensor perturb(const torch::Tensor& stego, const TrainingProgress& progress) override;
 
   // The hiding weight at a training fraction in [0, 1].
   double hide_weight(double fraction) const;
-  // The probability of perturbing at a training fraction in [0, 1].
-  double perturb_probability(double fraction) const;
 
  private:
   torch::Tensor wavelet_term(const torch::Tensor& recovered, const torch::Tensor& secret) const;

@@ -6,12 +6,21 @@ namespace stegolab::stego_loss {
 
 namespace {
 
+// What an experiment file that still sets perturb_start, perturb_end or
+// noise_std writes instead (the same training, exactly: docs/plugins.md, API 7).
+constexpr const char* kChannelMoved =
+    "the 8-bit/noise curriculum is the task's training channel now: write task.params."
+    "train_attacks [{\"chain\": [{\"plugin\": \"quantize8\"}, {\"plugin\": "
+    "\"gaussian_noise\", \"params\": {\"sigma\": 127.5 * noise_std}}]}] (without noise_std: "
+    "[{\"plugin\": \"quantize8\"}]) and task.params.train_attack_probability {\"start\": "
+    "perturb_start, \"end\": perturb_end}; with both probabilities 0 delete them "
+    "(docs/experiments.md, Attacks)";
+
 PluginInfo stego_loss_info() {
   PluginInfo info;
   info.name = "stego_loss";
   info.version = "1.0.0";
-  info.summary =
-      "hiding MSE (ramped), recovery MSE/SSIM, edge, TV, wavelet terms; 8-bit/noise curriculum";
+  info.summary = "hiding MSE (ramped), recovery MSE/SSIM, edge, TV and wavelet terms";
   info.params = {
       {"hide_start", "number", 2.0, "hiding MSE weight at the start of training", 0.0, 1e6},
       {"hide_end", "number", 24.0, "hiding MSE weight after the ramp", 0.0, 1e6},
@@ -23,11 +32,10 @@ PluginInfo stego_loss_info() {
       {"tv", "number", 0.0, "total variation weight of the residual stego - cover", 0.0, 1e6},
       {"wavelet", "number", 0.0, "multi-scale wavelet loss weight (recovered vs secret)", 0.0, 1e6},
       {"low_freq", "number", 0.0, "LL-band hiding MSE weight (stego vs cover)", 0.0, 1e6},
-      {"perturb_start", "number", 0.0, "probability of the 8-bit/noise channel at the start", 0.0,
-       1.0},
-      {"perturb_end", "number", 0.0, "probability of the 8-bit/noise channel at the end", 0.0, 1.0},
-      {"noise_std", "number", 0.0, "Gaussian noise std of the channel, in [-1, 1] units", 0.0, 2.0},
   };
+  // API 7: the 8-bit/noise curriculum is the task's training channel.
+  for (const char* name : {"perturb_start", "perturb_end", "noise_std"})
+    info.retired_params.push_back({name, kChannelMoved});
   return info;
 }
 
@@ -43,9 +51,6 @@ std::shared_ptr<Loss> make_stego_loss(const Params& params, const BuildContext& 
   w.tv = params.get_number_in("tv", w.tv, 0.0, big);
   w.wavelet = params.get_number_in("wavelet", w.wavelet, 0.0, big);
   w.low_freq = params.get_number_in("low_freq", w.low_freq, 0.0, big);
-  w.perturb_start = params.get_number_in("perturb_start", w.perturb_start, 0.0, 1.0);
-  w.perturb_end = params.get_number_in("perturb_end", w.perturb_end, 0.0, 1.0);
-  w.noise_std = params.get_number_in("noise_std", w.noise_std, 0.0, 2.0);
   return std::make_shared<StegoLoss>(w, context.transform);
 }
 

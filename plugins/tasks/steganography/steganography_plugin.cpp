@@ -26,10 +26,13 @@ PluginInfo task_info() {
                   "recovery metrics under it, named <metric>@<label> (rec_psnr@jpeg(q=90)); also "
                   "accepted as eval.attacks"},
                  {"train_attacks", "array", nlohmann::json::array(),
-                  "training attack mix, same form: per batch one of them, drawn uniformly, "
-                  "between embed and extract; when set it replaces the loss's perturb()"},
-                 {"train_attack_probability", "number", 1.0,
-                  "probability per training batch of passing through the mix", 0.0, 1.0},
+                  "the training channel between embed and extract: a mix of attacks, same form, "
+                  "or chains {\"chain\": [attack, ...]} applied in order; per batch one of "
+                  "them, drawn uniformly"},
+                 {"train_attack_probability", "any", 1.0,
+                  "probability per training image of passing through the mix: a number in "
+                  "[0, 1], or a curriculum {\"start\": P, \"end\": P} ramping linearly over "
+                  "training"},
                  {"secrets", "int", 1,
                   "secret images hidden in each cover (24 bpp each for RGB); above 1 the "
                   "recovery metrics are the mean over the secrets, with rec_psnr_1 .. "
@@ -74,9 +77,9 @@ std::map<std::string, std::string> pairs_files(const Params& params) {
 std::shared_ptr<Task> make_task(const Params& params, const BuildContext& /*context*/) {
   TaskSettings settings;
   settings.quantize_stego = params.get_bool("quantize_stego", settings.quantize_stego);
-  settings.train_attacks = read_attack_list(params, "train_attacks");
-  settings.train_attack_probability = params.get_number_in(
-      "train_attack_probability", settings.train_attack_probability, 0.0, 1.0);
+  settings.train_attacks = read_training_mix(params, "train_attacks");
+  settings.train_attack_probability =
+      read_training_curriculum(params, "train_attack_probability");
   settings.eval_attacks = read_attack_list(params, "attacks");
   settings.secrets = params.get_int_at_least("secrets", settings.secrets, 1);
   if (settings.secrets > kMaxSecrets) {

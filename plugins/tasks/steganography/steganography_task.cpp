@@ -15,7 +15,7 @@ std::vector<ComponentNeed> SteganographyTask::sections() {
            "the transform the model works in (handed to the model and the loss); optional for "
            "models that need none"},
           {"model", "model", false, "embeds the secret in the cover and extracts it"},
-          {"loss", "loss", false, "the training objective and the training channel (perturb)",
+          {"loss", "loss", false, "the training objective",
            "stego_loss"}};
 }
 
@@ -102,8 +102,7 @@ LossValue SteganographyTask::training_loss(const TensorMap& batch,
   const torch::Tensor& cover = batch.at("cover");
   const torch::Tensor secret = secrets_along_channels(batch, settings_.secrets);
   const Embedding embedding = embed(cover, secret);
-  const torch::Tensor received = attacks_.trains() ? attacks_.training(embedding.stego, cover)
-                                                   : loss_->perturb(embedding.stego, progress);
+  const torch::Tensor received = attacks_.training(embedding.stego, cover, progress);
   LossInput input;
   // Along the batch, every term of the loss covers every secret.
   input.tensors = {{"cover", cover},

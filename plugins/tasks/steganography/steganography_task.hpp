@@ -1,6 +1,6 @@
 // The steganography task: hide k secret images in a cover image and recover
 // them. Composes samples of a cover and k secrets from a split, trains embed
-// -> channel (the training attack mix, else the loss's perturb) -> extract,
+// -> channel (the training attack mix with its curriculum) -> extract,
 // and evaluates on 8-bit stego images, clean and under each evaluation attack.
 //
 // Names it gives the loss (LossInput::tensors): cover (the batch), secret
@@ -32,8 +32,8 @@ struct TaskSettings {
   // PNG would; false adds the float path's metrics (suffix _float).
   bool quantize_stego = true;
   // Task parameters train_attacks, train_attack_probability and attacks.
-  std::vector<AttackEntry> train_attacks;
-  double train_attack_probability = 1.0;
+  std::vector<AttackChain> train_attacks;
+  TrainingCurriculum train_attack_probability;
   std::vector<AttackEntry> eval_attacks;
   // Secret images hidden in each cover (secret_images.hpp).
   int64_t secrets = 1;
