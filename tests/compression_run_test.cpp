@@ -14,6 +14,7 @@
 
 #include "support/build_locations.hpp"
 #include "image_io/image_io.hpp"
+#include "store/result_store.hpp"
 #include "support/shell_command.hpp"
 #include "support/tiny_experiment.hpp"
 
@@ -42,6 +43,18 @@ TEST(CompressionRun, TrainsThenCompressesAndDecompressesAnyImageSize) {
   ASSERT_EQ(run.status, 0) << run.output;
   const fs::path checkpoint = dir / "tiny.runs" / "1" / "best";
   ASSERT_TRUE(fs::exists(checkpoint / "checkpoint.json")) << run.output;
+  {
+    // The task's default report curves travel with its trial (PluginInfo::rate_quality,
+    // compression_plugin.cpp: bpp against psnr, then against ms_ssim).
+    const stegolab::ResultStore store(dir / "tiny.db", stegolab::ResultStore::Mode::read_only);
+    const auto trials = store.trials(store.experiment("tiny").id);
+    ASSERT_EQ(trials.size(), 1u);
+    const nlohmann::json curves = trials[0]
+                                      .plugins.value("task", nlohmann::json::object())
+                                      .value("rate_quality", nlohmann::json());
+    ASSERT_EQ(curves.size(), 2u) << trials[0].plugins.dump();
+    EXPECT_EQ(curves[0], (nlohmann::json{{"rate", "bpp"}, {"quality", "psnr"}}));
+  }
 
   torch::manual_seed(4);
   stegolab::write_image(dir / "photo.png", torch::randint(0, 256, {24, 40, 3}, torch::kUInt8));

@@ -37,23 +37,39 @@ class RateQualityReportTest : public ::testing::Test {
     fs::create_directories(dir_);
     db_ = dir_ / "rd.db";
     ResultStore store(db_, ResultStore::Mode::read_write);
-    const nlohmann::json experiment = {
-        {"name", "rd"},
-        {"reports",
-         {{{"name", "rd"},
-           {"rows", {"loss.params.lambda"}},
-           {"metrics", {"bpp", "psnr"}},
-           {"rate", "bpp"},
-           {"quality", "psnr"}}}}};
-    const int64_t id = store.open_experiment("rd", experiment, false).id;
+    const nlohmann::json experiment = {{"name", "rd"},
+                                       {"reports",
+                                        {{{"name", "rd"},
+                                          {"rows", {"loss.params.lambda"}},
+                                          {"metrics", {"bpp", "psnr"}},
+                                          {"rate", "bpp"},
+                                          {"quality", "psnr"}}}}};
     store.write_conventions({{"psnr", "PSNR", "dB", "higher"},
                              {"bpp", "bits per pixel", "bits/pixel", "lower"},
                              {"bpp@<anchor>", "anchor bits per pixel", "bits/pixel", "lower"}});
+    add_trials(store, store.open_experiment("rd", experiment, false).id, true);
+    // The same trials in an experiment that declares no report, and in one
+    // whose task declared no curves.
+    add_trials(store, store.open_experiment("plain", {{"name", "plain"}}, false).id, true);
+    add_trials(store, store.open_experiment("untold", {{"name", "untold"}}, false).id, false);
+  }
+
+  // What the host records of a task that declares the curve (bpp, psnr)
+  // (PluginInfo::rate_quality), or of one that declares none.
+  static nlohmann::json task_plugins(bool declares_curves) {
+    nlohmann::json task = {{"name", "compression"}, {"version", "1.0.0"}};
+    if (declares_curves)
+      task["rate_quality"] = nlohmann::json::array({{{"rate", "bpp"}, {"quality", "psnr"}}});
+    return {{"task", task}};
+  }
+
+  static void add_trials(ResultStore& store, int64_t id, bool declares_curves) {
     for (size_t i = 0; i < kLambdas.size(); ++i) {
       TrialProvenance p;
       p.key = "lambda=" + std::to_string(kLambdas[i]);
       p.sweep_point = {{"loss.params.lambda", kLambdas[i]}};
       p.config = {{"loss", {{"params", {{"lambda", kLambdas[i]}}}}}};
+      p.plugins = task_plugins(declares_curves);
       const int64_t trial = store.start_trial(id, p);
       const double q = kSweepQualities[i];
       std::vector<MetricRow> rows = {
@@ -117,16 +133,59 @@ std::string run_captured(int (*command)(const cli::Arguments&), const cli::Argum
 }
 
 TEST_F(RateQualityReportTest, DeclaredReportShowsTheAnchorRowsAndTheBdRate) {
-  const std::string out = run_captured(cli::report_command, {"--db", db_.string(), "--all"});
+  const std::string out =
+      run_captured(cli::report_command, {"--db", db_.string(), "--experiment", "rd", "--all"});
   EXPECT_NE(out.find("| anchor jpeg | q=70 |"), std::string::npos) << out;
   EXPECT_NE(out.find("| sweep | -19.65 (1) |"), std::string::npos) << out;
 }
 
+TEST_F(RateQualityReportTest, AnAdHocTableIsFollowedByTheCurvesTheTaskDeclared) {
+  const std::string out =
+      run_captured(cli::report_command, {"--db", db_.string(), "--experiment", "plain", "--rows",
+                                         "loss.params.lambda", "--metrics", "psnr"});
+  EXPECT_NE(out.find("| anchor jpeg | q=70 |"), std::string::npos) << out;
+  EXPECT_NE(out.find("| sweep | -19.65 (1) |"), std::string::npos) << out;
+}
+
+TEST_F(RateQualityReportTest, AnAdHocTableOfATaskWithoutCurvesIsTheTableAlone) {
+  const std::string out =
+      run_captured(cli::report_command, {"--db", db_.string(), "--experiment", "untold", "--rows",
+                                         "loss.params.lambda", "--metrics", "psnr"});
+  EXPECT_NE(out.find("| loss.params.lambda |"), std::string::npos) << out;
+  EXPECT_EQ(out.find("anchor jpeg"), std::string::npos) << out;
+  // Named on the command line, the curves are shown whatever the task declared.
+  const std::string named =
+      run_captured(cli::report_command,
+                   {"--db", db_.string(), "--experiment", "untold", "--rows", "loss.params.lambda",
+                    "--metrics", "psnr", "--rate", "bpp", "--quality", "psnr"});
+  EXPECT_NE(named.find("| sweep | -19.65 (1) |"), std::string::npos) << named;
+}
+
+// The HTML cell of the BD-rate: html_table writes "<mean> <span class="n">(n)</span>".
+const char* const kHtmlBdRate = "<td>-19.65 <span class=\"n\">(1)</span></td>";
+
+TEST_F(RateQualityReportTest, HtmlReportShowsTheDeclaredCurvesTheirBdRateAndChart) {
+  const std::string html = run_captured(
+      cli::report_command, {"--db", db_.string(), "--experiment", "rd", "--format", "html"});
+  EXPECT_NE(html.find(kHtmlBdRate), std::string::npos) << html;
+  EXPECT_NE(html.find("<h4>psnr against bpp</h4>"), std::string::npos);
+  EXPECT_NE(html.find("<polyline"), std::string::npos);
+}
+
+TEST_F(RateQualityReportTest, HtmlReportWithoutDeclaredReportsShowsTheTaskCurves) {
+  const std::string html = run_captured(
+      cli::report_command, {"--db", db_.string(), "--experiment", "plain", "--format", "html"});
+  EXPECT_NE(html.find(kHtmlBdRate), std::string::npos) << html;
+  const std::string untold = run_captured(
+      cli::report_command, {"--db", db_.string(), "--experiment", "untold", "--format", "html"});
+  EXPECT_EQ(untold.find("against bpp"), std::string::npos);
+}
+
 TEST_F(RateQualityReportTest, PlotDrawsOneLinePerCurve) {
   const fs::path svg = dir_ / "rd.svg";
-  run_captured(cli::plot_command, {"--db", db_.string(), "--rate", "bpp", "--quality", "psnr",
-                                   "--rows", "loss.params.lambda", "--out", svg.string(),
-                                   "--no-png"});
+  run_captured(cli::plot_command,
+               {"--db", db_.string(), "--experiment", "rd", "--rate", "bpp", "--quality", "psnr",
+                "--rows", "loss.params.lambda", "--out", svg.string(), "--no-png"});
   std::ifstream in(svg);
   const std::string text((std::istreambuf_iterator<char>(in)), {});
   size_t lines = 0;

@@ -22,4 +22,16 @@ struct MetricDeclaration {
   int digits = 2;                 // decimals in summaries
 };
 
+// Two metrics of a task that trade against each other as a curve: a rate
+// (lower is better) and a quality (higher is better). Reports that name no
+// "rate" and "quality" of their own (a table made on the command line, the
+// HTML report of an experiment without "reports") show, for each pair the
+// trials' task declared, the curves' points and their Bjøntegaard delta
+// rates against the reference curves the task recorded as
+// "<rate>@<curve>(<setting>)" beside "<quality>@<curve>(<setting>)".
+struct RateQualityPair {
+  std::string rate;
+  std::string quality;
+};
+
 }  // namespace stegolab

@@ -122,6 +122,9 @@ struct PluginInfo {
   std::vector<ComponentNeed> components;
   std::vector<MetricDeclaration> metrics;
   std::string best_metric;
+  // Tasks only: the rate-quality curves its reports show by default
+  // (metric_declaration.hpp); recorded with each trial's plugins.
+  std::vector<RateQualityPair> rate_quality;
 };
 
 class Transform;

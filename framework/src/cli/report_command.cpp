@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "report/declared_reports.hpp"
 #include "report/html_report.hpp"
+#include "report/rate_quality_sections.hpp"
 #include "report/report_table.hpp"
 #include "report/table_renderer.hpp"
 #include "store/database_locator.hpp"
@@ -33,8 +34,8 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
-void print_warnings(const ReportTable& table) {
-  for (const auto& warning : table.warnings) {
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& warning : warnings) {
     std::cerr << "stegolab report: warning: " << warning << "\n";
   }
 }
@@ -77,6 +78,7 @@ int report_command(const Arguments& args) {
   ReportSpec spec;
   po::options_description options(
       "usage: stegolab report --db D --experiment E --rows PATHS [--cols PATHS] --metrics M,...\n"
+      "                       [--rate R --quality Q]\n"
       "       stegolab report --db D [--experiment E] --all\n"
       "       stegolab report --db D [--experiment E] --format html --out report.html\n"
       "options");
@@ -94,7 +96,11 @@ int report_command(const Arguments& args) {
       "decimals", po::value(&spec.decimals)->default_value(2), "digits after the point")(
       "caption", po::value(&spec.caption), "table caption")("label", po::value(&spec.label),
                                                             "LaTeX label")(
-      "all", "render every report declared in the experiment's \"reports\"");
+      "all", "render every report declared in the experiment's \"reports\"")(
+      "rate", po::value(&spec.rate),
+      "with --quality: the rate-quality curves and BD-rates of these two metrics after the "
+      "table (default: the curves the task declares)")("quality", po::value(&spec.quality),
+                                                       "see --rate");
   po::variables_map vm;
   if (!parse_command_line("report", args, options, vm)) return 0;
   const ResultStore store(locate_database(db, std::filesystem::current_path()),
@@ -115,15 +121,20 @@ int report_command(const Arguments& args) {
   spec.metrics = split_list(metrics);
   if (spec.rows.empty()) throw ReportError("report: --rows needs at least one sweep path");
   if (spec.metrics.empty()) throw ReportError("report: --metrics needs at least one metric");
+  if (spec.rate.empty() != spec.quality.empty()) {
+    throw ReportError("report: --rate and --quality go together");
+  }
   if (html) {
     // Asked for on the command line: a table that cannot be made is an error,
     // not a warning inside the page.
     (void)ReportTable::build(store, experiment, spec);
-    return render_html(store, experiment, {{"", spec}}, out);
+    return render_html(store, experiment, {{"", spec, true}}, out);
   }
   const auto table = ReportTable::build(store, experiment, spec);
-  print_warnings(table);
-  const std::string text = TableRenderer::render(table);
+  std::vector<std::string> warnings = table.warnings;
+  const std::string text = TableRenderer::render(table) +
+                           render_rate_quality_after(store, experiment, spec, true, warnings);
+  print_warnings(warnings);
   if (out.empty()) {
     std::cout << text;
   } else {

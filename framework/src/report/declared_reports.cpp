@@ -2,7 +2,7 @@
 
 #include <fstream>
 
-#include "report/rate_quality_report.hpp"
+#include "report/rate_quality_sections.hpp"
 #include "report/report_table.hpp"
 #include "report/table_renderer.hpp"
 
@@ -38,13 +38,8 @@ std::string render_entry(const ResultStore& store, const ExperimentRecord& exper
                          const ReportSpec& spec, std::vector<std::string>& warnings) {
   const ReportTable table = ReportTable::build(store, experiment, spec);
   warnings = table.warnings;
-  std::string text = TableRenderer::render(table);
-  if (spec.rate.empty()) return text;
-  const RateQualityReport curves = RateQualityReport::build(store, experiment, spec);
-  text += "\n" + TableRenderer::render(curves.points);
-  if (!curves.bd_rate.row_keys.empty()) text += "\n" + TableRenderer::render(curves.bd_rate);
-  for (const auto& warning : curves.warnings) warnings.push_back("BD-rate of " + warning);
-  return text;
+  return TableRenderer::render(table) +
+         render_rate_quality_after(store, experiment, spec, false, warnings);
 }
 
 }  // namespace

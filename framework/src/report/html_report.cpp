@@ -102,6 +102,7 @@ std::string tables_section(const ResultStore& store, const ExperimentRecord& exp
       out << "<p class=\"note\">" << split_name(report.spec.split)
           << " split; mean ± standard deviation over repeats (n); best of each column in "
              "bold.</p>\n";
+      out << html_rate_quality(store, experiment, report, warnings);
     } catch (const ReportError& error) {
       warnings.push_back((report.name.empty() ? "table" : report.name) + ": " + error.what());
       out << "<p class=\"warning\">" << markup_escape(error.what()) << "</p>\n";

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "report/line_chart.hpp"
 #include "report/report_spec.hpp"
 #include "store/result_store.hpp"
 
@@ -17,6 +18,9 @@ namespace stegolab {
 struct NamedReport {
   std::string name;  // the declared report's name ("" for the command line's)
   ReportSpec spec;
+  // A table nobody declared (the command line's, the default one): when its
+  // spec names no rate and quality, the curves the task declared follow it.
+  bool task_curves = false;
 };
 
 // The tables an HTML report shows: `command_line` when given (--rows), else
@@ -38,6 +42,12 @@ std::string html_curves_section(const ResultStore& store, const ExperimentRecord
 std::string html_galleries_section(const ResultStore& store, const ExperimentRecord& experiment,
                                    std::vector<std::string>& warnings);
 std::string html_trials_section(const ResultStore& store, const ExperimentRecord& experiment);
+// The rate-quality curves after one table (rate_quality_sections.hpp): the
+// points and BD-rate tables and the chart; "" when there are none.
+std::string html_rate_quality(const ResultStore& store, const ExperimentRecord& experiment,
+                              const NamedReport& report, std::vector<std::string>& warnings);
+// The SVG document of a chart without its XML declaration, to sit inside HTML.
+std::string inline_svg(const LineChart& chart);
 
 // "<a>, <b>": the short name of a trial for captions (its varying sweep values, else its key).
 std::string trial_label(const TrialRecord& trial, const std::vector<std::string>& varying);

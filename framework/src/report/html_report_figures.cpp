@@ -15,14 +15,13 @@
 
 namespace stegolab {
 
-namespace {
-
-// The SVG document without its XML declaration, to sit inside HTML.
 std::string inline_svg(const LineChart& chart) {
   std::string svg = chart.svg();
   if (svg.rfind("<?xml", 0) == 0) svg.erase(0, svg.find('\n') + 1);
   return svg;
 }
+
+namespace {
 
 // The training loss, then every table metric that has per-epoch rows.
 std::vector<std::string> curve_metrics(const std::vector<NamedReport>& tables) {

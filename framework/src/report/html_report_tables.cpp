@@ -51,6 +51,7 @@ std::vector<NamedReport> html_report_tables(const ResultStore& store,
   const std::vector<TrialRecord> trials = store.trials(experiment.id);
   NamedReport all;
   all.name = "all metrics";
+  all.task_curves = true;
   all.spec.rows = varying_sweep_paths(trials);
   // No axis varies: one row, named by the task.
   if (all.spec.rows.empty()) all.spec.rows = {"task.plugin"};

@@ -140,6 +140,12 @@ TrialProvenance TrialAttempts::provenance_of(const TrialSpec& trial) const {
     if (component == nullptr) continue;
     const PluginInfo& info = registry_.find(c.kind, component->plugin).info;
     provenance.plugins[c.section] = {{"name", info.name}, {"version", info.version}};
+    // The report reads the database, not the plugins: a task's default
+    // curves travel with the trials it ran.
+    for (const RateQualityPair& pair : info.rate_quality) {
+      const nlohmann::json entry = {{"rate", pair.rate}, {"quality", pair.quality}};
+      provenance.plugins[c.section]["rate_quality"].push_back(entry);
+    }
   }
   return provenance;
 }

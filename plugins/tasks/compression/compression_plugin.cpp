@@ -22,6 +22,8 @@ PluginInfo task_info() {
   info.components = CompressionTask::sections();
   info.metrics = compression_metric_declarations();
   info.best_metric = "psnr";
+  // The curves of the field: the whole stream's rate against each quality.
+  info.rate_quality = {{"bpp", "psnr"}, {"bpp", "ms_ssim"}};
   return info;
 }
 
