@@ -167,9 +167,13 @@ TEST(ImagePadding, ReflectsWithoutRepeatingTheEdgeAndCropsBack) {
   // repeated where it is wider than the row).
   const torch::Tensor row = torch::arange(3, torch::kFloat).view({1, 1, 1, 3});
   const torch::Tensor padded = pad_to_multiple(row, 8, ImagePadding::reflect);
-  EXPECT_TRUE(torch::equal(padded.view({-1}),
-                           torch::tensor({0, 1, 2, 1, 0, 1, 2, 1}, torch::kFloat)));
-  EXPECT_EQ(padded.size(2), 8);  // one row: replicated
+  EXPECT_EQ(padded.size(2), 8);  // one row: replicated to 8
+  EXPECT_EQ(padded.size(3), 8);
+  for (int64_t y = 0; y < 8; ++y) {
+    EXPECT_TRUE(torch::equal(padded[0][0][y],
+                             torch::tensor({0, 1, 2, 1, 0, 1, 2, 1}, torch::kFloat)))
+        << "row " << y;
+  }
   EXPECT_TRUE(torch::equal(crop_to(padded, 1, 3), row));
   EXPECT_TRUE(torch::equal(
       pad_to_multiple(row, 4, ImagePadding::replicate).view({-1}).slice(0, 0, 4),
