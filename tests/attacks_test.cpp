@@ -19,17 +19,13 @@
 #include "store/result_store.hpp"
 #include "support/tiny_experiment.hpp"
 #include "support/tiny_run_plugins.hpp"
+#include "support/test_plugin_registry.hpp"
 
 namespace stegolab {
 namespace {
 
 const PluginRegistry& attack_registry() {
-  static const PluginRegistry* loaded = [] {
-    auto* r = new PluginRegistry();
-    r->discover({STEGOLAB_TEST_PLUGIN_DIR});
-    return r;
-  }();
-  return *loaded;
+  return stegolab::testing::test_plugin_registry();
 }
 
 std::shared_ptr<Attack> make_attack(const std::string& name,

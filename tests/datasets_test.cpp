@@ -15,6 +15,7 @@
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/dataset.hpp"
 #include "support/test_folder.hpp"
+#include "support/test_plugin_registry.hpp"
 
 namespace stegolab {
 namespace {
@@ -22,12 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 PluginRegistry& registry() {
-  static PluginRegistry* instance = [] {
-    auto* r = new PluginRegistry();
-    r->discover({STEGOLAB_TEST_PLUGIN_DIR});
-    return r;
-  }();
-  return *instance;
+  return stegolab::testing::test_plugin_registry();
 }
 
 std::shared_ptr<ImageSource> build(const std::string& name, const nlohmann::json& params,

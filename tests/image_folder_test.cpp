@@ -25,6 +25,7 @@
 #include "stegolab/errors.hpp"
 #include "stegolab/pixel_scale.hpp"
 #include "support/test_folder.hpp"
+#include "support/test_plugin_registry.hpp"
 
 namespace stegolab {
 namespace {
@@ -35,11 +36,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 std::shared_ptr<ImageSource> build_folder(const json& params, uint64_t seed = 11) {
-  static PluginRegistry* registry = [] {
-    auto* r = new PluginRegistry();
-    r->discover({STEGOLAB_TEST_PLUGIN_DIR});
-    return r;
-  }();
+  PluginRegistry* registry = &stegolab::testing::test_plugin_registry();
   BuildContext context;
   context.seed = seed;
   return registry->build<ImageSource>("image_folder", params, context);

@@ -11,17 +11,13 @@
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/strategy.hpp"
 #include "stegolab/torch_compat.hpp"
+#include "support/test_plugin_registry.hpp"
 
 namespace stegolab {
 namespace {
 
 PluginRegistry& registry() {
-  static PluginRegistry* instance = [] {
-    auto* r = new PluginRegistry();
-    r->discover({STEGOLAB_TEST_PLUGIN_DIR});
-    return r;
-  }();
-  return *instance;
+  return stegolab::testing::test_plugin_registry();
 }
 
 std::shared_ptr<Strategy> build(const nlohmann::json& params) {

@@ -17,6 +17,7 @@
 
 #include "../plugins/tasks/steganography/attack_channel.cpp"
 #include "../plugins/tasks/steganography/training_curriculum.cpp"
+#include "support/test_plugin_registry.hpp"
 
 namespace stegolab {
 namespace {
@@ -26,12 +27,7 @@ using steganography::AttackChannel;
 using steganography::TrainingCurriculum;
 
 const PluginRegistry& registry() {
-  static const PluginRegistry* loaded = [] {
-    auto* r = new PluginRegistry();
-    r->discover({STEGOLAB_TEST_PLUGIN_DIR});
-    return r;
-  }();
-  return *loaded;
+  return stegolab::testing::test_plugin_registry();
 }
 
 // The host's side for the attacks a task lists in its parameters.

@@ -19,6 +19,7 @@
 #include "plugin_host/plugin_registry.hpp"
 #include "stegolab/torch_compat.hpp"
 #include "stegolab/transform.hpp"
+#include "support/test_plugin_registry.hpp"
 
 namespace stegolab {
 namespace {
@@ -28,12 +29,7 @@ const std::vector<std::string> kFloat = {"haar_dwt", "cdf53_dwt"};
 const std::vector<std::string> kInteger = {"ilwt_haar", "ilwt53"};
 
 const PluginRegistry& registry() {
-  static const PluginRegistry* loaded = [] {
-    auto* r = new PluginRegistry();
-    r->discover({STEGOLAB_TEST_PLUGIN_DIR});
-    return r;
-  }();
-  return *loaded;
+  return stegolab::testing::test_plugin_registry();
 }
 
 std::shared_ptr<Transform> make(const std::string& name, int levels) {
