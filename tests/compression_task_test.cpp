@@ -21,6 +21,7 @@
 #include "../plugins/models/learned_codecs/factorized_prior.cpp"
 #include "../plugins/models/learned_codecs/gdn.cpp"
 #include "../plugins/models/learned_codecs/scale_hyperprior.cpp"
+#include "../plugins/models/learned_codecs/subpixel_transposed_conv.cpp"
 #include "../plugins/tasks/compression/codec_stream.cpp"
 #include "../plugins/tasks/compression/compression_evaluation.cpp"
 #include "../plugins/tasks/compression/compression_metrics.cpp"

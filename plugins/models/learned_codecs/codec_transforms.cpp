@@ -1,8 +1,11 @@
 #include "codec_transforms.hpp"
 
+#include <memory>
+
 #include <torch/torch.h>
 
 #include "gdn.hpp"
+#include "subpixel_transposed_conv.hpp"
 
 namespace stegolab::learned_codecs {
 
@@ -13,10 +16,10 @@ torch::nn::Conv2d down(int64_t in, int64_t out, int64_t kernel, int64_t stride) 
       torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2));
 }
 
-// Doubles the size exactly (output_padding 1), the mirror of down(.., 5, 2).
-torch::nn::ConvTranspose2d up(int64_t in, int64_t out) {
-  return torch::nn::ConvTranspose2d(
-      torch::nn::ConvTranspose2dOptions(in, out, 5).stride(2).padding(2).output_padding(1));
+// Doubles the size exactly, the mirror of down(.., 5, 2): a 5x5 stride-2
+// transposed convolution, computed the fast way on every device.
+std::shared_ptr<SubpixelTransposedConv> up(int64_t in, int64_t out) {
+  return std::make_shared<SubpixelTransposedConv>(in, out);
 }
 
 // 2 * in * out * k^2 per output position.
