@@ -55,6 +55,60 @@ TEST(Bjontegaard, FitsACubicExactly) {
   EXPECT_NEAR(bd_rate_percent(anchor, test), -53.5841, 1e-4);
 }
 
+// PCHIP reproduces a straight line exactly (every slope is the secant), so
+// the linear case above gives the same BD-rate.
+TEST(Bjontegaard, PiecewiseCubicAgreesWithTheCubicOnStraightLogRates) {
+  const auto anchor = curve({30, 33, 36, 39}, [](double q) { return q / 10 - 4; });
+  const auto test =
+      curve({32, 35, 38, 41}, [](double q) { return q / 10 - 4 - 0.1 + (q - 35) / 100; });
+  EXPECT_NEAR(bd_rate_pchip_percent(anchor, test), 100.0 * (std::pow(10.0, -0.095) - 1.0), 1e-8);
+}
+
+TEST(Bjontegaard, PiecewiseCubicMatchesAHandComputation) {
+  // Test log-rates 0, 1, 1 at qualities 0, 1, 2 against a flat anchor (0).
+  // Secants 1 and 0: the middle slope is 0 (an extremum of the secants'
+  // signs); the first end slope ((2 + 1) 1 - 0) / 2 = 1.5, the last
+  // (0 - 1) / 2 < 0 against a flat secant, so 0. First piece 1.5 s - 0.5 s^3
+  // (integral 0.75 - 0.125 = 0.625), second piece flat at 1 (integral 1):
+  // D = 1.625 / 2 = 13 / 16.
+  const RateQualityCurve anchor{{1, 1, 1}, {0, 1, 2}};
+  const RateQualityCurve test{{1, 10, 10}, {0, 1, 2}};
+  EXPECT_NEAR(bd_rate_pchip_percent(anchor, test), 100.0 * (std::pow(10.0, 13.0 / 16.0) - 1.0), 1e-9);
+  // The cubic fit through the same three points cannot even be made.
+  EXPECT_THROW(bd_rate_percent(anchor, test), Error);
+}
+
+// A curve that flattens at the top (the last two trade-offs reach nearly the
+// same quality) throws one cubic far above its own points; PCHIP stays
+// between them. The curve is the 768x512 codec of docs/compression.md.
+TEST(Bjontegaard, PiecewiseCubicIsNotThrownOffByAFlatteningCurve) {
+  const RateQualityCurve codec{{0.319, 0.476, 0.577, 0.646}, {22.355, 23.583, 23.930, 23.975}};
+  RateQualityCurve half = codec;
+  for (double& rate : half.rate) rate /= 2.0;
+  EXPECT_NEAR(bd_rate_pchip_percent(codec, half), -50.0, 1e-9);
+  // Against a straight curve through the codec's two ends, the codec's own
+  // points all lie at or below it in rate, so its BD-rate cannot be positive...
+  const RateQualityCurve chord{{0.319, 0.646}, {22.355, 23.975}};
+  EXPECT_LT(bd_rate_pchip_percent(chord, codec), 0.0);
+  // ...while the cubic fit's swing makes it so.
+  const auto cubic = fit_polynomial(codec.quality, {std::log10(0.319), std::log10(0.476),
+                                                    std::log10(0.577), std::log10(0.646)}, 3);
+  const double at = 22.8;
+  const double fitted = cubic[0] + at * (cubic[1] + at * (cubic[2] + at * cubic[3]));
+  EXPECT_GT(std::pow(10.0, fitted), 0.646);  // above every point of the curve
+}
+
+TEST(Bjontegaard, PiecewiseCubicRefusesRepeatedQualities) {
+  const RateQualityCurve anchor{{0.1, 0.2, 0.4}, {28, 30, 32}};
+  const RateQualityCurve repeated{{0.1, 0.2, 0.3}, {29, 30, 30}};
+  try {
+    bd_rate_pchip_percent(anchor, repeated);
+    FAIL() << "repeated qualities were accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("appears twice"), std::string::npos) << error.what();
+  }
+}
+
 TEST(Bjontegaard, LeastSquaresFitOfALineThroughNoisyPoints) {
   // y = 1 + 2x with residuals +e, -e, -e, +e at x = 0, 1, 2, 3: they are
   // orthogonal to 1 and x, so the least-squares line is exactly 1 + 2x.

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "stegolab/errors.hpp"
+#include "piecewise_cubic_hermite.hpp"
 
 namespace stegolab {
 
@@ -47,14 +48,15 @@ double integral(const std::vector<double>& c, double low, double high) {
   return total;
 }
 
-void check_curve(const RateQualityCurve& curve, const std::string& name) {
+void check_curve(const RateQualityCurve& curve, const std::string& name, std::size_t minimum,
+                 const std::string& method) {
   if (curve.rate.size() != curve.quality.size()) {
     throw Error("BD-rate: the " + name + " curve has " + std::to_string(curve.rate.size()) +
                 " rates but " + std::to_string(curve.quality.size()) + " qualities");
   }
-  if (curve.rate.size() < kBjontegaardDegree + 1) {
+  if (curve.rate.size() < minimum) {
     throw Error("BD-rate: the " + name + " curve has " + std::to_string(curve.rate.size()) +
-                " points; the cubic fit needs at least 4");
+                " points; " + method + " needs at least " + std::to_string(minimum));
   }
   for (std::size_t i = 0; i < curve.rate.size(); ++i) {
     if (!(curve.rate[i] > 0.0) || !std::isfinite(curve.rate[i]) ||
@@ -63,6 +65,33 @@ void check_curve(const RateQualityCurve& curve, const std::string& name) {
                   " is not a positive finite rate with a finite quality");
     }
   }
+}
+
+std::vector<double> log_rates(const RateQualityCurve& curve) {
+  std::vector<double> logs;
+  for (double rate : curve.rate) logs.push_back(std::log10(rate));
+  return logs;
+}
+
+struct Overlap {
+  double low, high;
+};
+
+Overlap quality_overlap(const RateQualityCurve& anchor, const RateQualityCurve& test) {
+  const auto [anchor_low, anchor_high] =
+      std::minmax_element(anchor.quality.begin(), anchor.quality.end());
+  const auto [test_low, test_high] = std::minmax_element(test.quality.begin(), test.quality.end());
+  const Overlap overlap{std::max(*anchor_low, *test_low), std::min(*anchor_high, *test_high)};
+  if (!(overlap.high > overlap.low)) {
+    throw Error("BD-rate: the curves' qualities do not overlap (anchor " +
+                std::to_string(*anchor_low) + " to " + std::to_string(*anchor_high) + ", test " +
+                std::to_string(*test_low) + " to " + std::to_string(*test_high) + ")");
+  }
+  return overlap;
+}
+
+double bd_rate_from_mean_difference(double mean_log_rate_difference) {
+  return 100.0 * (std::pow(10.0, mean_log_rate_difference) - 1.0);
 }
 
 }  // namespace
@@ -108,28 +137,29 @@ std::vector<double> fit_polynomial(const std::vector<double>& x, const std::vect
 }
 
 double bd_rate_percent(const RateQualityCurve& anchor, const RateQualityCurve& test) {
-  check_curve(anchor, "anchor");
-  check_curve(test, "test");
-  auto log_rates = [](const RateQualityCurve& curve) {
-    std::vector<double> logs;
-    for (double rate : curve.rate) logs.push_back(std::log10(rate));
-    return logs;
-  };
+  const std::string method = "the cubic fit";
+  check_curve(anchor, "anchor", kBjontegaardDegree + 1, method);
+  check_curve(test, "test", kBjontegaardDegree + 1, method);
   const auto anchor_fit = fit_polynomial(anchor.quality, log_rates(anchor), kBjontegaardDegree);
   const auto test_fit = fit_polynomial(test.quality, log_rates(test), kBjontegaardDegree);
-  const auto [anchor_low, anchor_high] =
-      std::minmax_element(anchor.quality.begin(), anchor.quality.end());
-  const auto [test_low, test_high] = std::minmax_element(test.quality.begin(), test.quality.end());
-  const double low = std::max(*anchor_low, *test_low);
-  const double high = std::min(*anchor_high, *test_high);
-  if (!(high > low)) {
-    throw Error("BD-rate: the curves' qualities do not overlap (anchor " +
-                std::to_string(*anchor_low) + " to " + std::to_string(*anchor_high) + ", test " +
-                std::to_string(*test_low) + " to " + std::to_string(*test_high) + ")");
-  }
-  const double mean_difference =
-      (integral(test_fit, low, high) - integral(anchor_fit, low, high)) / (high - low);
-  return 100.0 * (std::pow(10.0, mean_difference) - 1.0);
+  const Overlap overlap = quality_overlap(anchor, test);
+  const double mean_difference = (integral(test_fit, overlap.low, overlap.high) -
+                                  integral(anchor_fit, overlap.low, overlap.high)) /
+                                 (overlap.high - overlap.low);
+  return bd_rate_from_mean_difference(mean_difference);
+}
+
+double bd_rate_pchip_percent(const RateQualityCurve& anchor, const RateQualityCurve& test) {
+  const std::string method = "piecewise cubic interpolation";
+  check_curve(anchor, "anchor", 2, method);
+  check_curve(test, "test", 2, method);
+  const Overlap overlap = quality_overlap(anchor, test);
+  const auto anchor_curve = PiecewiseCubicHermite::through(anchor.quality, log_rates(anchor), "anchor");
+  const auto test_curve = PiecewiseCubicHermite::through(test.quality, log_rates(test), "test");
+  const double mean_difference = (test_curve.integral(overlap.low, overlap.high) -
+                                  anchor_curve.integral(overlap.low, overlap.high)) /
+                                 (overlap.high - overlap.low);
+  return bd_rate_from_mean_difference(mean_difference);
 }
 
 }  // namespace stegolab

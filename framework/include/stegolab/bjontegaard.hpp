@@ -29,6 +29,17 @@ struct RateQualityCurve {
 STEGOLAB_VISIBLE double bd_rate_percent(const RateQualityCurve& anchor,
                                         const RateQualityCurve& test);
 
+// The same average with each curve's log10(rate) interpolated piecewise:
+// a cubic Hermite piece between neighbouring qualities, with the slopes of
+// Fritsch and Carlson (1980) that keep monotone data monotone (PCHIP, as in
+// the JCT-VC common-test-conditions sheet and SciPy's PchipInterpolator).
+// One cubic through all points can swing far outside them when a curve
+// flattens (two trade-offs of nearly the same quality); PCHIP cannot.
+// Throws Error like bd_rate_percent, but needs only 2 points per curve, and
+// refuses repeated qualities.
+STEGOLAB_VISIBLE double bd_rate_pchip_percent(const RateQualityCurve& anchor,
+                                              const RateQualityCurve& test);
+
 // The least-squares polynomial of `degree` through (x, y), coefficients
 // from the constant term up: y ~ c[0] + c[1] x + ... Throws Error when the
 // points do not determine it.

@@ -142,9 +142,11 @@ ReportTable bd_rate_table(const CollectedCurves& curves, const ReportSpec& spec,
   table.spec = spec;
   table.spec.rows = {"curve"};
   table.spec.cols = {"anchor"};
-  table.spec.metrics = {"bd_rate_percent"};
+  // VCEG-M33's one cubic per curve, and the piecewise cubic of later practice
+  // (docs/compression.md: they part when a curve flattens).
+  table.spec.metrics = {"bd_rate_percent", "bd_rate_pchip_percent"};
   table.spec.caption = "";
-  table.units = {"%"};
+  table.units = {"%", "%"};
   if (curves.reference.empty()) return table;
   for (const auto& [key, points] : curves.reference) {
     table.col_keys.push_back({reference_curve_name(key)});
@@ -153,15 +155,21 @@ ReportTable bd_rate_table(const CollectedCurves& curves, const ReportSpec& spec,
     table.row_keys.push_back({own_curve_name(own_key)});
     std::vector<std::vector<ReportCell>> row;
     for (const auto& [reference_key, reference_points] : curves.reference) {
-      ReportCell cell;
-      try {
-        cell.stats = summarize(
-            {bd_rate_percent(mean_curve(reference_points), mean_curve(own_points))});
-      } catch (const Error& error) {
-        warnings.push_back(own_curve_name(own_key) + " against " +
-                           reference_curve_name(reference_key) + ": " + error.what());
+      const RateQualityCurve anchor = mean_curve(reference_points), own = mean_curve(own_points);
+      std::vector<ReportCell> cells;
+      for (auto* bd_rate : {&bd_rate_percent, &bd_rate_pchip_percent}) {
+        ReportCell cell;
+        try {
+          cell.stats = summarize({bd_rate(anchor, own)});
+        } catch (const Error& error) {
+          const std::string warning = own_curve_name(own_key) + " against " +
+                                      reference_curve_name(reference_key) + ": " + error.what();
+          // Both methods refuse curves that do not overlap: say it once.
+          if (warnings.empty() || warnings.back() != warning) warnings.push_back(warning);
+        }
+        cells.push_back(cell);
       }
-      row.push_back({cell});
+      row.push_back(cells);
     }
     table.cells.push_back(row);
   }
