@@ -489,11 +489,19 @@ TEST(Spec, ShippedExperimentsAreValid) {
     if (registry.components(kind).empty()) GTEST_SKIP() << "no " << kind << " plugin in this build";
   }
   // Expected trial counts: quickstart 2 x 2; wavelet_comparison (4 x 3 - 1 + 1 include) x 3
-  // repeats.
+  // repeats; gpu_study its 108-point grid; the compression sweeps four lambdas each. Every file in experiments/ is listed
+  // (the last check below), so a new one cannot ship unchecked.
   const std::map<std::string, size_t> expected = {{"quickstart.json", 4},
                                                   {"wavelet_comparison.json", 36},
                                                   {"hinet_div2k.json", 1},
-                                                  {"deepmih_div2k.json", 1}};
+                                                  {"deepmih_div2k.json", 1},
+                                                  {"baselines.json", 3},
+                                                  {"compression_rd.json", 4},
+                                                  {"compression_rd_768x512.json", 4},
+                                                  {"gpu_study.json", 108},
+                                                  {"multi_secret.json", 3},
+                                                  {"robustness.json", 2},
+                                                  {"steganalysis.json", 1}};
   for (const auto& [name, trials] : expected) {
     const auto file = std::filesystem::path(STEGOLAB_SOURCE_DIR) / "experiments" / name;
     try {
@@ -501,6 +509,11 @@ TEST(Spec, ShippedExperimentsAreValid) {
     } catch (const Error& error) {
       ADD_FAILURE() << error.what();
     }
+  }
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(STEGOLAB_SOURCE_DIR) / "experiments")) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".json") EXPECT_TRUE(expected.count(name)) << name << " is not checked";
   }
 }
 
